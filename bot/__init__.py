@@ -1,0 +1,1 @@
+"""The service edge: HTTP app, Bot Framework adapter, Teams routing, settings and CLI."""

@@ -1,0 +1,100 @@
+"""This module builds the Bot Framework CloudAdapter and its one turn error handler."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+from botbuilder.schema import Activity, ActivityTypes
+from botframework.connector.auth.authenticate_request_result import AuthenticateRequestResult
+
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+APOLOGY = (
+    "Sorry, something went wrong on my side and I could not finish that. Nothing you sent "
+    "was lost. Please try again; if it keeps happening, give your IT team this reference: {ref}."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SdkConfiguration:
+    """The attribute names the SDK's configuration classes read our settings from."""
+
+    APP_ID: str
+    APP_PASSWORD: str
+    APP_TYPE: str
+    APP_TENANTID: str
+
+
+def create_authentication(settings: Settings) -> ConfigurationBotFrameworkAuthentication:
+    """Bot Framework authentication from the four MicrosoftApp* settings (empty id: off)."""
+    return ConfigurationBotFrameworkAuthentication(
+        SdkConfiguration(
+            APP_ID=settings.app_id,
+            APP_PASSWORD=settings.app_password,
+            APP_TYPE=settings.app_type.value,
+            APP_TENANTID=settings.app_tenant_id,
+        ),
+        logger=logger,
+    )
+
+
+def create_adapter(settings: Settings) -> CloudAdapter:
+    """The adapter that authenticates, runs and answers every inbound activity."""
+    adapter = CloudAdapter(create_authentication(settings))
+    adapter.on_turn_error = on_turn_error
+    return adapter
+
+
+async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
+    """Logs the failure under a correlation id and apologises to the user.
+
+    The message text is never logged: it may name a child or a case.
+    """
+    reference = uuid.uuid4().hex[:12]
+    activity: Activity = turn_context.activity
+    logger.error(
+        "Turn failed [ref %s] activity type=%s id=%s conversation type=%s",
+        reference,
+        activity.type,
+        activity.id,
+        activity.conversation.conversation_type if activity.conversation else None,
+        exc_info=error,
+    )
+    if activity.type in (ActivityTypes.message, ActivityTypes.invoke):
+        try:
+            await turn_context.send_activity(APOLOGY.format(ref=reference))
+        except Exception:
+            # The channel itself may be what failed; the log above already has the cause.
+            logger.exception("Could not send the apology [ref %s]", reference)
+
+
+class AuthenticationFailedError(Exception):
+    """The request's Bot Framework token is missing, malformed or not valid for this bot."""
+
+
+async def authenticate(
+    adapter: CloudAdapter, activity: Activity, auth_header: str
+) -> AuthenticateRequestResult:
+    """Validates the request's token before the activity reaches the bot.
+
+    Raises:
+        AuthenticationFailedError: for any failure to validate. The SDK raises
+            PermissionError for a missing token but assorted errors (JWT decoding, key
+            fetching) for a bad one; all of them mean "not authenticated", so we fail closed.
+    """
+    try:
+        result: AuthenticateRequestResult = (
+            await adapter.bot_framework_authentication.authenticate_request(activity, auth_header)
+        )
+    except Exception as exc:
+        raise AuthenticationFailedError(type(exc).__name__) from exc
+    return result

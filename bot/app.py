@@ -1,0 +1,61 @@
+"""This module contains create_app, which builds the aiohttp application from settings."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from bot.adapter import create_adapter
+from bot.keys import ADAPTER, BOT, DATABASE, SCHEDULER, SETTINGS
+from bot.middlewares import error_middleware, size_limit_middleware
+from bot.routes import setup_routes
+from bot.settings import MAX_REQUEST_BYTES, Settings
+from bot.teams_bot import TeamsBot
+from notifications.scheduler import Scheduler
+from store.db import Database
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings) -> web.Application:
+    """The whole service; resources open on startup and close on cleanup, in order."""
+    app = web.Application(
+        middlewares=[error_middleware, size_limit_middleware],
+        client_max_size=MAX_REQUEST_BYTES,
+    )
+    app[SETTINGS] = settings
+    app.cleanup_ctx.extend([database_context, scheduler_context, bot_context])
+    setup_routes(app)
+    return app
+
+
+async def database_context(app: web.Application) -> AsyncIterator[None]:
+    """Opens the database engine for the app's lifetime."""
+    database = Database(app[SETTINGS].database_url)
+    app[DATABASE] = database
+    yield
+    await database.dispose()
+
+
+async def scheduler_context(app: web.Application) -> AsyncIterator[None]:
+    """Runs the scheduler for the app's lifetime."""
+    scheduler = Scheduler(app[SETTINGS].timezone)
+    scheduler.start()
+    app[SCHEDULER] = scheduler
+    yield
+    scheduler.stop()
+
+
+async def bot_context(app: web.Application) -> AsyncIterator[None]:
+    """Builds the Bot Framework adapter and the bot."""
+    settings = app[SETTINGS]
+    if not settings.authentication_enabled:
+        logger.warning(
+            "Authentication is OFF: MicrosoftAppId is empty, so any caller can post activities. "
+            "Use this only on a developer machine."
+        )
+    app[ADAPTER] = create_adapter(settings)
+    app[BOT] = TeamsBot(app[DATABASE])
+    yield

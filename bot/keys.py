@@ -1,0 +1,17 @@
+"""This module contains the typed keys for everything kept on the aiohttp application."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from botbuilder.integration.aiohttp import CloudAdapter
+
+from bot.settings import Settings
+from bot.teams_bot import TeamsBot
+from notifications.scheduler import Scheduler
+from store.db import Database
+
+SETTINGS = web.AppKey("settings", Settings)
+DATABASE = web.AppKey("database", Database)
+SCHEDULER = web.AppKey("scheduler", Scheduler)
+ADAPTER = web.AppKey("adapter", CloudAdapter)
+BOT = web.AppKey("bot", TeamsBot)

@@ -1,0 +1,135 @@
+"""This module contains TeamsBot, which routes each Teams activity to a dialog."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.schema import Activity, ChannelAccount
+from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
+
+from bot.identity import TeamsMemberDirectory, TeamsUser, identify
+from dialogs import help_dialog
+from dialogs.people import Person
+from dialogs.replies import Reply
+from dialogs.routing import Intent, classify
+from store.repositories import conversations
+from store.repositories.conversations import ConversationRecord
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from store.db import Database
+
+logger = logging.getLogger(__name__)
+
+PERSONAL = "personal"
+TEAM_INSTALL_TEXT = (
+    "Hello, I'm Inspection Ready. Mention me with 'help' to see what I can do; "
+    "for your own actions and audits, chat with me one to one."
+)
+
+
+class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
+    """Routes only: installs, uninstalls and messages go to dialogs; no rules live here."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await self._installed(turn_context)
+
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        await self._uninstalled(turn_context)
+
+    async def on_teams_members_added(
+        self,
+        teams_members_added: list[TeamsChannelAccount],
+        team_info: TeamInfo,
+        turn_context: TurnContext,
+    ) -> None:
+        if _includes_bot(teams_members_added, turn_context.activity):
+            await self._installed(turn_context)
+
+    async def on_teams_members_removed(
+        self,
+        teams_members_removed: list[TeamsChannelAccount],
+        team_info: TeamInfo,
+        turn_context: TurnContext,
+    ) -> None:
+        if _includes_bot(teams_members_removed, turn_context.activity):
+            await self._uninstalled(turn_context)
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        # In group chats and channels the bot only hears messages that @mention it.
+        text = (TurnContext.remove_recipient_mention(turn_context.activity) or "").strip()
+        intent = classify(text)
+        async with self._database.sessions() as session, session.begin():
+            person = await self._person(session, turn_context)
+            reply = await help_dialog.help_reply(session, person, understood=intent is Intent.HELP)
+        await _send(turn_context, reply)
+
+    async def _installed(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        if _conversation_type(activity) != PERSONAL:
+            # Teams and group chats get a short hello; personal data stays in 1:1 chats.
+            await turn_context.send_activity(TEAM_INSTALL_TEXT)
+            return
+        async with self._database.sessions() as session, session.begin():
+            person = await self._person(session, turn_context)
+            first_activation = await conversations.save_installation(
+                session, _conversation_record(activity, person)
+            )
+            # Teams sends installationUpdate and conversationUpdate for one install: greet once.
+            reply = await help_dialog.welcome_reply(session, person) if first_activation else None
+        if reply is not None:
+            logger.info("Installed in a personal chat (staff %s)", person.staff_id)
+            await _send(turn_context, reply)
+
+    async def _uninstalled(self, turn_context: TurnContext) -> None:
+        conversation_id = turn_context.activity.conversation.id
+        async with self._database.sessions() as session, session.begin():
+            was_active = await conversations.mark_uninstalled(session, conversation_id)
+        if was_active:
+            logger.info("Uninstalled; conversation reference marked inactive")
+
+    async def _person(self, session: AsyncSession, turn_context: TurnContext) -> Person:
+        user = TeamsUser.from_account(turn_context.activity.from_property)
+        staff = await identify(session, user, TeamsMemberDirectory(turn_context))
+        return Person.from_staff(staff) if staff is not None else Person.guest(user.name)
+
+
+def _conversation_type(activity: Activity) -> str:
+    return (activity.conversation.conversation_type or PERSONAL) if activity.conversation else ""
+
+
+def _includes_bot(members: list[ChannelAccount], activity: Activity) -> bool:
+    return any(m.id == activity.recipient.id for m in members if activity.recipient)
+
+
+def _conversation_record(activity: Activity, person: Person) -> ConversationRecord:
+    reference = TurnContext.get_conversation_reference(activity)
+    serialized: dict[str, Any] = reference.serialize()
+    return ConversationRecord(
+        conversation_id=activity.conversation.id,
+        conversation_type=_conversation_type(activity),
+        service_url=activity.service_url,
+        channel_id=activity.channel_id,
+        reference=serialized,
+        user_id=activity.from_property.id if activity.from_property else None,
+        user_aad_object_id=activity.from_property.aad_object_id
+        if activity.from_property
+        else None,
+        tenant_id=(activity.conversation.tenant_id or None),
+        staff_id=person.staff_id,
+    )
+
+
+async def _send(turn_context: TurnContext, reply: Reply) -> None:
+    if reply.card is None:
+        await turn_context.send_activity(MessageFactory.text(reply.text))
+        return
+    message = MessageFactory.attachment(CardFactory.adaptive_card(reply.card), text=reply.text)
+    await turn_context.send_activity(message)

@@ -1,0 +1,74 @@
+"""This module contains the welcome and help replies: what the bot can do for this person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dialogs.capabilities import capabilities_for
+from dialogs.cards import render_card
+from dialogs.people import Person
+from dialogs.replies import Reply
+from store.models import StaffRole
+from store.repositories import staff as staff_repository
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+PRODUCT_NAME = "Inspection Ready"
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """Someone a guest can ask to be added to the roster."""
+
+    name: str
+    email: str
+
+
+async def welcome_reply(session: AsyncSession, person: Person) -> Reply:
+    """The card sent once, when the app is installed for someone."""
+    heading = f"Hello {person.first_name}, I'm {PRODUCT_NAME}."
+    reply = await _capabilities_reply(session, person, heading)
+    return Reply(text=f"{heading} Type 'help' at any time to see what I can do.", card=reply.card)
+
+
+async def help_reply(session: AsyncSession, person: Person, *, understood: bool = True) -> Reply:
+    """The same capabilities, when someone asks for help or says something not yet understood."""
+    heading = f"Here is what I can do for you, {person.first_name}."
+    if not understood:
+        heading = f"Sorry {person.first_name}, I did not understand that. Here is what I can do."
+    return await _capabilities_reply(session, person, heading)
+
+
+async def _capabilities_reply(session: AsyncSession, person: Person, heading: str) -> Reply:
+    available, coming = capabilities_for(person)
+    contacts: list[Contact] = []
+    if not person.on_roster:
+        # A guest needs a name to ask; coordinators keep the roster.
+        coordinators = await staff_repository.list_by_role(session, StaffRole.COORDINATOR)
+        contacts = [Contact(c.name, c.email) for c in coordinators]
+    card = render_card(
+        "capabilities",
+        heading=heading,
+        person=person,
+        role_line=_role_line(person),
+        available=available,
+        coming=coming,
+        contacts=contacts,
+    )
+    return Reply(card=card)
+
+
+def _role_line(person: Person) -> str:
+    if person.role is None:
+        return (
+            "You are not on this council's inspection-readiness roster yet, so I cannot show "
+            "you anyone's actions or audits."
+        )
+    line = f"You are on the roster as a {person.role.value}"
+    if person.team:
+        line += f" in {person.team}"
+    if person.inspection_role:
+        line += f"; your inspection role is {person.inspection_role}"
+    return line + "."

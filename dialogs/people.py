@@ -1,0 +1,45 @@
+"""This module contains Person, the plain-data view of whoever is talking to the bot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from store.models import Staff, StaffRole
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Someone in a conversation; `role` is None when they are not on the roster."""
+
+    display_name: str
+    staff_id: int | None = None
+    role: StaffRole | None = None
+    team: str | None = None
+    inspection_role: str | None = None
+
+    @property
+    def on_roster(self) -> bool:
+        """Whether the person was matched to a staff record."""
+        return self.staff_id is not None
+
+    @property
+    def first_name(self) -> str:
+        """What to greet them with."""
+        parts = self.display_name.split()
+        return parts[0] if parts else "there"
+
+    @classmethod
+    def from_staff(cls, staff: Staff) -> Person:
+        """The roster's view of a matched person."""
+        return cls(
+            display_name=staff.name,
+            staff_id=staff.id,
+            role=staff.role,
+            team=staff.team,
+            inspection_role=staff.inspection_role,
+        )
+
+    @classmethod
+    def guest(cls, display_name: str | None) -> Person:
+        """Someone the roster does not know."""
+        return cls(display_name=(display_name or "").strip() or "there")

@@ -1,0 +1,1 @@
+"""Framework and statutory knowledge, its search index, and the working-day calculator."""

@@ -1,0 +1,1 @@
+"""Scheduled and broadcast messages: the scheduler, planners, outbox and sender."""

@@ -1,0 +1,1 @@
+"""Persistence: models, migrations, repositories and the database engine."""

@@ -1,0 +1,1 @@
+"""Repositories: functions that take an AsyncSession and read or write one kind of record."""

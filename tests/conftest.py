@@ -1,0 +1,90 @@
+"""Shared fixtures: databases on SQLite and PostgreSQL, the fake connector, the app."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.app import create_app
+from bot.settings import Settings
+from store.db import Database
+from store.migrate import upgrade_database
+from tests.fakes import FakeConnector
+
+POSTGRES_ENV = "INSPECTION_READY_TEST_POSTGRES_URL"
+
+ClientFactory = Callable[..., Awaitable[TestClient]]
+
+
+def sqlite_url(directory: Path) -> str:
+    return f"sqlite+aiosqlite:///{directory / 'inspection-ready.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh, empty database of each kind; PostgreSQL is required, never skipped."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path)
+        return
+    admin_url = os.environ.get(POSTGRES_ENV)
+    if not admin_url:
+        pytest.fail(
+            f"{POSTGRES_ENV} is not set. `make test` starts a PostgreSQL server and sets it; "
+            "to run pytest by hand, start one with `scripts/test-postgres.sh start` and export "
+            "the URL it prints."
+        )
+    name = f"ir_test_{uuid.uuid4().hex[:12]}"
+    admin = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
+    async with admin.connect() as connection:
+        await connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    """A migrated database of each kind."""
+    db = Database(database_url)
+    await upgrade_database(db)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+async def sqlite_database(tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated SQLite database, for tests about behaviour rather than storage."""
+    db = Database(sqlite_url(tmp_path))
+    await upgrade_database(db)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[FakeConnector]:
+    """A running fake Teams connector."""
+    fake = FakeConnector()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+def make_client(aiohttp_client: ClientFactory) -> Callable[[Settings], Awaitable[TestClient]]:
+    """Starts the real app with the given settings and returns a client for it."""
+
+    async def start(settings: Settings) -> TestClient:
+        return await aiohttp_client(create_app(settings))
+
+    return start

@@ -1,0 +1,97 @@
+"""Settings parsing: defaults, every variable, and loud failures."""
+
+from __future__ import annotations
+
+from datetime import time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.settings import AppType, Settings, SettingsError, WorkingHours
+
+
+def test_defaults_when_environment_is_empty() -> None:
+    settings = Settings.from_env({})
+
+    assert settings == Settings(
+        database_url="sqlite+aiosqlite:///var/inspection-ready.db",
+        app_id="",
+        app_password="",
+        app_type=AppType.MULTI_TENANT,
+        app_tenant_id="",
+        port=3978,
+        timezone=ZoneInfo("Europe/London"),
+        working_hours=WorkingHours(time(8, 0), time(18, 0)),
+    )
+    assert settings.authentication_enabled is False
+
+
+def test_reads_every_variable() -> None:
+    settings = Settings.from_env(
+        {
+            "DATABASE_URL": "postgresql+asyncpg://ir:secret@db/ir",
+            "MicrosoftAppId": "app-id",
+            "MicrosoftAppPassword": "secret",
+            "MicrosoftAppType": "singletenant",
+            "MicrosoftAppTenantId": "tenant",
+            "PORT": "8080",
+            "INSPECTION_READY_TIMEZONE": "Europe/Dublin",
+            "INSPECTION_READY_WORKING_HOURS": "07:30 - 19:00",
+        }
+    )
+
+    assert settings.database_url == "postgresql+asyncpg://ir:secret@db/ir"
+    assert settings.app_type is AppType.SINGLE_TENANT
+    assert settings.app_tenant_id == "tenant"
+    assert settings.port == 8080
+    assert settings.timezone == ZoneInfo("Europe/Dublin")
+    assert settings.working_hours == WorkingHours(time(7, 30), time(19, 0))
+    assert str(settings.working_hours) == "07:30-19:00"
+    assert settings.authentication_enabled is True
+
+
+def test_managed_identity_needs_no_password() -> None:
+    settings = Settings.from_env(
+        {
+            "MicrosoftAppId": "app-id",
+            "MicrosoftAppType": "UserAssignedMSI",
+            "MicrosoftAppTenantId": "tenant",
+        }
+    )
+
+    assert settings.app_type is AppType.USER_ASSIGNED_MSI
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"PORT": "eighty"}, "PORT must be a whole number"),
+        ({"PORT": "70000"}, "PORT must be between 1 and 65535"),
+        ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL must start with"),
+        ({"DATABASE_URL": "postgresql://x/y"}, "DATABASE_URL must start with"),
+        ({"INSPECTION_READY_TIMEZONE": "Mars/Olympus"}, "INSPECTION_READY_TIMEZONE"),
+        ({"INSPECTION_READY_WORKING_HOURS": "8-6"}, "must look like 08:00-18:00"),
+        ({"INSPECTION_READY_WORKING_HOURS": "25:00-26:00"}, "must look like 08:00-18:00"),
+        ({"INSPECTION_READY_WORKING_HOURS": "18:00-08:00"}, "must start before it ends"),
+        ({"MicrosoftAppType": "Personal"}, "MicrosoftAppType must be one of"),
+        ({"MicrosoftAppId": "app-id"}, "MicrosoftAppPassword is required"),
+        (
+            {
+                "MicrosoftAppId": "app-id",
+                "MicrosoftAppPassword": "p",
+                "MicrosoftAppType": "SingleTenant",
+            },
+            "MicrosoftAppTenantId is required",
+        ),
+    ],
+)
+def test_bad_values_fail_with_the_variable_named(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env(environ)
+
+
+def test_secret_is_not_in_the_error_for_a_bad_database_scheme() -> None:
+    with pytest.raises(SettingsError) as error:
+        Settings.from_env({"DATABASE_URL": "mysql://user:hunter2@db/ir"})
+
+    assert "hunter2" not in str(error.value)
