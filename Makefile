@@ -1,0 +1,47 @@
+# Two commands: `make run` (demo service + Teams test client) and `make test` (lint, types, tests).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install lint typecheck pytest postgres-stop clean
+
+run: $(VENV)/.installed node_modules/.installed
+	scripts/run-local.sh
+
+test: $(VENV)/.installed-test node_modules/.installed lint typecheck pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+# The integration tests need PostgreSQL: start (or reuse) a loopback server for them.
+pytest: $(VENV)/.installed-test node_modules/.installed
+	INSPECTION_READY_TEST_POSTGRES_URL="$$(scripts/test-postgres.sh start)" $(BIN)/pytest
+
+install: $(VENV)/.installed
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+postgres-stop:
+	scripts/test-postgres.sh stop
+
+clean:
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache *.egg-info
