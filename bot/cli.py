@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs one command; returns the process exit code."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    configure_logging()
     try:
         settings = Settings.from_env(os.environ)
         if args.command == "serve":
@@ -65,6 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     sys.stderr.write(f"inspection-ready: unknown command {args.command!r}\n")
     return 2
+
+
+def configure_logging() -> None:
+    """INFO to stderr; never message bodies (our loggers log ids and types only)."""
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    # msrest warns about every Teams channelData field it has no model for: noise, not news.
+    logging.getLogger("msrest.serialization").setLevel(logging.ERROR)
 
 
 def serve(settings: Settings, host: str, port: int) -> int:

@@ -1,0 +1,64 @@
+"""The `inspection-ready` command line: db upgrade, demo, and configuration errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from tests.conftest import sqlite_url
+
+
+@pytest.fixture
+def database_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url(tmp_path))
+    return tmp_path / "inspection-ready.db"
+
+
+def test_demo_is_idempotent(database_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"]) == 0
+    assert main(["demo"]) == 0
+
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [
+        "Demo roster: 6 new, 0 updated, 0 unchanged",
+        "Demo roster: 0 new, 0 updated, 6 unchanged",
+    ]
+    assert database_env.exists()
+
+
+def test_db_upgrade_creates_the_database(database_env: Path) -> None:
+    assert main(["db", "upgrade"]) == 0
+    assert main(["db", "upgrade"]) == 0
+
+    assert database_env.exists()
+
+
+def test_a_bad_setting_exits_2_naming_the_variable(
+    database_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("PORT", "eighty")
+
+    assert main(["serve"]) == 2
+    assert "configuration error: PORT must be a whole number" in capsys.readouterr().err
+
+
+def test_an_unreachable_database_exits_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://nobody@127.0.0.1:9/nothing")
+
+    assert main(["db", "upgrade"]) == 1
+    assert "database error: could not migrate the database" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv", [[], ["launch"], ["db"], ["db", "downgrade"]])
+def test_unknown_or_missing_commands_exit_2_with_usage(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+
+    assert exit_info.value.code == 2
+    assert "usage: inspection-ready" in capsys.readouterr().err
