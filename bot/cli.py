@@ -8,14 +8,20 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
 
 from aiohttp import web
 
 from bot.app import create_app
+from bot.progress import TerminalProgress
 from bot.settings import Settings, SettingsError
 from demo.loader import load_demo
 from store.db import Database
 from store.errors import StoreError
+from store.importers.problems import ImportFileError, ImportRejectedError
+from store.importers.runner import ImportKind, import_file
+from store.importers.upsert import UpsertCounts
 from store.migrate import upgrade_database
 
 logger = logging.getLogger(__name__)
@@ -40,6 +46,19 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="apply the database migrations")
 
     commands.add_parser("demo", help="load the demo organisation (safe to repeat)")
+
+    importer = commands.add_parser(
+        "import",
+        help="import a staff, actions, audits or events file (CSV or XLSX)",
+        description="Checks the whole file first. If anything is wrong it lists every problem "
+        "as FILE:ROW:COLUMN: message, writes nothing and exits 1; otherwise it adds new rows "
+        "and updates changed ones by their key, and prints the counts.",
+    )
+    importer.add_argument("kind", choices=[kind.value for kind in ImportKind], help="which file")
+    importer.add_argument("file", type=Path, help="a .csv file or an .xlsx workbook")
+    importer.add_argument(
+        "--dry-run", action="store_true", help="check and count, but write nothing"
+    )
     return parser
 
 
@@ -57,6 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             asyncio.run(_with_database(settings, demo=True))
             return 0
+        if args.command == "import":
+            return asyncio.run(
+                run_import(settings, ImportKind(args.kind), args.file, dry_run=args.dry_run)
+            )
     except SettingsError as exc:
         sys.stderr.write(f"inspection-ready: configuration error: {exc}\n")
         return 2
@@ -72,6 +95,8 @@ def configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
     # msrest warns about every Teams channelData field it has no model for: noise, not news.
     logging.getLogger("msrest.serialization").setLevel(logging.ERROR)
+    # Alembic narrates each step; store.migrate says what changed in one line instead.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def serve(settings: Settings, host: str, port: int) -> int:
@@ -82,16 +107,46 @@ def serve(settings: Settings, host: str, port: int) -> int:
     return 0
 
 
+async def run_import(settings: Settings, kind: ImportKind, path: Path, *, dry_run: bool) -> int:
+    """Imports one file, printing counts, or every problem and exit status 1."""
+    database = Database(settings.database_url)
+    try:
+        await upgrade_database(database)
+        result = await import_file(
+            database,
+            kind,
+            path,
+            dry_run=dry_run,
+            progress=TerminalProgress(sys.stderr, f"Importing {path.name}"),
+        )
+    except ImportFileError as exc:
+        sys.stderr.write(f"inspection-ready: {exc}\n")
+        return 1
+    except ImportRejectedError as exc:
+        sys.stdout.writelines(f"{problem}\n" for problem in exc.problems)
+        sys.stderr.write(f"{len(exc.problems)} problem(s) found; nothing was imported.\n")
+        return 1
+    finally:
+        await database.dispose()
+    suffix = " (dry run: nothing was written)" if dry_run else ""
+    sys.stdout.write(f"{result.file}: {describe(result.counts)}{suffix}\n")
+    return 0
+
+
+def describe(counts: UpsertCounts) -> str:
+    """Counts as a person reads them."""
+    return f"{counts.new} new, {counts.updated} updated, {counts.unchanged} unchanged"
+
+
 async def _with_database(settings: Settings, *, demo: bool) -> None:
     database = Database(settings.database_url)
     try:
         await upgrade_database(database)
         if demo:
+            today = datetime.now(settings.timezone).date()
             async with database.sessions() as session, session.begin():
-                counts = await load_demo(session)
-            sys.stdout.write(
-                f"Demo roster: {counts.new} new, {counts.updated} updated, "
-                f"{counts.unchanged} unchanged\n"
-            )
+                results = await load_demo(session, today)
+            for kind, counts in results.items():
+                sys.stdout.write(f"Demo {kind}: {describe(counts)}\n")
     finally:
         await database.dispose()

@@ -35,7 +35,7 @@ class Person:
             display_name=staff.name,
             staff_id=staff.id,
             role=staff.role,
-            team=staff.team,
+            team=staff.team_name,
             inspection_role=staff.inspection_role,
         )
 

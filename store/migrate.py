@@ -7,6 +7,7 @@ from importlib import resources
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -34,16 +35,24 @@ async def upgrade_database(database: Database) -> None:
     """
     config = alembic_config()
 
+    revisions: list[str | None] = []
+
     def upgrade(connection: Connection) -> None:
         if connection.dialect.name == "postgresql":
             # Replicas starting together take turns; the lock ends with the transaction.
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
+        revisions.append(MigrationContext.configure(connection).get_current_revision())
         command.upgrade(config, "head")
+        revisions.append(MigrationContext.configure(connection).get_current_revision())
 
     try:
         async with database.engine.begin() as connection:
             await connection.run_sync(upgrade)
     except (SQLAlchemyError, OSError) as exc:
         raise MigrationError(f"could not migrate the database: {exc}") from exc
-    logger.info("Database schema is up to date")
+    before, after = revisions
+    if before == after:
+        logger.info("Database schema is up to date (revision %s)", after)
+    else:
+        logger.info("Database schema upgraded from revision %s to %s", before or "none", after)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
 from bot.identity import TeamsUser, identify
 from store.db import Database
-from store.models import Staff, StaffRole
+from store.models import Staff
 from store.repositories import staff as staff_repository
-from store.repositories.staff import RosterEntry
+from tests.importing import STAFF_HEADER, run, write_csv
 
 
 @dataclass
@@ -26,15 +27,13 @@ class FakeDirectory:
 
 
 @pytest.fixture
-async def roster(database: Database) -> Database:
-    async with database.sessions() as session, session.begin():
-        await staff_repository.upsert_roster(
-            session,
-            [
-                RosterEntry("adelev@example.com", "Adele Vance", StaffRole.PRACTITIONER),
-                RosterEntry("isaiahl@example.com", "Isaiah Langer", StaffRole.PRACTITIONER),
-            ],
-        )
+async def roster(database: Database, tmp_path: Path) -> Database:
+    roster = f"""
+{STAFF_HEADER}
+adelev@example.com,Adele Vance,practitioner,,,
+isaiahl@example.com,Isaiah Langer,practitioner,,,
+"""
+    await run(database, "staff", write_csv(tmp_path / "staff.csv", roster))
     return database
 
 

@@ -10,7 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.settings import Settings
-from demo.loader import load_demo
+from demo.loader import DEMO_ANCHOR, load_demo
 from store.db import Database
 from store.repositories import conversations
 from store.repositories import staff as staff_repository
@@ -35,7 +35,7 @@ async def client(
     database: Database, connector: FakeConnector, make_client: StartClient
 ) -> TestClient:
     async with database.sessions() as session, session.begin():
-        await load_demo(session)
+        await load_demo(session, DEMO_ANCHOR)
     for member in (ALEX, ISAIAH, STRANGER):
         connector.add_member(member)
     return await make_client(Settings(database_url=database.url))

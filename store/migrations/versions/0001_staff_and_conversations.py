@@ -1,4 +1,4 @@
-"""Staff roster and Teams conversation references.
+"""Staff roster, teams and Teams conversation references.
 
 Revision ID: 0001
 Revises:
@@ -18,14 +18,32 @@ depends_on: str | None = None
 STAFF_ROLES = ("practitioner", "manager", "coordinator", "admin")
 
 
+def one_of(column: str, values: tuple[str, ...], name: str) -> sa.CheckConstraint:
+    """The CHECK constraint an enum column carries (VARCHAR, not a native ENUM type)."""
+    allowed = ", ".join(f"'{value}'" for value in values)
+    return sa.CheckConstraint(f"{column} IN ({allowed})", name=name)
+
+
 def upgrade() -> None:
+    op.create_table(
+        "team",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("name", name="uq_team_name"),
+    )
     op.create_table(
         "staff",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("email", sa.String(320), nullable=False),
         sa.Column("name", sa.String(200), nullable=False),
-        sa.Column("role", sa.Enum(*STAFF_ROLES, name="staff_role"), nullable=False),
-        sa.Column("team", sa.String(200), nullable=True),
+        sa.Column("role", sa.String(32), nullable=False),
+        sa.Column(
+            "team_id",
+            sa.Integer(),
+            sa.ForeignKey("team.id", name="fk_staff_team_id_team", ondelete="SET NULL"),
+            nullable=True,
+        ),
         sa.Column(
             "manager_id",
             sa.Integer(),
@@ -38,7 +56,10 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("email", name="uq_staff_email"),
         sa.UniqueConstraint("aad_object_id", name="uq_staff_aad_object_id"),
+        one_of("role", STAFF_ROLES, "ck_staff_staff_role"),
     )
+    op.create_index("ix_staff_team_id", "staff", ["team_id"])
+    op.create_index("ix_staff_manager_id", "staff", ["manager_id"])
     op.create_table(
         "conversation_reference",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -73,8 +94,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("ix_conversation_reference_user_aad_object_id", "conversation_reference")
-    op.drop_index("ix_conversation_reference_staff_id", "conversation_reference")
     op.drop_table("conversation_reference")
     op.drop_table("staff")
-    sa.Enum(name="staff_role").drop(op.get_bind(), checkfirst=True)
+    op.drop_table("team")

@@ -1,0 +1,1 @@
+"""Importers for the four organisation files: staff, actions, audits and events."""

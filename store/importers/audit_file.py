@@ -1,0 +1,92 @@
+"""This module imports the audits file: the case-audit programme."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.importers.problems import Problem
+from store.importers.references import StaffDirectory
+from store.importers.sources import Table
+from store.importers.upsert import ChangeLog, Outcome, Progress, upsert_rows
+from store.importers.validation import Column, RowReader, duplicate_key_problems
+from store.models import AuditAssignment, AuditStatus, AuditType, utc_now
+
+ENTITY = "audit"
+COLUMNS = (
+    Column("ref"),
+    Column("case_ref"),
+    Column("audit_type"),
+    Column("auditor_email"),
+    Column("due_date"),
+    Column("status", required=False),
+)
+# A case reference is a code: letters, digits and separators, with at least one digit.
+# Anything else (a name, a sentence) is refused so no child's name reaches the database.
+CASE_REFERENCE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9/._-]*$")
+
+Record = tuple[str, dict[str, Any]]
+
+
+async def validate(session: AsyncSession, table: Table) -> tuple[list[Record], list[Problem]]:
+    """Every cell checked; auditors must already be on the roster."""
+    staff = await StaffDirectory.load(session)
+    problems: list[Problem] = []
+    records = []
+    for row in table.rows:
+        cells = RowReader(table, row, problems)
+        case_ref = cells.text("case_ref", max_length=64)
+        if case_ref is not None and not CASE_REFERENCE.match(case_ref):
+            cells.problem(
+                "case_ref",
+                "must be a case reference such as CR-104233 (letters, digits, - / . _ and at "
+                "least one digit), never a name",
+            )
+        values = {
+            "ref": cells.text("ref", max_length=64),
+            "case_ref": case_ref,
+            "audit_type": cells.choice("audit_type", AuditType),
+            "auditor_id": staff.staff_id(cells, "auditor_email"),
+            "due_date": cells.date("due_date"),
+            "status": cells.choice("status", AuditStatus, default=AuditStatus.ASSIGNED),
+        }
+        if cells.ok:
+            records.append((str(values["ref"]), values))
+    problems += duplicate_key_problems(
+        table, [(r, r.cells["ref"]) for r in table.rows if r.cells.get("ref")], "ref", "ref"
+    )
+    return records, problems
+
+
+async def apply(
+    session: AsyncSession,
+    records: list[Record],
+    log: ChangeLog,
+    *,
+    update_existing: bool = True,
+    progress: Progress | None = None,
+) -> Outcome:
+    """Upserts audit assignments by ref."""
+    existing = {a.ref: a for a in (await session.execute(select(AuditAssignment))).scalars()}
+    staff = await StaffDirectory.load(session)
+    now = utc_now()
+    rows = []
+    for ref, values in records:
+        stored = existing.get(ref)
+        completed_at = stored.completed_at if stored is not None else None
+        done = values["status"] is AuditStatus.COMPLETE
+        rows.append((ref, {**values, "completed_at": (completed_at or now) if done else None}))
+    return await upsert_rows(
+        session,
+        model=AuditAssignment,
+        entity=ENTITY,
+        rows=rows,
+        existing=existing,
+        log=log,
+        labels={"auditor_id": staff.emails_by_id},
+        update_existing=update_existing,
+        progress=progress,
+    )

@@ -1,0 +1,61 @@
+"""This module contains the cell parsers: dates, emails and choices, each with a clear error."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import TypeVar
+
+ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+SHORT_YEAR_DATE = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+Choice = TypeVar("Choice", bound=StrEnum)
+
+
+class FieldError(ValueError):
+    """A cell's value is not acceptable; the message says what would be."""
+
+
+def parse_date(text: str) -> date:
+    """Reads YYYY-MM-DD or the UK's DD/MM/YYYY; anything else is refused, not guessed."""
+    iso = ISO_DATE.match(text)
+    uk = UK_DATE.match(text)
+    if iso:
+        year, month, day = (int(part) for part in iso.groups())
+    elif uk:
+        day, month, year = (int(part) for part in uk.groups())
+    elif SHORT_YEAR_DATE.match(text):
+        raise FieldError(f"ambiguous date {text!r}: write the year in full (DD/MM/YYYY)")
+    else:
+        raise FieldError(f"not a date: {text!r}; use YYYY-MM-DD or DD/MM/YYYY")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        order = "year-month-day" if iso else "day/month/year"
+        raise FieldError(f"impossible date {text!r} (read as {order})") from None
+
+
+def parse_email(text: str) -> str:
+    """A trimmed, lower-cased email address."""
+    email = text.strip().lower()
+    if not EMAIL.match(email):
+        raise FieldError(f"not an email address: {text!r}")
+    return email
+
+
+def choice_key(text: str) -> str:
+    """How choices are compared: case, spaces, hyphens and underscores do not matter."""
+    return re.sub(r"[\s_-]+", " ", text.strip().lower())
+
+
+def parse_choice(text: str, choices: type[Choice]) -> Choice:
+    """One of an enum's values, matched by `choice_key`."""
+    wanted = choice_key(text)
+    for choice in choices:
+        if choice_key(choice.value) == wanted:
+            return choice
+    allowed = ", ".join(choice.value for choice in choices)
+    raise FieldError(f"unknown value {text!r}; use one of: {allowed}")

@@ -1,0 +1,192 @@
+"""This module imports the staff file: the roster, teams and line managers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.importers.problems import Problem
+from store.importers.sources import Table
+from store.importers.upsert import ChangeLog, Outcome, Progress, upsert_rows
+from store.importers.validation import Column, RowReader, duplicate_key_problems
+from store.models import Staff, StaffRole, Team
+
+ENTITY = "staff"
+COLUMNS = (
+    Column("email"),
+    Column("name"),
+    Column("role"),
+    Column("team", required=False),
+    Column("manager_email", required=False),
+    Column("inspection_role", required=False),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StaffRecord:
+    """One validated row of the staff file."""
+
+    row: int
+    email: str
+    name: str
+    role: StaffRole
+    team: str | None
+    manager_email: str | None
+    inspection_role: str | None
+
+
+async def validate(session: AsyncSession, table: Table) -> tuple[list[StaffRecord], list[Problem]]:
+    """Every row checked, then line managers: on the roster, and no cycles."""
+    problems: list[Problem] = []
+    records = []
+    for row in table.rows:
+        cells = RowReader(table, row, problems)
+        email = cells.email("email")
+        name = cells.text("name")
+        role = cells.choice("role", StaffRole)
+        team = cells.text("team", required=False)
+        manager_email = cells.email("manager_email", required=False)
+        inspection_role = cells.text("inspection_role", required=False)
+        if email is not None and manager_email == email:
+            cells.problem("manager_email", "a person cannot be their own line manager")
+        if cells.ok and email and name and role:
+            records.append(
+                StaffRecord(row.number, email, name, role, team, manager_email, inspection_role)
+            )
+    problems += duplicate_key_problems(
+        table,
+        [(r, r.cells["email"].lower()) for r in table.rows if r.cells.get("email")],
+        "email",
+        "email",
+    )
+    problems += await _manager_problems(session, table, records)
+    return records, problems
+
+
+async def apply(
+    session: AsyncSession,
+    records: list[StaffRecord],
+    log: ChangeLog,
+    *,
+    update_existing: bool = True,
+    progress: Progress | None = None,
+) -> Outcome:
+    """Creates missing teams, upserts people by email, then links line managers."""
+    teams = await _ensure_teams(session, {r.team for r in records if r.team}, log)
+    existing = await _staff_by_email(session)
+    outcome = await upsert_rows(
+        session,
+        model=Staff,
+        entity=ENTITY,
+        rows=[
+            (
+                r.email,
+                {
+                    "email": r.email,
+                    "name": r.name,
+                    "role": r.role,
+                    "team_id": teams[r.team.lower()].id if r.team else None,
+                    "inspection_role": r.inspection_role,
+                },
+            )
+            for r in records
+        ],
+        existing=existing,
+        log=log,
+        labels={"team_id": {team.id: team.name for team in teams.values()}},
+        update_existing=update_existing,
+        progress=progress,
+    )
+    # Managers may be new in this same file, so links are made once everyone has an id.
+    staff = await _staff_by_email(session)
+    links = [
+        (r.email, {"manager_id": staff[r.manager_email].id if r.manager_email else None})
+        for r in records
+        if update_existing or r.email in outcome.created
+    ]
+    outcome.merge(
+        await upsert_rows(
+            session,
+            model=Staff,
+            entity=ENTITY,
+            rows=links,
+            existing=staff,
+            log=log,
+            labels={"manager_id": {s.id: s.email for s in staff.values()}},
+        )
+    )
+    # A link made for a person created in this import is part of their creation.
+    outcome.changed -= outcome.created
+    return outcome
+
+
+async def _staff_by_email(session: AsyncSession) -> dict[str, Staff]:
+    return {s.email: s for s in (await session.execute(select(Staff))).scalars()}
+
+
+async def _ensure_teams(session: AsyncSession, names: set[str], log: ChangeLog) -> dict[str, Team]:
+    teams = {t.name.lower(): t for t in (await session.execute(select(Team))).scalars()}
+    for name in sorted(names):
+        if name.lower() not in teams:
+            team = Team(name=name)
+            session.add(team)
+            teams[name.lower()] = team
+            log.created("team", name)
+    await session.flush()
+    return teams
+
+
+async def _manager_problems(
+    session: AsyncSession, table: Table, records: list[StaffRecord]
+) -> list[Problem]:
+    stored = await _staff_by_email(session)
+    email_by_id = {s.id: s.email for s in stored.values()}
+    stored_managers = {
+        s.email: email_by_id.get(s.manager_id) for s in stored.values() if s.manager_id
+    }
+    # The roster as it would be after this import: the file wins for the people in it.
+    managers: dict[str, str | None] = {
+        **stored_managers,
+        **{r.email: r.manager_email for r in records},
+    }
+    known = set(stored) | {r.email for r in records}
+    problems = []
+    for record in records:
+        if record.manager_email and record.manager_email not in known:
+            problems.append(
+                Problem(
+                    table.name,
+                    record.row,
+                    "manager_email",
+                    f"line manager {record.manager_email} is not on the roster; "
+                    "add them to this file",
+                )
+            )
+            continue
+        cycle = _cycle_from(record.email, managers)
+        if cycle:
+            problems.append(
+                Problem(
+                    table.name,
+                    record.row,
+                    "manager_email",
+                    "line managers form a loop: " + " -> ".join(cycle),
+                )
+            )
+    return problems
+
+
+def _cycle_from(email: str, managers: dict[str, str | None]) -> list[str]:
+    """The loop `email` is part of, starting and ending at it, or [] if it leads to the top."""
+    path = [email]
+    current = managers.get(email)
+    while current is not None:
+        if current == email:
+            return [*path, email]
+        if current in path:
+            return []  # a loop further up that `email` only leads into; reported for its members
+        path.append(current)
+        current = managers.get(current)
+    return []

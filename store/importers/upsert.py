@@ -1,0 +1,142 @@
+"""This module applies validated rows by key, writing each change to the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.models import AuditLogEntry, Base, ChangeSource
+
+Progress = Callable[[int, int], None]
+# How many rows are written between progress reports (and flushes).
+BATCH_SIZE = 500
+
+# Foreign keys read better in the log under the name of what they point at.
+FIELD_LABELS = {
+    "owner_id": "owner",
+    "auditor_id": "auditor",
+    "manager_id": "manager",
+    "team_id": "team",
+}
+
+
+@dataclass(slots=True)
+class UpsertCounts:
+    """What an import did, as the person running it reads it."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass(slots=True)
+class Outcome:
+    """Which keys an upsert created and which it changed."""
+
+    created: set[str] = field(default_factory=set)
+    changed: set[str] = field(default_factory=set)
+
+    def merge(self, other: Outcome) -> None:
+        self.created |= other.created
+        self.changed |= other.changed
+
+    def counts(self, total: int) -> UpsertCounts:
+        updated = len(self.changed - self.created)
+        return UpsertCounts(
+            new=len(self.created), updated=updated, unchanged=total - len(self.created) - updated
+        )
+
+
+@dataclass(slots=True)
+class ChangeLog:
+    """Collects audit-log entries for one import (or one bot action) and adds them at once."""
+
+    source: ChangeSource
+    actor: str
+    entries: list[AuditLogEntry] = field(default_factory=list)
+
+    def created(self, entity: str, key: str) -> None:
+        self.entries.append(
+            AuditLogEntry(source=self.source, actor=self.actor, entity=entity, entity_key=key)
+        )
+
+    def changed(self, entity: str, key: str, name: str, old: str | None, new: str | None) -> None:
+        self.entries.append(
+            AuditLogEntry(
+                source=self.source,
+                actor=self.actor,
+                entity=entity,
+                entity_key=key,
+                field=FIELD_LABELS.get(name, name),
+                old_value=old,
+                new_value=new,
+            )
+        )
+
+    def write(self, session: AsyncSession) -> None:
+        session.add_all(self.entries)
+        self.entries = []
+
+
+def show(value: object) -> str | None:
+    """A value as text for the audit log."""
+    if value is None:
+        return None
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
+
+
+async def upsert_rows(
+    session: AsyncSession,
+    *,
+    model: type[Base],
+    entity: str,
+    rows: list[tuple[str, dict[str, Any]]],
+    existing: Mapping[str, Base],
+    log: ChangeLog,
+    labels: Mapping[str, Mapping[Any, str]] | None = None,
+    update_existing: bool = True,
+    progress: Progress | None = None,
+) -> Outcome:
+    """Creates rows whose key is new and updates fields that differ on the others.
+
+    Args:
+        rows: (key, column values) pairs, already validated.
+        existing: the stored records by key.
+        labels: per field, how to show an id in the log (e.g. staff id to email).
+        update_existing: False leaves stored records untouched (the demo loader keeps
+            whatever people changed since).
+    """
+    outcome = Outcome()
+    labels = labels or {}
+
+    def shown(name: str, value: object) -> str | None:
+        mapping = labels.get(name)
+        return mapping.get(value) if mapping is not None and value is not None else show(value)
+
+    for done, (key, values) in enumerate(rows, start=1):
+        record = existing.get(key)
+        if record is None:
+            session.add(model(**values))
+            log.created(entity, key)
+            outcome.created.add(key)
+        elif update_existing:
+            for name, value in values.items():
+                old = getattr(record, name)
+                if old != value:
+                    log.changed(entity, key, name, shown(name, old), shown(name, value))
+                    setattr(record, name, value)
+                    outcome.changed.add(key)
+        if progress is not None and (done % BATCH_SIZE == 0 or done == len(rows)):
+            await session.flush()
+            progress(done, len(rows))
+    await session.flush()
+    return outcome

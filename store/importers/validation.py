@@ -1,0 +1,141 @@
+"""This module checks headers and cells, collecting every problem instead of stopping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import TypeVar
+
+from store.importers.fields import FieldError, parse_choice, parse_date, parse_email
+from store.importers.problems import HEADER_ROW, Problem
+from store.importers.sources import Row, Table
+
+Choice = TypeVar("Choice", bound=StrEnum)
+Parsed = TypeVar("Parsed")
+
+MISSING_COLUMN = "required column is missing"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of an import file."""
+
+    name: str
+    required: bool = True
+
+
+def check_header(table: Table, columns: tuple[Column, ...]) -> list[Problem]:
+    """Unknown, repeated and missing columns; matching ignores case and outer spaces."""
+    known = {column.name for column in columns}
+    expected = ", ".join(column.name for column in columns)
+    problems = []
+    seen: set[str] = set()
+    for written in table.header:
+        name = written.strip().lower()
+        if not name:
+            continue
+        if name not in known:
+            problems.append(
+                Problem(table.name, HEADER_ROW, written, f"unknown column; expected {expected}")
+            )
+        elif name in seen:
+            problems.append(Problem(table.name, HEADER_ROW, written, "column appears twice"))
+        seen.add(name)
+    problems.extend(
+        Problem(table.name, HEADER_ROW, column.name, MISSING_COLUMN)
+        for column in columns
+        if column.required and column.name not in seen
+    )
+    return problems
+
+
+def normalise_header(table: Table) -> Table:
+    """The same table with column names lower-cased and trimmed, as the readers expect."""
+    rows = [
+        Row(row.number, {name.strip().lower(): value for name, value in row.cells.items()})
+        for row in table.rows
+    ]
+    return Table(table.name, [name.strip().lower() for name in table.header], rows)
+
+
+class RowReader:
+    """Reads one row's cells by column, recording a Problem for each bad one."""
+
+    def __init__(self, table: Table, row: Row, problems: list[Problem]) -> None:
+        self._table = table
+        self.row = row
+        self._problems = problems
+        self._count_before = len(problems)
+
+    @property
+    def ok(self) -> bool:
+        """Whether this row has had no problems so far."""
+        return len(self._problems) == self._count_before
+
+    def problem(self, column: str, message: str) -> None:
+        """Records a problem at this row's `column`."""
+        self._problems.append(Problem(self._table.name, self.row.number, column, message))
+
+    def text(self, column: str, *, required: bool = True, max_length: int = 200) -> str | None:
+        """The cell's text, or None when empty and optional."""
+        value = self.row.cells.get(column, "")
+        if not value:
+            if required:
+                self.problem(column, "a value is required")
+            return None
+        if len(value) > max_length:
+            self.problem(column, f"too long ({len(value)} characters; at most {max_length})")
+            return None
+        return value
+
+    def date(self, column: str) -> date | None:
+        """A required date."""
+        return self._parsed(column, parse_date)
+
+    def email(self, column: str, *, required: bool = True) -> str | None:
+        """An email address, lower-cased."""
+        if not required and not self.row.cells.get(column, ""):
+            return None
+        return self._parsed(column, parse_email)
+
+    def choice(
+        self, column: str, choices: type[Choice], default: Choice | None = None
+    ) -> Choice | None:
+        """One of an enum's values; `default` fills an empty cell when given."""
+        if default is not None and not self.row.cells.get(column, ""):
+            return default
+        return self._parsed(column, lambda text: parse_choice(text, choices))
+
+    def _parsed(self, column: str, parse: Callable[[str], Parsed]) -> Parsed | None:
+        value = self.text(column, max_length=320)
+        if value is None:
+            return None
+        try:
+            return parse(value)
+        except FieldError as exc:
+            self.problem(column, str(exc))
+            return None
+
+
+def duplicate_key_problems(
+    table: Table, keys: list[tuple[Row, str]], column: str, label: str
+) -> list[Problem]:
+    """A problem for every repeat of a key, pointing at the row that had it first."""
+    first_row: dict[str, int] = {}
+    problems = []
+    for row, key in keys:
+        folded = key.lower()
+        if folded in first_row:
+            problems.append(
+                Problem(
+                    table.name,
+                    row.number,
+                    column,
+                    f"duplicate {label} {key!r} (first on row {first_row[folded]})",
+                )
+            )
+        else:
+            first_row[folded] = row.number
+    return problems

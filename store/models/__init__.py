@@ -1,0 +1,30 @@
+"""The ORM models, one module per area; import them from here."""
+
+from store.models.audit_log import AuditLogEntry, ChangeSource
+from store.models.audits import AuditAssignment, AuditStatus, AuditType
+from store.models.base import Base, utc_now
+from store.models.calendar import CalendarEvent, EventKind
+from store.models.conversations import ConversationReference, ConversationType
+from store.models.people import Staff, StaffRole, Team
+from store.models.plan import Action, ActionStatus, ExtensionRequest, ExtensionStatus
+
+__all__ = [
+    "Action",
+    "ActionStatus",
+    "AuditAssignment",
+    "AuditLogEntry",
+    "AuditStatus",
+    "AuditType",
+    "Base",
+    "CalendarEvent",
+    "ChangeSource",
+    "ConversationReference",
+    "ConversationType",
+    "EventKind",
+    "ExtensionRequest",
+    "ExtensionStatus",
+    "Staff",
+    "StaffRole",
+    "Team",
+    "utc_now",
+]
