@@ -6,8 +6,9 @@ BIN := $(VENV)/bin
 
 .PHONY: run test install lint typecheck pytest postgres-stop clean
 
+# `make run PERSON=adelev@example.com` chats as another demo user (default: alexw@example.com).
 run: $(VENV)/.installed node_modules/.installed
-	scripts/run-local.sh
+	PERSON="$(PERSON)" scripts/run-local.sh
 
 test: $(VENV)/.installed-test node_modules/.installed lint typecheck pytest
 

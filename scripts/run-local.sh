@@ -16,6 +16,13 @@ if [ -n "${MicrosoftAppId:-}" ]; then
 fi
 
 "$cli" demo
+
+# The playground sends every message as its current user; PERSON=EMAIL picks who that is.
+playground_user="${PERSON:-alexw@example.com}"
+mkdir -p var
+.venv/bin/python -m demo.playground "$playground_user" > var/playground.json
+export M365_AGENTS_PLAYGROUND_CONFIG_PATH="$PWD/var/playground.json"
+export M365_AGENTS_PLAYGROUND_LOGFILE="$PWD/var/playground.log"
 "$cli" serve --host 127.0.0.1 --port "$port" &
 service=$!
 trap 'kill "$service" 2>/dev/null; wait "$service" 2>/dev/null' EXIT
@@ -29,9 +36,9 @@ done
 cat <<MSG
 
   Inspection Ready is running on http://127.0.0.1:${port}/api/messages
-  Open http://localhost:${playground_port} in your browser to chat with it as Alex Wilber
-  (a coordinator); switch to Megan Bowen (manager) or Adele Vance (practitioner) in the
-  playground's user menu. Press Ctrl+C to stop both.
+  Open http://localhost:${playground_port} in your browser to chat with it as ${playground_user}.
+  To be someone else, stop (Ctrl+C) and run e.g. make run PERSON=adelev@example.com
+  (a practitioner) or PERSON=meganb@example.com (a manager). Ctrl+C stops both.
 
 MSG
 

@@ -103,7 +103,7 @@ async def import_table(
     outcome = await importer.apply(
         session, records, log, update_existing=update_existing, progress=progress
     )
-    log.write(session)
+    await log.write(session)
     await session.flush()
     counts: UpsertCounts = outcome.counts(len(records))
     return counts

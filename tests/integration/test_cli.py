@@ -8,6 +8,7 @@ import pytest
 
 from bot.cli import main
 from tests.conftest import sqlite_url
+from tests.importing import STAFF_HEADER, write_csv
 
 
 @pytest.fixture
@@ -68,3 +69,53 @@ def test_unknown_or_missing_commands_exit_2_with_usage(
 
     assert exit_info.value.code == 2
     assert "usage: inspection-ready" in capsys.readouterr().err
+
+
+def test_import_prints_counts_then_is_idempotent(
+    database_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    staff = write_csv(tmp_path / "staff.csv", f"{STAFF_HEADER}\na@example.com,A,manager,,,\n")
+
+    assert main(["import", "staff", str(staff), "--dry-run"]) == 0
+    assert main(["import", "staff", str(staff)]) == 0
+    assert main(["import", "staff", str(staff)]) == 0
+
+    assert capsys.readouterr().out.splitlines() == [
+        f"{staff}: 1 new, 0 updated, 0 unchanged (dry run: nothing was written)",
+        f"{staff}: 1 new, 0 updated, 0 unchanged",
+        f"{staff}: 0 new, 0 updated, 1 unchanged",
+    ]
+
+
+def test_import_with_problems_lists_them_all_and_exits_1(
+    database_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    staff = write_csv(
+        tmp_path / "staff.csv",
+        f"{STAFF_HEADER}\na@example.com,A,boss,,,\nnot-an-email,B,manager,,,\n",
+    )
+
+    assert main(["import", "staff", str(staff)]) == 1
+
+    output = capsys.readouterr()
+    assert output.out.splitlines() == [
+        f"{staff}:2:role: unknown value 'boss'; use one of: practitioner, manager, "
+        "coordinator, admin",
+        f"{staff}:3:email: not an email address: 'not-an-email'",
+    ]
+    assert "2 problem(s) found; nothing was imported." in output.err
+
+
+def test_import_of_an_unreadable_file_exits_1(
+    database_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["import", "events", str(tmp_path / "calendar.xls")]) == 1
+    assert "calendar.xls: not a .csv or .xlsx file" in capsys.readouterr().err
+
+
+def test_import_kind_must_be_one_of_the_four(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["import", "children", "file.csv"])
+
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'children'" in capsys.readouterr().err

@@ -1,0 +1,1 @@
+"""Scripts that measure speed and scale; results are recorded in docs/benchmarks.md."""

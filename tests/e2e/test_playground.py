@@ -1,0 +1,134 @@
+"""End to end: the real service and the real Teams test client (the Agents Playground)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from demo.playground import playground_config
+from tests.e2e.playground import (
+    PlaygroundClient,
+    PlaygroundProcess,
+    PlaygroundStream,
+    adaptive_cards,
+)
+from tests.e2e.service import ServiceProcess
+
+pytestmark = pytest.mark.e2e
+
+
+def first_text(activity: dict[str, Any]) -> str:
+    """The heading of the activity's first Adaptive Card."""
+    cards = adaptive_cards(activity)
+    return str(cards[0]["body"][0]["text"]) if cards else ""
+
+
+def card_heading(text: str) -> Any:
+    return lambda activity: first_text(activity) == text
+
+
+def card_texts(activity: dict[str, Any]) -> list[str]:
+    [card] = adaptive_cards(activity)
+    texts = []
+    for element in card["body"]:
+        if element["type"] == "TextBlock":
+            texts.append(element["text"])
+        if element["type"] == "FactSet":
+            texts.extend(f"{fact['title']}: {fact['value']}" for fact in element["facts"])
+    return texts
+
+
+@pytest.fixture
+async def service(tmp_path: Path) -> AsyncIterator[ServiceProcess]:
+    async with ServiceProcess(tmp_path) as running:
+        yield running
+
+
+async def chat(
+    service: ServiceProcess, config_path: Path | None = None
+) -> tuple[PlaygroundProcess, PlaygroundClient, aiohttp.ClientSession]:
+    playground = PlaygroundProcess(service.endpoint, config_path=config_path)
+    await playground.start()
+    session = aiohttp.ClientSession()
+    return playground, PlaygroundClient(playground.base_url, session), session
+
+
+async def install_and_greet(
+    client: PlaygroundClient, stream: PlaygroundStream, heading: str
+) -> tuple[str, dict[str, Any]]:
+    config = (await client.config())["config"]
+    chat_id = str(config["personalChat"]["id"])
+    await client.install(chat_id)
+    welcome = await stream.wait_for(card_heading(heading), timeout=30)
+    return chat_id, welcome
+
+
+def stored_references(service: ServiceProcess) -> list[tuple[str, int, str]]:
+    with sqlite3.connect(service.database_path) as db:
+        rows = db.execute(
+            "SELECT c.conversation_id, c.active, s.email FROM conversation_reference c "
+            "JOIN staff s ON s.id = c.staff_id"
+        ).fetchall()
+    return [(str(r[0]), int(r[1]), str(r[2])) for r in rows]
+
+
+async def test_coordinator_is_welcomed_by_name_and_gets_help(service: ServiceProcess) -> None:
+    playground, client, session = await chat(service)
+    try:
+        async with client.stream() as stream:
+            chat_id, welcome = await install_and_greet(
+                client, stream, "Hello Alex, I'm Inspection Ready."
+            )
+            texts = card_texts(welcome)
+            assert "You are on the roster as a coordinator in Quality assurance" in texts[1]
+            assert any(t.startswith("Inspection call: ") for t in texts)
+
+            await client.send_text(chat_id, "user-id-0", "help")
+            help_reply = await stream.wait_for(
+                card_heading("Here is what I can do for you, Alex."), timeout=30
+            )
+            assert "Help: This list, whenever you need it. Type: help" in card_texts(help_reply)
+            # The two install events greeted once.
+            welcomes = [a for a in stream.activities if first_text(a).startswith("Hello Alex")]
+            assert len(welcomes) == 1
+    finally:
+        await session.close()
+        await playground.stop()
+
+    assert stored_references(service) == [(chat_id, 1, "alexw@example.com")]
+
+
+async def test_practitioner_signed_in_through_a_config_file(
+    service: ServiceProcess, tmp_path: Path
+) -> None:
+    config_path = tmp_path / "playground.json"
+    config_path.write_text(json.dumps(playground_config("adelev@example.com")))
+    playground, client, session = await chat(service, config_path)
+    try:
+        async with client.stream() as stream:
+            chat_id, welcome = await install_and_greet(
+                client, stream, "Hello Adele, I'm Inspection Ready."
+            )
+            texts = card_texts(welcome)
+            assert "practitioner in Assessment and intervention" in texts[1]
+            assert not any(t.startswith(("Inspection call", "My team")) for t in texts)
+
+            await client.send_text(
+                chat_id, "user-id-2", "what does ofsted look at for care leavers"
+            )
+            await stream.wait_for(
+                card_heading("Sorry Adele, I did not understand that. Here is what I can do."),
+                timeout=30,
+            )
+    finally:
+        await session.close()
+        await playground.stop()
+
+    assert stored_references(service) == [(chat_id, 1, "adelev@example.com")]
+    assert "care leavers" not in service.log()
