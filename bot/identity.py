@@ -13,6 +13,7 @@ from botbuilder.schema import ChannelAccount
 from botframework.connector.models import ErrorResponseException
 from msrest.exceptions import HttpOperationError
 
+from store.repositories import audit_log
 from store.repositories import staff as staff_repository
 
 if TYPE_CHECKING:
@@ -83,5 +84,14 @@ async def identify(
     if staff is not None and user.aad_object_id and staff.aad_object_id != user.aad_object_id:
         if staff.aad_object_id:
             logger.warning("Staff %s has a new AAD object id; keeping the new one", staff.id)
+        audit_log.record_change(
+            session,
+            actor=staff.email,
+            entity="staff",
+            key=staff.email,
+            field="aad_object_id",
+            old=staff.aad_object_id,
+            new=user.aad_object_id,
+        )
         staff.aad_object_id = user.aad_object_id
     return staff

@@ -66,7 +66,7 @@ def playground_config(email: str) -> dict[str, Any]:
             "id": "team-demo",
             "name": "Children's services",
             "aadGroupId": "00000000-0000-0000-0000-000000000031",
-            "channels": [{"id": "team-demo-general", "name": "General"}],
+            "channels": [{"id": "team-demo-readiness", "name": "Inspection readiness"}],
         },
     }
 

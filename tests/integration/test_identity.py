@@ -9,7 +9,8 @@ import pytest
 
 from bot.identity import TeamsUser, identify
 from store.db import Database
-from store.models import Staff
+from store.models import ChangeSource, Staff
+from store.repositories import audit_log
 from store.repositories import staff as staff_repository
 from tests.importing import STAFF_HEADER, run, write_csv
 
@@ -54,6 +55,16 @@ async def test_matches_by_email_and_remembers_the_aad_object_id(roster: Database
     assert (first.email, second.email) == ("adelev@example.com", "adelev@example.com")
     assert second.aad_object_id == "aad-adele"
     assert directory.asked == ["29:adele"]
+    async with roster.sessions() as session:
+        created, entry = await audit_log.history(session, "staff", "adelev@example.com")
+    assert created.source is ChangeSource.IMPORT
+    assert (entry.source, entry.actor, entry.field, entry.old_value, entry.new_value) == (
+        ChangeSource.BOT,
+        "adelev@example.com",
+        "aad_object_id",
+        None,
+        "aad-adele",
+    )
 
 
 async def test_falls_back_to_the_user_principal_name(roster: Database) -> None:
