@@ -10,9 +10,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from store.importers.problems import Problem
 from store.importers.references import StaffDirectory
 from store.importers.sources import Table
-from store.importers.upsert import ChangeLog, Outcome, Progress, upsert_rows
+from store.importers.upsert import (
+    ChangeLog,
+    Outcome,
+    Progress,
+    stamp_completion,
+    upsert_rows,
+)
 from store.importers.validation import Column, RowReader, duplicate_key_problems
-from store.models import Action, ActionStatus, utc_now
+from store.models import Action, ActionStatus
 
 ENTITY = "action"
 COLUMNS = (
@@ -64,21 +70,11 @@ async def apply(
     """Upserts actions by ref; marking one complete stamps when, leaving it clears that."""
     existing = {a.ref: a for a in (await session.execute(select(Action))).scalars()}
     staff = await StaffDirectory.load(session)
-    now = utc_now()
-    rows = []
-    for ref, values in records:
-        stored = existing.get(ref)
-        completed_at = stored.completed_at if stored is not None else None
-        if values["status"] is ActionStatus.COMPLETE:
-            values = {**values, "completed_at": completed_at or now}
-        else:
-            values = {**values, "completed_at": None}
-        rows.append((ref, values))
     return await upsert_rows(
         session,
         model=Action,
         entity=ENTITY,
-        rows=rows,
+        rows=stamp_completion(records, existing, ActionStatus.COMPLETE),
         existing=existing,
         log=log,
         labels={"owner_id": staff.emails_by_id},

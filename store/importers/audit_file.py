@@ -11,9 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from store.importers.problems import Problem
 from store.importers.references import StaffDirectory
 from store.importers.sources import Table
-from store.importers.upsert import ChangeLog, Outcome, Progress, upsert_rows
+from store.importers.upsert import (
+    ChangeLog,
+    Outcome,
+    Progress,
+    stamp_completion,
+    upsert_rows,
+)
 from store.importers.validation import Column, RowReader, duplicate_key_problems
-from store.models import AuditAssignment, AuditStatus, AuditType, utc_now
+from store.models import AuditAssignment, AuditStatus, AuditType
 
 ENTITY = "audit"
 COLUMNS = (
@@ -72,18 +78,11 @@ async def apply(
     """Upserts audit assignments by ref."""
     existing = {a.ref: a for a in (await session.execute(select(AuditAssignment))).scalars()}
     staff = await StaffDirectory.load(session)
-    now = utc_now()
-    rows = []
-    for ref, values in records:
-        stored = existing.get(ref)
-        completed_at = stored.completed_at if stored is not None else None
-        done = values["status"] is AuditStatus.COMPLETE
-        rows.append((ref, {**values, "completed_at": (completed_at or now) if done else None}))
     return await upsert_rows(
         session,
         model=AuditAssignment,
         entity=ENTITY,
-        rows=rows,
+        rows=stamp_completion(records, existing, AuditStatus.COMPLETE),
         existing=existing,
         log=log,
         labels={"auditor_id": staff.emails_by_id},

@@ -152,3 +152,20 @@ async def upsert_rows(
             if progress is not None:
                 progress(done, len(rows))
     return outcome
+
+
+def stamp_completion(
+    rows: list[tuple[str, dict[str, Any]]],
+    existing: Mapping[str, Any],
+    complete: StrEnum,
+) -> list[tuple[str, dict[str, Any]]]:
+    """Adds `completed_at` to each row: kept or set to now when the status is `complete`,
+    cleared otherwise, so an unchanged re-import leaves the completion time alone."""
+    now = utc_now()
+    stamped = []
+    for key, values in rows:
+        stored = existing.get(key)
+        previous = stored.completed_at if stored is not None else None
+        completed_at = (previous or now) if values["status"] is complete else None
+        stamped.append((key, {**values, "completed_at": completed_at}))
+    return stamped

@@ -12,6 +12,7 @@ import aiohttp
 import pytest
 
 from demo.playground import playground_config
+from tests.cards import card_texts
 from tests.e2e.playground import (
     PlaygroundClient,
     PlaygroundProcess,
@@ -33,15 +34,9 @@ def card_heading(text: str) -> Any:
     return lambda activity: first_text(activity) == text
 
 
-def card_texts(activity: dict[str, Any]) -> list[str]:
+def activity_texts(activity: dict[str, Any]) -> list[str]:
     [card] = adaptive_cards(activity)
-    texts = []
-    for element in card["body"]:
-        if element["type"] == "TextBlock":
-            texts.append(element["text"])
-        if element["type"] == "FactSet":
-            texts.extend(f"{fact['title']}: {fact['value']}" for fact in element["facts"])
-    return texts
+    return card_texts(card)
 
 
 @pytest.fixture
@@ -85,7 +80,7 @@ async def test_coordinator_is_welcomed_by_name_and_gets_help(service: ServicePro
             chat_id, welcome = await install_and_greet(
                 client, stream, "Hello Alex, I'm Inspection Ready."
             )
-            texts = card_texts(welcome)
+            texts = activity_texts(welcome)
             assert "You are on the roster as a coordinator in Quality assurance" in texts[1]
             assert any(t.startswith("Inspection call: ") for t in texts)
 
@@ -93,7 +88,9 @@ async def test_coordinator_is_welcomed_by_name_and_gets_help(service: ServicePro
             help_reply = await stream.wait_for(
                 card_heading("Here is what I can do for you, Alex."), timeout=30
             )
-            assert "Help: This list, whenever you need it. Type: help" in card_texts(help_reply)
+            assert "Help: This list, whenever you need it. Type: help" in activity_texts(
+                help_reply
+            )
             # The two install events greeted once.
             welcomes = [a for a in stream.activities if first_text(a).startswith("Hello Alex")]
             assert len(welcomes) == 1
@@ -115,7 +112,7 @@ async def test_practitioner_signed_in_through_a_config_file(
             chat_id, welcome = await install_and_greet(
                 client, stream, "Hello Adele, I'm Inspection Ready."
             )
-            texts = card_texts(welcome)
+            texts = activity_texts(welcome)
             assert "practitioner in Assessment and intervention" in texts[1]
             assert not any(t.startswith(("Inspection call", "My team")) for t in texts)
 

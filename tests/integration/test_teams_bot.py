@@ -15,6 +15,7 @@ from store.db import Database
 from store.repositories import conversations
 from store.repositories import staff as staff_repository
 from tests import fakes
+from tests.cards import card_texts
 from tests.fakes import FakeConnector, TeamsMember
 
 StartClient = Callable[[Settings], Awaitable[TestClient]]
@@ -51,16 +52,6 @@ def card_of(activity: dict[str, Any]) -> dict[str, Any]:
     assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
     card: dict[str, Any] = attachment["content"]
     return card
-
-
-def card_texts(card: dict[str, Any]) -> list[str]:
-    texts = []
-    for element in card["body"]:
-        if element["type"] == "TextBlock":
-            texts.append(element["text"])
-        if element["type"] == "FactSet":
-            texts.extend(f"{fact['title']}: {fact['value']}" for fact in element["facts"])
-    return texts
 
 
 async def test_install_stores_the_reference_and_welcomes_by_name(
