@@ -8,11 +8,13 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from bot.adapter import create_adapter
-from bot.keys import ADAPTER, BOT, DATABASE, SCHEDULER, SETTINGS
+from bot.keys import ADAPTER, BOT, DATABASE, KNOWLEDGE, SCHEDULER, SETTINGS
 from bot.middlewares import error_middleware, size_limit_middleware
 from bot.routes import setup_routes
 from bot.settings import MAX_REQUEST_BYTES, Settings
 from bot.teams_bot import TeamsBot
+from dialogs.turns import Dialogs
+from knowledge.library import KnowledgeBase
 from notifications.scheduler import Scheduler
 from store.db import Database
 
@@ -26,7 +28,7 @@ def create_app(settings: Settings) -> web.Application:
         client_max_size=MAX_REQUEST_BYTES,
     )
     app[SETTINGS] = settings
-    app.cleanup_ctx.extend([database_context, scheduler_context, bot_context])
+    app.cleanup_ctx.extend([database_context, scheduler_context, knowledge_context, bot_context])
     setup_routes(app)
     return app
 
@@ -48,6 +50,13 @@ async def scheduler_context(app: web.Application) -> AsyncIterator[None]:
     scheduler.stop()
 
 
+async def knowledge_context(app: web.Application) -> AsyncIterator[None]:
+    """Loads and indexes the knowledge files once; a bad file stops the start."""
+    app[KNOWLEDGE] = KnowledgeBase.load(app[SETTINGS].local_knowledge)
+    logger.info("Knowledge base ready: %d entries", len(app[KNOWLEDGE].entries))
+    yield
+
+
 async def bot_context(app: web.Application) -> AsyncIterator[None]:
     """Builds the Bot Framework adapter and the bot."""
     settings = app[SETTINGS]
@@ -57,5 +66,5 @@ async def bot_context(app: web.Application) -> AsyncIterator[None]:
             "Use this only on a developer machine."
         )
     app[ADAPTER] = create_adapter(settings)
-    app[BOT] = TeamsBot(app[DATABASE])
+    app[BOT] = TeamsBot(app[DATABASE], Dialogs(app[KNOWLEDGE], settings.timezone))
     yield

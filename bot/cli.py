@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from aiohttp import web
@@ -17,12 +17,16 @@ from bot.app import create_app
 from bot.progress import TerminalProgress
 from bot.settings import Settings, SettingsError
 from demo.loader import load_demo
+from dialogs.ask_dialog import answer_text
+from knowledge.entries import KnowledgeError
+from knowledge.library import KnowledgeBase
 from store.db import Database
 from store.errors import StoreError
 from store.importers.problems import ImportFileError, ImportRejectedError
 from store.importers.runner import ImportKind, import_file
 from store.importers.upsert import UpsertCounts
 from store.migrate import upgrade_database
+from store.repositories import knowledge as knowledge_repository
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +63,16 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument(
         "--dry-run", action="store_true", help="check and count, but write nothing"
     )
+
+    ask = commands.add_parser("ask", help="print the answer the bot would give, with its source")
+    ask.add_argument("question", help='the question, in quotes: "ICPC timescale?"')
+
+    unanswered = commands.add_parser(
+        "unanswered", help="list the questions the bot was not sure how to answer"
+    )
+    unanswered.add_argument(
+        "--days", type=int, default=30, help="how far back to look (default 30 days)"
+    )
     return parser
 
 
@@ -76,6 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             asyncio.run(_with_database(settings, demo=True))
             return 0
+        if args.command == "ask":
+            return ask(settings, args.question)
+        if args.command == "unanswered":
+            return asyncio.run(list_unanswered(settings, args.days))
         if args.command == "import":
             return asyncio.run(
                 run_import(settings, ImportKind(args.kind), args.file, dry_run=args.dry_run)
@@ -85,6 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except StoreError as exc:
         sys.stderr.write(f"inspection-ready: database error: {exc}\n")
+        return 1
+    except KnowledgeError as exc:
+        sys.stderr.write(f"inspection-ready: knowledge file error: {exc}\n")
         return 1
     sys.stderr.write(f"inspection-ready: unknown command {args.command!r}\n")
     return 2
@@ -130,6 +151,39 @@ async def run_import(settings: Settings, kind: ImportKind, path: Path, *, dry_ru
         await database.dispose()
     suffix = " (dry run: nothing was written)" if dry_run else ""
     sys.stdout.write(f"{result.file}: {describe(result.counts)}{suffix}\n")
+    return 0
+
+
+def ask(settings: Settings, question: str) -> int:
+    """Prints the answer (or the nearest topics) exactly as the bot would choose it."""
+    if not question.strip():
+        sys.stderr.write("inspection-ready: ask needs a question\n")
+        return 2
+    knowledge = KnowledgeBase.load(settings.local_knowledge)
+    today = datetime.now(settings.timezone).date()
+    sys.stdout.write(answer_text(knowledge.ask(question, today)) + "\n")
+    return 0
+
+
+async def list_unanswered(settings: Settings, days: int) -> int:
+    """Prints recent questions the bot was not sure about, newest first."""
+    database = Database(settings.database_url)
+    try:
+        await upgrade_database(database)
+        since = datetime.now(settings.timezone) - timedelta(days=days)
+        async with database.sessions() as session:
+            rows = await knowledge_repository.list_unanswered(session, since)
+    finally:
+        await database.dispose()
+    if not rows:
+        sys.stdout.write(f"No unanswered questions in the last {days} days.\n")
+    for question, email in rows:
+        asked = question.asked_at.astimezone(settings.timezone)
+        nearest = question.suggested.replace(",", ", ") or "none"
+        sys.stdout.write(
+            f"{asked:%Y-%m-%d %H:%M}  {email or 'not on the roster'}  {question.question!r}"
+            f"  (nearest: {nearest})\n"
+        )
     return 0
 
 

@@ -39,7 +39,7 @@ async def messages(request: web.Request) -> web.Response:
         return error_body(401, "unauthorized", "A valid Bot Framework token is required.")
     invoke_response = await adapter.process_activity(auth, activity, request.app[BOT].on_turn)
     if invoke_response is not None:
-        return web.json_response(invoke_response.body, status=invoke_response.status)
+        return web.json_response(_plain(invoke_response.body), status=invoke_response.status)
     return web.Response(status=201)
 
 
@@ -103,3 +103,10 @@ def parse_activity(body: Any) -> Activity:
 def _get(body: dict[str, Any], outer: str, inner: str) -> Any:
     value = body.get(outer)
     return value.get(inner) if isinstance(value, dict) else None
+
+
+def _plain(body: Any) -> Any:
+    # The SDK hands back serialized dicts for normal answers but SDK models for some errors.
+    if hasattr(body, "serialize"):
+        return body.serialize()
+    return body

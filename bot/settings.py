@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
 from enum import StrEnum
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/inspection-ready.db"
@@ -55,6 +56,7 @@ class Settings:
     port: int = DEFAULT_PORT
     timezone: ZoneInfo = ZoneInfo(DEFAULT_TIMEZONE)
     working_hours: WorkingHours = WorkingHours(time(8, 0), time(18, 0))
+    local_knowledge: Path | None = None
 
     @property
     def authentication_enabled(self) -> bool:
@@ -155,3 +157,13 @@ def parse_working_hours(value: str) -> WorkingHours:
     if start >= end:
         raise SettingsError(f"INSPECTION_READY_WORKING_HOURS must start before it ends: {text!r}")
     return WorkingHours(start, end)
+
+
+def parse_folder(variable: str, value: str) -> Path | None:
+    """An existing folder, or None when unset."""
+    if not value.strip():
+        return None
+    folder = Path(value.strip())
+    if not folder.is_dir():
+        raise SettingsError(f"{variable} must name an existing folder, got {value!r}")
+    return folder

@@ -7,14 +7,19 @@ from typing import TYPE_CHECKING, Any
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.schema import Activity, ChannelAccount
+from botbuilder.schema import (
+    Activity,
+    AdaptiveCardInvokeResponse,
+    AdaptiveCardInvokeValue,
+    ChannelAccount,
+)
 from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 
 from bot.identity import TeamsMemberDirectory, TeamsUser, identify
 from dialogs import help_dialog
 from dialogs.people import Person
 from dialogs.replies import Reply
-from dialogs.routing import Intent, classify
+from dialogs.turns import Dialogs
 from store.repositories import conversations
 from store.repositories.conversations import ConversationRecord
 
@@ -26,6 +31,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 PERSONAL = "personal"
+ADAPTIVE_CARD_TYPE = "application/vnd.microsoft.card.adaptive"
 TEAM_INSTALL_TEXT = (
     "Hello, I'm Inspection Ready. Mention me with 'help' to see what I can do; "
     "for your own actions and audits, chat with me one to one."
@@ -35,8 +41,9 @@ TEAM_INSTALL_TEXT = (
 class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
     """Routes only: installs, uninstalls and messages go to dialogs; no rules live here."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, dialogs: Dialogs) -> None:
         self._database = database
+        self._dialogs = dialogs
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         await self._installed(turn_context)
@@ -63,13 +70,51 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             await self._uninstalled(turn_context)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        if isinstance(activity.value, dict) and not activity.text:
+            await self._card_submitted(turn_context, activity.value)
+            return
         # In group chats and channels the bot only hears messages that @mention it.
-        text = (TurnContext.remove_recipient_mention(turn_context.activity) or "").strip()
-        intent = classify(text)
+        text = (TurnContext.remove_recipient_mention(activity) or "").strip()
         async with self._database.sessions() as session, session.begin():
             person = await self._person(session, turn_context)
-            reply = await help_dialog.help_reply(session, person, understood=intent is Intent.HELP)
+            reply = await self._dialogs.message(session, person, text)
         await _send(turn_context, reply)
+
+    async def on_adaptive_card_invoke(
+        self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
+    ) -> AdaptiveCardInvokeResponse:
+        # Action.Execute: the reply card replaces the card that was pressed, in place.
+        action = invoke_value.action if isinstance(invoke_value.action, dict) else {}
+        data = action.get("data")
+        if not isinstance(data, dict):
+            data = {}
+        reply = await self._card_action(turn_context, {"action": action.get("verb"), **data})
+        if reply.card is not None:
+            return AdaptiveCardInvokeResponse(
+                status_code=200, type=ADAPTIVE_CARD_TYPE, value=reply.card
+            )
+        return AdaptiveCardInvokeResponse(
+            status_code=200, type="application/vnd.microsoft.activity.message", value=reply.text
+        )
+
+    async def _card_submitted(self, turn_context: TurnContext, data: dict[str, Any]) -> None:
+        # Action.Submit (the fallback): a vote refreshes the card it came from; anything
+        # else is answered as a new message.
+        reply = await self._card_action(turn_context, data)
+        reply_to = turn_context.activity.reply_to_id
+        if data.get("action") == "answer_feedback" and reply.card is not None and reply_to:
+            update = MessageFactory.attachment(CardFactory.adaptive_card(reply.card))
+            update.id = reply_to
+            await turn_context.update_activity(update)
+            return
+        await _send(turn_context, reply)
+
+    async def _card_action(self, turn_context: TurnContext, data: dict[str, Any]) -> Reply:
+        async with self._database.sessions() as session, session.begin():
+            person = await self._person(session, turn_context)
+            voter = person.email or turn_context.activity.from_property.id
+            return await self._dialogs.card_action(session, person, voter, data)
 
     async def _installed(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity

@@ -47,7 +47,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         "What inspectors look at, and statutory timescales, with the source.",
         "ICPC timescale",
         Audience.EVERYONE,
-        available=False,
+        available=True,
     ),
     Capability(
         "My actions",

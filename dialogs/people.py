@@ -13,6 +13,7 @@ class Person:
 
     display_name: str
     staff_id: int | None = None
+    email: str | None = None
     role: StaffRole | None = None
     team: str | None = None
     inspection_role: str | None = None
@@ -34,6 +35,7 @@ class Person:
         return cls(
             display_name=staff.name,
             staff_id=staff.id,
+            email=staff.email,
             role=staff.role,
             team=staff.team_name,
             inspection_role=staff.inspection_role,

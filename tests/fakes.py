@@ -40,6 +40,7 @@ class FakeConnector:
 
     members: dict[str, TeamsMember] = field(default_factory=dict)
     sent: list[dict[str, Any]] = field(default_factory=list)
+    updated: list[dict[str, Any]] = field(default_factory=list)
     member_lookups: list[str] = field(default_factory=list)
     _server: TestServer | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -58,6 +59,9 @@ class FakeConnector:
         app.router.add_post(
             "/v3/conversations/{conversation_id}/activities/{activity_id}", self._send
         )
+        app.router.add_put(
+            "/v3/conversations/{conversation_id}/activities/{activity_id}", self._update
+        )
         app.router.add_get("/v3/conversations/{conversation_id}/members/{member_id}", self._member)
         self._server = TestServer(app)
         await self._server.start_server()
@@ -71,6 +75,13 @@ class FakeConnector:
         activity["_conversation_id"] = request.match_info["conversation_id"]
         self.sent.append(activity)
         return web.json_response({"id": f"sent-{next(self._ids)}"})
+
+    async def _update(self, request: web.Request) -> web.Response:
+        activity = await request.json()
+        activity["_conversation_id"] = request.match_info["conversation_id"]
+        activity["_updated_id"] = request.match_info["activity_id"]
+        self.updated.append(activity)
+        return web.json_response({"id": request.match_info["activity_id"]})
 
     async def _member(self, request: web.Request) -> web.Response:
         member_id = request.match_info["member_id"]
@@ -90,13 +101,13 @@ def activity(
     *,
     user_id: str = "29:user-alex",
     aad_object_id: str | None = "aad-alex",
-    name: str = "Alex Wilber",
+    user_name: str = "Alex Wilber",
     conversation_id: str = "a:personal-alex",
     conversation_type: str = "personal",
     **fields: Any,
 ) -> dict[str, Any]:
     """An inbound Teams activity as the channel posts it to /api/messages."""
-    sender: dict[str, Any] = {"id": user_id, "name": name}
+    sender: dict[str, Any] = {"id": user_id, "name": user_name}
     if aad_object_id:
         sender["aadObjectId"] = aad_object_id
     return {

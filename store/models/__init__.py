@@ -5,11 +5,13 @@ from store.models.audits import AuditAssignment, AuditStatus, AuditType
 from store.models.base import Base, utc_now
 from store.models.calendar import CalendarEvent, EventKind
 from store.models.conversations import ConversationReference, ConversationType
+from store.models.knowledge import AnswerFeedback, UnansweredQuestion
 from store.models.people import Staff, StaffRole, Team
 from store.models.plan import Action, ActionStatus, ExtensionRequest, ExtensionStatus
 
 __all__ = [
     "Action",
+    "AnswerFeedback",
     "ActionStatus",
     "AuditAssignment",
     "AuditLogEntry",
@@ -26,5 +28,6 @@ __all__ = [
     "Staff",
     "StaffRole",
     "Team",
+    "UnansweredQuestion",
     "utc_now",
 ]

@@ -73,6 +73,12 @@ def stored_references(service: ServiceProcess) -> list[tuple[str, int, str]]:
     return [(str(r[0]), int(r[1]), str(r[2])) for r in rows]
 
 
+def stored_votes(service: ServiceProcess) -> list[tuple[str, str, int]]:
+    with sqlite3.connect(service.database_path) as db:
+        rows = db.execute("SELECT entry_id, voter, helpful FROM answer_feedback").fetchall()
+    return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
+
+
 async def test_coordinator_is_welcomed_by_name_and_gets_help(service: ServiceProcess) -> None:
     playground, client, session = await chat(service)
     try:
@@ -101,7 +107,7 @@ async def test_coordinator_is_welcomed_by_name_and_gets_help(service: ServicePro
     assert stored_references(service) == [(chat_id, 1, "alexw@example.com")]
 
 
-async def test_practitioner_signed_in_through_a_config_file(
+async def test_practitioner_asks_a_framework_question_and_votes(
     service: ServiceProcess, tmp_path: Path
 ) -> None:
     config_path = tmp_path / "playground.json"
@@ -116,16 +122,21 @@ async def test_practitioner_signed_in_through_a_config_file(
             assert "practitioner in Assessment and intervention" in texts[1]
             assert not any(t.startswith(("Inspection call", "My team")) for t in texts)
 
-            await client.send_text(
-                chat_id, "user-id-2", "what does ofsted look at for care leavers"
+            await client.send_text(chat_id, "user-id-2", "ICPC timescale")
+            answer = await stream.wait_for(
+                card_heading("Initial child protection conference (ICPC) timing"), timeout=30
             )
-            await stream.wait_for(
-                card_heading("Sorry Adele, I did not understand that. Here is what I can do."),
-                timeout=30,
+            [helpful] = [
+                a for a in adaptive_cards(answer)[0]["actions"] if a["title"] == "Helpful"
+            ]
+            refreshed = await client.execute_card_action(
+                chat_id, "user-id-2", str(answer["id"]), helpful["verb"], helpful["data"]
             )
+            assert card_texts(refreshed["value"])[-1] == "Thanks: you found this helpful."
     finally:
         await session.close()
         await playground.stop()
 
     assert stored_references(service) == [(chat_id, 1, "adelev@example.com")]
-    assert "care leavers" not in service.log()
+    assert stored_votes(service) == [("icpc-timescale", "adelev@example.com", 1)]
+    assert "ICPC timescale" not in service.log()

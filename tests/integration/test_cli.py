@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
+from store.db import Database
+from store.repositories import knowledge as knowledge_repository
 from tests.conftest import sqlite_url
 from tests.importing import STAFF_HEADER, write_csv
 
@@ -119,3 +122,44 @@ def test_import_kind_must_be_one_of_the_four(capsys: pytest.CaptureFixture[str])
 
     assert exit_info.value.code == 2
     assert "invalid choice: 'children'" in capsys.readouterr().err
+
+
+def test_ask_prints_the_answer_with_its_source(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "ICPC timescale, strategy discussion was on 3 March 2026"]) == 0
+
+    output = capsys.readouterr().out
+    assert output.startswith("Initial child protection conference (ICPC) timing\n")
+    assert "15 working days" in output
+    assert "the deadline is Tuesday 24 March 2026" in output
+    assert "Source: Sussex Child Protection" in output
+    assert "Applies to: Working Together to Safeguard Children 2023." in output
+
+
+def test_ask_off_topic_says_it_is_not_sure(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "how do I book annual leave"]) == 0
+
+    assert capsys.readouterr().out.startswith("I'm not sure I have the right answer to that.")
+
+
+def test_ask_without_a_question_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ask", "  "]) == 2
+    assert "ask needs a question" in capsys.readouterr().err
+
+
+def test_unanswered_lists_recent_gaps(
+    database_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["unanswered"]) == 0
+    assert capsys.readouterr().out == "No unanswered questions in the last 30 days.\n"
+
+    async def record() -> None:
+        database = Database(sqlite_url(database_env.parent))
+        async with database.sessions() as session, session.begin():
+            knowledge_repository.record_unanswered(session, "wifi password", None, ["a", "b"])
+        await database.dispose()
+
+    asyncio.run(record())
+    assert main(["unanswered", "--days", "7"]) == 0
+
+    line = capsys.readouterr().out
+    assert line.endswith("  not on the roster  'wifi password'  (nearest: a, b)\n")

@@ -121,7 +121,7 @@ async def test_help_lists_capabilities_for_the_role(
             "help",
             user_id=ISAIAH.user_id,
             aad_object_id=ISAIAH.aad_object_id,
-            name=ISAIAH.name,
+            user_name=ISAIAH.name,
             conversation_id="a:personal-isaiah",
         ),
     )
@@ -141,7 +141,7 @@ async def test_identity_is_matched_by_upn_and_remembered(
     isaiah = {
         "user_id": ISAIAH.user_id,
         "aad_object_id": ISAIAH.aad_object_id,
-        "name": ISAIAH.name,
+        "user_name": ISAIAH.name,
     }
     await post(client, fakes.message(connector.url, "help", **isaiah))
     await post(client, fakes.message(connector.url, "help", **isaiah))
@@ -164,7 +164,7 @@ async def test_someone_not_on_the_roster_is_told_who_to_ask(
             "hello",
             user_id=STRANGER.user_id,
             aad_object_id=STRANGER.aad_object_id,
-            name=STRANGER.name,
+            user_name=STRANGER.name,
         ),
     )
 
@@ -175,13 +175,13 @@ async def test_someone_not_on_the_roster_is_told_who_to_ask(
     assert not any(t.startswith("My actions") for t in texts)
 
 
-async def test_unknown_text_answers_with_the_capability_list(
+async def test_anything_that_is_not_a_command_is_a_framework_question(
     client: TestClient, connector: FakeConnector
 ) -> None:
-    await post(client, fakes.message(connector.url, "when is the ICPC due for case 123"))
+    await post(client, fakes.message(connector.url, "zxqv blorp"))
 
     texts = card_texts(card_of(connector.sent[0]))
-    assert texts[0] == "Sorry Alex, I did not understand that. Here is what I can do."
+    assert texts[0] == "I'm not sure I have the right answer to that."
 
 
 async def test_group_chat_mention_works_like_one_to_one(

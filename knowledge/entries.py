@@ -1,0 +1,227 @@
+"""This module contains KnowledgeEntry and the loader that validates the knowledge files."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+# libyaml's loader when PyYAML was built with it: several times faster at start-up.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+ENTRY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_ANSWER_WORDS = 130
+MAX_TITLE_LENGTH = 70
+TIMESCALE_UNITS = ("working_days", "days", "weeks", "months")
+FIELDS = {
+    "id",
+    "topic",
+    "title",
+    "questions",
+    "keywords",
+    "answer",
+    "confidence",
+    "source",
+    "framework",
+    "reviewed",
+    "local_procedures_may_differ",
+    "timescale",
+    "replaces",
+}
+REQUIRED = {
+    "id",
+    "topic",
+    "title",
+    "questions",
+    "answer",
+    "confidence",
+    "source",
+    "framework",
+    "reviewed",
+}
+
+
+class KnowledgeError(ValueError):
+    """A knowledge file breaks the schema; the message names the file and the entry."""
+
+
+class Confidence(StrEnum):
+    """How sure the fact brief is: confirmed, secondary source only, or uncertain."""
+
+    CONFIRMED = "C"
+    SECONDARY = "S"
+    UNCERTAIN = "U"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where an answer comes from."""
+
+    document: str
+    url: str | None = None
+    section: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Timescale:
+    """A deadline an entry states, so a question with a date can be answered with one."""
+
+    amount: int
+    unit: str
+    start: str
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeEntry:
+    """One reviewed answer to a family of questions."""
+
+    id: str
+    topic: str
+    title: str
+    questions: tuple[str, ...]
+    keywords: tuple[str, ...]
+    answer: str
+    confidence: Confidence
+    source: Source
+    framework: str
+    reviewed: date
+    local_procedures_may_differ: bool = False
+    timescale: Timescale | None = None
+    replaces: tuple[str, ...] = ()
+    local: bool = False
+
+
+def national_files() -> list[Path]:
+    """The knowledge files shipped with the service, in a stable order."""
+    folder = Path(str(resources.files("knowledge") / "entries"))
+    return sorted(folder.glob("*.yaml"))
+
+
+def load_entries(paths: list[Path], *, local: bool = False) -> list[KnowledgeEntry]:
+    """Reads and validates every entry in `paths`.
+
+    Raises:
+        KnowledgeError: for the first file that breaks the schema or repeats an id.
+    """
+    entries: list[KnowledgeEntry] = []
+    seen: dict[str, Path] = {}
+    for path in paths:
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
+        except (OSError, yaml.YAMLError) as exc:
+            raise KnowledgeError(f"{path.name}: cannot be read as YAML: {exc}") from exc
+        if not isinstance(data, list):
+            raise KnowledgeError(f"{path.name}: must be a YAML list of entries")
+        for raw in data:
+            entry = parse_entry(raw, path.name, local=local)
+            if entry.id in seen:
+                raise KnowledgeError(
+                    f"{path.name}: id {entry.id!r} is already used in {seen[entry.id].name}"
+                )
+            seen[entry.id] = path
+            entries.append(entry)
+    return entries
+
+
+def parse_entry(raw: Any, file_name: str, *, local: bool = False) -> KnowledgeEntry:
+    """One entry, checked field by field."""
+    if not isinstance(raw, dict):
+        raise KnowledgeError(f"{file_name}: every entry must be a mapping")
+    name = f"{file_name}: entry {raw.get('id', '?')!r}"
+    missing = REQUIRED - raw.keys()
+    unknown = raw.keys() - FIELDS
+    if missing:
+        raise KnowledgeError(f"{name}: missing {', '.join(sorted(missing))}")
+    if unknown:
+        raise KnowledgeError(f"{name}: unknown field(s) {', '.join(sorted(unknown))}")
+    entry_id = _text(raw, "id", name)
+    if not ENTRY_ID.match(entry_id):
+        raise KnowledgeError(f"{name}: id must be lower-case words joined by hyphens")
+    title = _text(raw, "title", name)
+    if len(title) > MAX_TITLE_LENGTH:
+        raise KnowledgeError(f"{name}: title is longer than {MAX_TITLE_LENGTH} characters")
+    answer = " ".join(_text(raw, "answer", name).split())
+    if len(answer.split()) > MAX_ANSWER_WORDS:
+        raise KnowledgeError(f"{name}: answer is longer than {MAX_ANSWER_WORDS} words")
+    questions = _texts(raw, "questions", name)
+    if len(questions) < 3:
+        raise KnowledgeError(f"{name}: give at least 3 phrasings in questions")
+    try:
+        confidence = Confidence(str(raw["confidence"]))
+    except ValueError:
+        raise KnowledgeError(f"{name}: confidence must be C, S or U") from None
+    reviewed = raw["reviewed"]
+    if not isinstance(reviewed, date):
+        raise KnowledgeError(f"{name}: reviewed must be a date (YYYY-MM-DD)")
+    local_flag = raw.get("local_procedures_may_differ", False)
+    if not isinstance(local_flag, bool):
+        raise KnowledgeError(f"{name}: local_procedures_may_differ must be true or false")
+    return KnowledgeEntry(
+        id=entry_id,
+        topic=_text(raw, "topic", name),
+        title=title,
+        questions=tuple(questions),
+        keywords=tuple(_texts(raw, "keywords", name, required=False)),
+        answer=answer,
+        confidence=confidence,
+        source=_source(raw["source"], name),
+        framework=_text(raw, "framework", name),
+        reviewed=reviewed,
+        local_procedures_may_differ=local_flag,
+        timescale=_timescale(raw.get("timescale"), name),
+        replaces=tuple(_texts(raw, "replaces", name, required=False)),
+        local=local,
+    )
+
+
+def _text(raw: dict[str, Any], field: str, name: str) -> str:
+    value = raw.get(field)
+    if not isinstance(value, str) or not value.strip():
+        raise KnowledgeError(f"{name}: {field} must be non-empty text")
+    return value.strip()
+
+
+def _texts(raw: dict[str, Any], field: str, name: str, *, required: bool = True) -> list[str]:
+    value = raw.get(field, [] if not required else None)
+    # YAML reads a bare 2016 as a number; in a list of search terms it is just text.
+    if isinstance(value, list):
+        value = [str(v) if isinstance(v, int | float) else v for v in value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise KnowledgeError(f"{name}: {field} must be a list of non-empty texts")
+    return [v.strip() for v in value]
+
+
+def _source(raw: Any, name: str) -> Source:
+    if not isinstance(raw, dict) or not isinstance(raw.get("document"), str):
+        raise KnowledgeError(f"{name}: source must have a document (and a url where there is one)")
+    url = raw.get("url")
+    if url is not None and not (isinstance(url, str) and url.startswith(("https://", "http://"))):
+        raise KnowledgeError(f"{name}: source url must be an http(s) address")
+    unknown = raw.keys() - {"document", "url", "section"}
+    if unknown:
+        raise KnowledgeError(f"{name}: source has unknown field(s) {', '.join(sorted(unknown))}")
+    section = raw.get("section")
+    return Source(
+        document=raw["document"].strip(), url=url, section=str(section) if section else None
+    )
+
+
+def _timescale(raw: Any, name: str) -> Timescale | None:
+    if raw is None:
+        return None
+    if (
+        not isinstance(raw, dict)
+        or not isinstance(raw.get("amount"), int)
+        or raw.get("unit") not in TIMESCALE_UNITS
+        or not isinstance(raw.get("from"), str)
+    ):
+        raise KnowledgeError(
+            f"{name}: timescale needs amount (whole number), unit "
+            f"({', '.join(TIMESCALE_UNITS)}) and from (the event it counts from)"
+        )
+    return Timescale(amount=raw["amount"], unit=raw["unit"], start=raw["from"])

@@ -1,0 +1,85 @@
+"""This module turns questions and answers into comparable terms: words, stems, synonyms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+
+WORD = re.compile(r"[a-z0-9]+")
+_STOP_WORD_TEXT = """
+    a an the is are was were be been being do does did doing what whats which who whom whose
+    when how why where of for to in on at by with about from into and or but if then than so
+    i im we my our me us you your it its this that these those there their they them he she
+    his her should must can could would will shall may might need needs have has had having
+    please tell know let get got give any some all each every much many more most very just
+    also still ok okay hi hello thanks thank q re not no yes one
+"""
+STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
+# Irregular plurals the suffix rules below would get wrong.
+IRREGULAR = {
+    "children": "child",
+    "childrens": "child",
+    "people": "person",
+    "peoples": "person",
+    "women": "woman",
+    "men": "man",
+    "ofsted": "ofsted",
+}
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: enough to match plurals and verb forms, nothing cleverer."""
+    if word in IRREGULAR:
+        return IRREGULAR[word]
+    if len(word) <= 3 or word.isdigit():
+        return word
+    for suffix, replacement in (("ies", "y"), ("ied", "y"), ("sses", "ss"), ("ings", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            return word[: -len(suffix)] + replacement
+    if word.endswith("ing") and len(word) > 5:
+        return word[:-3]
+    if word.endswith("ed") and len(word) > 4 and not word.endswith("eed"):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words and numbers, apostrophes dropped ("what's" -> "whats")."""
+    return WORD.findall(text.lower().replace("'", "").replace("\u2019", ""))
+
+
+class Vocabulary:
+    """Synonym and acronym groups, applied the same way to questions and to the knowledge.
+
+    Each group maps every phrase in it to one canonical term, so "LAC", "CLA", "looked
+    after" and "children in care" all become the same term before anything is compared.
+    """
+
+    def __init__(self, groups: Mapping[str, Iterable[str]]) -> None:
+        self._phrases: dict[tuple[str, ...], str] = {}
+        for canonical, phrases in groups.items():
+            for phrase in (canonical, *phrases):
+                key = tuple(stem(w) for w in words(phrase))
+                if key:
+                    self._phrases[key] = canonical
+        self._longest = max((len(k) for k in self._phrases), default=1)
+
+    def terms(self, text: str) -> list[str]:
+        """The comparable terms of `text`: synonyms joined, stop words dropped."""
+        stems = [stem(w) for w in words(text)]
+        terms: list[str] = []
+        position = 0
+        while position < len(stems):
+            for length in range(min(self._longest, len(stems) - position), 0, -1):
+                canonical = self._phrases.get(tuple(stems[position : position + length]))
+                if canonical is not None:
+                    terms.append(canonical)
+                    position += length
+                    break
+            else:
+                if stems[position] not in STOP_WORDS:
+                    terms.append(stems[position])
+                position += 1
+        return terms

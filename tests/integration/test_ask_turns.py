@@ -1,0 +1,193 @@
+"""Framework questions through the real app: answers, gaps, votes by Submit and Execute."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import select
+
+from bot.settings import Settings
+from demo.loader import DEMO_ANCHOR, load_demo
+from store.db import Database
+from store.models import AnswerFeedback, UnansweredQuestion
+from tests import fakes
+from tests.cards import card_texts
+from tests.fakes import FakeConnector, TeamsMember
+from tests.knowledge_samples import LOCAL, write
+
+StartClient = Callable[[Settings], Awaitable[TestClient]]
+ADELE = TeamsMember("29:adele", "Adele Vance", "aad-adele", "adelev@example.com", None)
+AS_ADELE = {
+    "user_id": ADELE.user_id,
+    "aad_object_id": ADELE.aad_object_id,
+    "user_name": ADELE.name,
+}
+
+
+@pytest.fixture
+async def client(
+    database: Database, connector: FakeConnector, make_client: StartClient, tmp_path: Path
+) -> TestClient:
+    async with database.sessions() as session, session.begin():
+        await load_demo(session, DEMO_ANCHOR)
+    connector.add_member(ADELE)
+    local = tmp_path / "local-knowledge"
+    write(local, "ours.yaml", LOCAL)
+    return await make_client(Settings(database_url=database.url, local_knowledge=local))
+
+
+def only_card(activity: dict[str, Any]) -> dict[str, Any]:
+    [attachment] = activity["attachments"]
+    card: dict[str, Any] = attachment["content"]
+    return card
+
+
+async def ask(client: TestClient, connector: FakeConnector, text: str) -> dict[str, Any]:
+    response = await client.post(
+        "/api/messages", json=fakes.message(connector.url, text, **AS_ADELE)
+    )
+    assert response.status == 201
+    return only_card(connector.sent[-1])
+
+
+async def rows(database: Database, model: type[Any]) -> list[Any]:
+    async with database.sessions() as session:
+        return list((await session.execute(select(model))).scalars())
+
+
+async def test_a_question_gets_the_answer_with_source_and_deadline(
+    client: TestClient, connector: FakeConnector
+) -> None:
+    card = await ask(client, connector, "ICPC timescale? strategy discussion was on 20 November")
+
+    texts = card_texts(card)
+    assert texts[:2] == [
+        "ICPC timing in our council",
+        "Local procedure: this is your council's own guidance.",
+    ]
+    assert "within 10 working days of the strategy discussion" in texts[2]
+    assert texts[3] == (
+        "If the strategy discussion was on Friday 20 November 2026, the deadline is Friday "
+        "4 December 2026: 10 working days (not counting weekends or bank holidays in England "
+        "and Wales)."
+    )
+    assert "Source: Our council's child protection procedures, 3.2" in texts
+    assert "Applies to: Local procedures 2026. Reviewed 20 November 2026." in texts
+    execute = [a for a in card["actions"] if a["type"] == "Action.Execute"]
+    assert [a["title"] for a in execute] == ["Helpful", "Not helpful"]
+    assert [a["fallback"]["type"] for a in execute] == ["Action.Submit", "Action.Submit"]
+
+
+async def test_an_unclear_question_offers_topics_and_is_recorded(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    card = await ask(client, connector, "where do I park at county hall")
+
+    assert card_texts(card)[0] == "I'm not sure I have the right answer to that."
+    [gap] = await rows(database, UnansweredQuestion)
+    assert gap.question == "where do I park at county hall"
+    assert gap.staff_id is not None
+
+
+async def test_a_vote_by_submit_is_stored_and_the_card_refreshed_in_place(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    card = await ask(client, connector, "ICPC timescale")
+    data = card["actions"][0]["fallback"]["data"]
+
+    for helpful in (True, False):
+        vote = fakes.activity(
+            "message",
+            connector.url,
+            value={**data, "helpful": helpful},
+            replyToId="sent-1",
+            **AS_ADELE,
+        )
+        assert (await client.post("/api/messages", json=vote)).status == 201
+
+    assert [u["_updated_id"] for u in connector.updated] == ["sent-1", "sent-1"]
+    refreshed = only_card(connector.updated[-1])
+    assert card_texts(refreshed)[-1].startswith("Thanks: you said this was not helpful.")
+    assert [a["type"] for a in refreshed["actions"]] == []
+    [feedback] = await rows(database, AnswerFeedback)
+    assert (feedback.entry_id, feedback.voter, feedback.helpful) == (
+        "icpc-timescale",
+        "adelev@example.com",
+        False,
+    )
+
+
+async def test_a_vote_by_execute_answers_with_the_refreshed_card(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    card = await ask(client, connector, "ICPC timescale")
+    execute = card["actions"][0]
+    invoke = fakes.activity(
+        "invoke",
+        connector.url,
+        name="adaptiveCard/action",
+        value={
+            "action": {"type": "Action.Execute", "verb": execute["verb"], "data": execute["data"]}
+        },
+        **AS_ADELE,
+    )
+
+    response = await client.post("/api/messages", json=invoke)
+
+    assert response.status == 200
+    body = await response.json()
+    assert body["statusCode"] == 200
+    assert body["type"] == "application/vnd.microsoft.card.adaptive"
+    assert card_texts(body["value"])[-1] == "Thanks: you found this helpful."
+    [feedback] = await rows(database, AnswerFeedback)
+    assert feedback.helpful is True
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {
+            "action": "answer_feedback",
+            "entry": "no-such-entry",
+            "answer_ref": "x",
+            "helpful": True,
+        },
+        {"action": "answer_feedback", "entry": "icpc-timescale", "helpful": "yes"},
+        {"action": "delete_everything"},
+        {"action": "show_entry", "entry": "../etc/passwd"},
+    ],
+)
+async def test_forged_or_stale_submissions_are_refused_and_change_nothing(
+    client: TestClient,
+    connector: FakeConnector,
+    database: Database,
+    caplog: pytest.LogCaptureFixture,
+    data: dict[str, Any],
+) -> None:
+    submit = fakes.activity("message", connector.url, value=data, **AS_ADELE)
+
+    assert (await client.post("/api/messages", json=submit)).status == 201
+
+    assert connector.sent[-1]["text"].startswith("Sorry, that did not work:")
+    assert connector.updated == []
+    assert await rows(database, AnswerFeedback) == []
+    assert "Refused a card action" in caplog.text
+
+
+async def test_picking_a_suggested_topic_shows_its_answer(
+    client: TestClient, connector: FakeConnector
+) -> None:
+    submit = fakes.activity(
+        "message",
+        connector.url,
+        value={"action": "show_entry", "entry": "icpc-timescale"},
+        **AS_ADELE,
+    )
+
+    await client.post("/api/messages", json=submit)
+
+    assert card_texts(only_card(connector.sent[-1]))[0] == "ICPC timing in our council"

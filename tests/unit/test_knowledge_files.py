@@ -1,0 +1,89 @@
+"""The shipped knowledge files: valid, sourced, honest about confidence, each entry findable."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from knowledge.entries import Confidence, KnowledgeError, load_entries, national_files
+from knowledge.library import KnowledgeBase
+
+TODAY = date(2026, 11, 25)
+ENTRIES = load_entries(national_files())
+KNOWLEDGE = KnowledgeBase.load()
+# Words an uncertain answer uses to say so.
+UNCERTAINTY = (
+    "uncertain",
+    "not confirmed",
+    "unconfirmed",
+    "not clear",
+    "conflict",
+    "check",
+    "reported",
+    "not been confirmed",
+    "could not be confirmed",
+    "not found",
+)
+
+
+def test_there_are_at_least_150_entries_with_unique_ids() -> None:
+    ids = [e.id for e in ENTRIES]
+
+    assert len(ids) >= 150
+    assert len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.id)
+def test_every_entry_is_sourced_and_dated(entry) -> None:
+    assert entry.source.document
+    assert entry.framework
+    assert entry.reviewed <= TODAY
+    assert entry.confidence in Confidence
+
+
+@pytest.mark.parametrize(
+    "entry", [e for e in ENTRIES if e.confidence is Confidence.UNCERTAIN], ids=lambda e: e.id
+)
+def test_uncertain_answers_say_they_are_uncertain(entry) -> None:
+    assert any(word in entry.answer.lower() for word in UNCERTAINTY)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.id)
+def test_every_entry_is_found_by_its_own_questions(entry) -> None:
+    for question in entry.questions:
+        answer = KNOWLEDGE.ask(question, TODAY)
+        assert answer.best is not None, question
+        assert answer.best.id == entry.id, f"{question!r} found {answer.best.id}"
+
+
+def test_a_bad_file_is_refused_with_its_name(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- id: Not Valid\n  topic: x\n", encoding="utf-8")
+
+    with pytest.raises(KnowledgeError, match="bad.yaml: entry 'Not Valid': missing"):
+        load_entries([bad])
+
+
+def test_a_repeated_id_is_refused(tmp_path: Path) -> None:
+    text = Path(national_files()[0]).read_text(encoding="utf-8")
+    copy = tmp_path / "copy.yaml"
+    copy.write_text(text, encoding="utf-8")
+
+    with pytest.raises(KnowledgeError, match="is already used in"):
+        load_entries([national_files()[0], copy])
+
+
+def test_the_readme_example_of_a_local_entry_works(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    example = readme.split("**Your council's own procedures.**")[1].split("```yaml\n")[1]
+    local = tmp_path / "ours.yaml"
+    local.write_text(example.split("```")[0], encoding="utf-8")
+
+    knowledge = KnowledgeBase.load(tmp_path)
+    answer = knowledge.ask("how often do I visit a child on a CP plan", TODAY)
+
+    assert answer.best is not None
+    assert answer.best.local is True
+    assert [e.id for e in knowledge.entries].count("cp-plan-visit-frequency") == 1

@@ -1,0 +1,164 @@
+"""Search: synonyms, typos, confidence, local entries and deadlines from dates."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from knowledge.dates import add_months, deadline, find_date
+from knowledge.entries import Timescale
+from knowledge.index import SearchIndex
+from knowledge.library import KnowledgeBase, load_vocabulary
+from knowledge.text import stem
+from knowledge.working_days import WorkingDays
+from tests.knowledge_samples import sample_knowledge
+
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture
+def knowledge(tmp_path: Path) -> KnowledgeBase:
+    return sample_knowledge(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("children", "child"),
+        ("enquiries", "enquiry"),
+        ("visits", "visit"),
+        ("visiting", "visit"),
+        ("meetings", "meet"),
+        ("process", "process"),
+        ("lac", "lac"),
+    ],
+)
+def test_stem(word: str, expected: str) -> None:
+    assert stem(word) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "LAC review",
+        "looked after review",
+        "looked-after children's review",
+        "children in care review",
+        "CLA reviews",
+        "child in care review",
+    ],
+)
+def test_acronyms_and_phrases_become_one_term(text: str) -> None:
+    assert load_vocabulary().terms(text) == ["cla", "review"]
+
+
+def test_stop_words_are_dropped_and_longest_phrase_wins() -> None:
+    terms = load_vocabulary().terms(
+        "What is the timescale for an initial child protection conference?"
+    )
+
+    assert terms == ["timescale", "icpc"]
+
+
+def test_typos_are_corrected_to_indexed_terms() -> None:
+    index = SearchIndex([["assessment", "timescale"], ["conference", "review"]])
+
+    assert index.correct("asessment") == "assessment"
+    assert index.correct("confrence") == "conference"
+    assert index.correct("revew") == "review"
+    assert index.correct("zzzzzz") == "zzzzzz"
+    assert index.correct("cin") == "cin"  # short words are never corrected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("ICPC timescale", "icpc-timescale"),
+        ("when does the initial conference have to be held", "icpc-timescale"),
+        ("icpc timescle", "icpc-timescale"),
+        ("LAC review when", "cla-review-timescale"),
+        ("first review for a child in care", "cla-review-timescale"),
+        ("how many inspectors did the single inspection framework send", "sif-team-size"),
+    ],
+)
+def test_questions_find_their_entry(
+    knowledge: KnowledgeBase, question: str, expected: str
+) -> None:
+    answer = knowledge.ask(question, TODAY)
+
+    assert answer.sure is True
+    assert answer.best is not None
+    assert answer.best.id == expected
+
+
+@pytest.mark.parametrize(
+    "question", ["what is the weather tomorrow", "", "parking permit for the office", "timescale"]
+)
+def test_off_topic_or_vague_questions_are_not_sure(
+    knowledge: KnowledgeBase, question: str
+) -> None:
+    assert knowledge.ask(question, TODAY).sure is False
+
+
+def test_a_dated_question_gets_its_deadline(knowledge: KnowledgeBase) -> None:
+    answer = knowledge.ask("strategy discussion was on 3 March, when is the ICPC due?", TODAY)
+
+    assert answer.deadline is not None
+    assert (answer.deadline.start, answer.deadline.due) == (date(2026, 3, 3), date(2026, 3, 24))
+    assert answer.deadline.describe() == (
+        "If the strategy discussion was on Tuesday 3 March 2026, the deadline is Tuesday "
+        "24 March 2026: 15 working days (not counting weekends or bank holidays in England "
+        "and Wales)."
+    )
+
+
+def test_an_entry_without_a_timescale_gets_no_deadline(knowledge: KnowledgeBase) -> None:
+    answer = knowledge.ask("SIF team size on 3 March", TODAY)
+
+    assert answer.sure is True
+    assert answer.deadline is None
+
+
+def test_local_entries_replace_national_ones(tmp_path: Path) -> None:
+    knowledge = sample_knowledge(tmp_path, with_local=True)
+
+    answer = knowledge.ask("ICPC timescale, strategy on 20/11", TODAY)
+
+    assert answer.best is not None
+    assert answer.best.local is True
+    assert answer.best.title == "ICPC timing in our council"
+    assert [e.id for e in knowledge.entries].count("icpc-timescale") == 1
+    assert answer.deadline is not None
+    assert answer.deadline.due == date(2026, 12, 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("strategy discussion on 3rd of November", date(2026, 11, 3)),
+        ("referral 2026-11-02", date(2026, 11, 2)),
+        ("assessment started 12/10/2026", date(2026, 10, 12)),
+        ("strategy on 20/11", date(2026, 11, 20)),
+        ("meeting on March 3 2026", date(2026, 3, 3)),
+        ("in 2 weeks from 1 Feb", date(2026, 2, 1)),  # February 2027 is too far ahead
+        ("strategy meeting yesterday", date(2026, 11, 24)),
+        ("support is available 24/7", None),
+        ("you may 3 times", None),
+        ("31 February", None),
+    ],
+)
+def test_find_date(text: str, expected: date | None) -> None:
+    assert find_date(text, TODAY) == expected
+
+
+def test_deadlines_in_each_unit() -> None:
+    calendar = WorkingDays()
+    start = date(2026, 12, 23)
+
+    assert deadline(start, Timescale(3, "working_days", "x"), calendar).due == date(2026, 12, 30)
+    assert deadline(start, Timescale(3, "days", "x"), calendar).due == date(2026, 12, 26)
+    assert deadline(start, Timescale(26, "weeks", "x"), calendar).due == date(2027, 6, 23)
+    assert deadline(start, Timescale(3, "months", "x"), calendar).due == date(2027, 3, 23)
+    assert add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
