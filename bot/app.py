@@ -8,26 +8,32 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from bot.adapter import create_adapter
-from bot.keys import ADAPTER, BOT, DATABASE, KNOWLEDGE, SCHEDULER, SETTINGS
+from bot.keys import ADAPTER, BOT, CLOCK, DATABASE, KNOWLEDGE, SCHEDULER, SETTINGS
 from bot.middlewares import error_middleware, size_limit_middleware
+from bot.proactive import ProactiveSender
 from bot.routes import setup_routes
 from bot.settings import MAX_REQUEST_BYTES, Settings
 from bot.teams_bot import TeamsBot
-from dialogs.turns import Dialogs
+from dialogs.turns import Clock, Dialogs
 from knowledge.library import KnowledgeBase
 from notifications.scheduler import Scheduler
 from store.db import Database
+from store.models import utc_now
 
 logger = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings) -> web.Application:
-    """The whole service; resources open on startup and close on cleanup, in order."""
+def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application:
+    """The whole service; resources open on startup and close on cleanup, in order.
+
+    `clock` is for tests that need a fixed "today".
+    """
     app = web.Application(
         middlewares=[error_middleware, size_limit_middleware],
         client_max_size=MAX_REQUEST_BYTES,
     )
     app[SETTINGS] = settings
+    app[CLOCK] = clock
     app.cleanup_ctx.extend([database_context, scheduler_context, knowledge_context, bot_context])
     setup_routes(app)
     return app
@@ -65,6 +71,15 @@ async def bot_context(app: web.Application) -> AsyncIterator[None]:
             "Authentication is OFF: MicrosoftAppId is empty, so any caller can post activities. "
             "Use this only on a developer machine."
         )
-    app[ADAPTER] = create_adapter(settings)
-    app[BOT] = TeamsBot(app[DATABASE], Dialogs(app[KNOWLEDGE], settings.timezone))
+    adapter = create_adapter(settings)
+    dialogs = Dialogs(
+        app[KNOWLEDGE],
+        settings.timezone,
+        case_url_template=settings.case_url_template,
+        clock=app[CLOCK],
+    )
+    app[ADAPTER] = adapter
+    app[BOT] = TeamsBot(
+        app[DATABASE], dialogs, ProactiveSender(adapter, app[DATABASE], settings.app_id)
+    )
     yield

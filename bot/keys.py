@@ -7,6 +7,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 
 from bot.settings import Settings
 from bot.teams_bot import TeamsBot
+from dialogs.turns import Clock
 from knowledge.library import KnowledgeBase
 from notifications.scheduler import Scheduler
 from store.db import Database
@@ -17,3 +18,4 @@ SCHEDULER = web.AppKey("scheduler", Scheduler)
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", TeamsBot)
 KNOWLEDGE = web.AppKey("knowledge", KnowledgeBase)
+CLOCK: web.AppKey[Clock] = web.AppKey("clock")

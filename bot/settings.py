@@ -57,6 +57,7 @@ class Settings:
     timezone: ZoneInfo = ZoneInfo(DEFAULT_TIMEZONE)
     working_hours: WorkingHours = WorkingHours(time(8, 0), time(18, 0))
     local_knowledge: Path | None = None
+    case_url_template: str | None = None
 
     @property
     def authentication_enabled(self) -> bool:
@@ -167,3 +168,16 @@ def parse_folder(variable: str, value: str) -> Path | None:
     if not folder.is_dir():
         raise SettingsError(f"{variable} must name an existing folder, got {value!r}")
     return folder
+
+
+def parse_case_url_template(value: str) -> str | None:
+    """A case-record address with {case_ref} where the reference goes, or None."""
+    template = value.strip()
+    if not template:
+        return None
+    if not template.startswith("https://") or "{case_ref}" not in template:
+        raise SettingsError(
+            "INSPECTION_READY_CASE_URL_TEMPLATE must be an https:// address containing "
+            f"{{case_ref}}, got {template!r}"
+        )
+    return template

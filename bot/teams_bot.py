@@ -16,6 +16,7 @@ from botbuilder.schema import (
 from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 
 from bot.identity import TeamsMemberDirectory, TeamsUser, identify
+from bot.proactive import ProactiveSender
 from dialogs import help_dialog
 from dialogs.people import Person
 from dialogs.replies import Reply
@@ -41,9 +42,10 @@ TEAM_INSTALL_TEXT = (
 class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
     """Routes only: installs, uninstalls and messages go to dialogs; no rules live here."""
 
-    def __init__(self, database: Database, dialogs: Dialogs) -> None:
+    def __init__(self, database: Database, dialogs: Dialogs, sender: ProactiveSender) -> None:
         self._database = database
         self._dialogs = dialogs
+        self._sender = sender
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         await self._installed(turn_context)
@@ -99,11 +101,11 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         )
 
     async def _card_submitted(self, turn_context: TurnContext, data: dict[str, Any]) -> None:
-        # Action.Submit (the fallback): a vote refreshes the card it came from; anything
-        # else is answered as a new message.
+        # Action.Submit (the fallback): a card that changed is refreshed where it was;
+        # anything else is answered as a new message.
         reply = await self._card_action(turn_context, data)
         reply_to = turn_context.activity.reply_to_id
-        if data.get("action") == "answer_feedback" and reply.card is not None and reply_to:
+        if reply.refresh and reply.card is not None and reply_to:
             update = MessageFactory.attachment(CardFactory.adaptive_card(reply.card))
             update.id = reply_to
             await turn_context.update_activity(update)
@@ -114,7 +116,16 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         async with self._database.sessions() as session, session.begin():
             person = await self._person(session, turn_context)
             voter = person.email or turn_context.activity.from_property.id
-            return await self._dialogs.card_action(session, person, voter, data)
+            reply = await self._dialogs.card_action(session, person, voter, data)
+        # Notices go out only once the change they announce is committed.
+        unreachable = [n.name for n in reply.notices if not await self._sender.deliver(n)]
+        if unreachable:
+            await turn_context.send_activity(
+                f"I could not reach {' or '.join(unreachable)} in Teams (they have not "
+                "installed Inspection Ready yet), so they will see this next time they look at "
+                "'my team'."
+            )
+        return reply
 
     async def _installed(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity

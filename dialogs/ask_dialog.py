@@ -126,7 +126,9 @@ async def vote(
         if choice.helpful
         else "Thanks: you said this was not helpful. The coordinators review these answers."
     )
-    return Reply(card=answer_card(entry, answer_ref=choice.answer_ref, thanks=thanks))
+    return Reply(
+        card=answer_card(entry, answer_ref=choice.answer_ref, thanks=thanks), refresh=True
+    )
 
 
 def warnings_for(entry: KnowledgeEntry) -> list[str]:

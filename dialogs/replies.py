@@ -7,11 +7,26 @@ from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
+class Notice:
+    """A message for someone else, sent proactively once the change is saved."""
+
+    staff_id: int
+    name: str
+    reply: Reply
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
-    """A text message, an Adaptive Card, or both (the text then summarises the card)."""
+    """A text message, an Adaptive Card, or both (the text then summarises the card).
+
+    `notices` go to other people (a manager asked to approve, say) after the turn's
+    changes are committed; `refresh` marks a card that replaces the one acted on.
+    """
 
     text: str | None = None
     card: dict[str, Any] | None = None
+    notices: tuple[Notice, ...] = ()
+    refresh: bool = False
 
     def __post_init__(self) -> None:
         if self.text is None and self.card is None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
 from enum import StrEnum
 
 
@@ -10,11 +12,29 @@ class Intent(StrEnum):
     """The dialogs a message can be routed to."""
 
     HELP = "help"
-    UNKNOWN = "unknown"
+    MY_ACTIONS = "my_actions"
+    OVERDUE = "overdue"
+    DUE_THIS_WEEK = "due_this_week"
+    MY_AUDITS = "my_audits"
+    AUDITS_DUE = "audits_due"
+    MY_TEAM = "my_team"
+    OVERDUE_IN = "overdue_in"
+    CALENDAR = "calendar"
+    # Anything else is a framework question.
+    QUESTION = "question"
 
 
-_HELP_PHRASES = frozenset(
-    {
+@dataclass(frozen=True, slots=True)
+class Command:
+    """What a message asks for; `argument` is the area or team for "overdue in ...", or the
+    kind of event for calendar questions."""
+
+    intent: Intent
+    argument: str | None = None
+
+
+PHRASES: dict[Intent, tuple[str, ...]] = {
+    Intent.HELP: (
         "help",
         "menu",
         "commands",
@@ -25,19 +45,112 @@ _HELP_PHRASES = frozenset(
         "what can you do",
         "what do you do",
         "how do i use this",
-    }
-)
-_NOT_WORDS = re.compile(r"[^a-z0-9' ]+")
+    ),
+    Intent.MY_ACTIONS: (
+        "my actions",
+        "actions",
+        "show my actions",
+        "list my actions",
+        "my action plan",
+        "my improvement actions",
+        "my plan actions",
+        "my work",
+        "what are my actions",
+        "show me my actions",
+        "what actions do i have",
+    ),
+    Intent.OVERDUE: (
+        "whats overdue",
+        "what is overdue",
+        "overdue",
+        "overdue actions",
+        "my overdue actions",
+        "overdue items",
+        "anything overdue",
+        "show overdue",
+        "what have i missed",
+    ),
+    Intent.DUE_THIS_WEEK: (
+        "whats due this week",
+        "what is due this week",
+        "due this week",
+        "whats due",
+        "due soon",
+        "this week",
+        "what is due",
+        "whats coming up for me",
+    ),
+    Intent.MY_AUDITS: (
+        "my audits",
+        "audits",
+        "my audit assignments",
+        "my case audits",
+        "show my audits",
+        "audit assignments",
+    ),
+    Intent.AUDITS_DUE: (
+        "audits due",
+        "overdue audits",
+        "audits due this week",
+        "which audits are due",
+        "audits overdue",
+    ),
+    Intent.MY_TEAM: ("my team", "team", "my teams actions", "my team overdue", "show my team"),
+    Intent.CALENDAR: (
+        "calendar",
+        "key dates",
+        "upcoming dates",
+        "whats coming up",
+        "upcoming events",
+        "show the calendar",
+        "dates",
+        "next monitoring visit",
+        "when is the next monitoring visit",
+        "next improvement board",
+        "when is the next improvement board",
+        "when is the action plan due",
+        "when is the next visit",
+    ),
+}
+# How alike a message and a phrase must be (difflib ratio) to count as a typo of it.
+TYPO_SIMILARITY = 0.85
+_OVERDUE_IN = re.compile(r"^(?:(?:what s|whats|what is) )?(\w+) (?:in|for) (.+)$")
+_NOT_WORDS = re.compile(r"[^a-z0-9 ]+")
+_EVENT_KINDS = {
+    "monitoring": "monitoring_visit",
+    "board": "improvement_board",
+    "action plan": "action_plan_due",
+}
 
 
 def normalise(text: str) -> str:
-    """Lower case, punctuation to spaces, single spaces: how phrases are compared."""
-    return " ".join(_NOT_WORDS.sub(" ", text.lower()).split())
+    """Lower case, apostrophes dropped, other punctuation to spaces, single spaces."""
+    text = text.lower().replace("'", "").replace("\u2019", "")
+    return " ".join(_NOT_WORDS.sub(" ", text).split())
 
 
-def classify(text: str) -> Intent:
-    """The intent of a message; anything not yet understood is UNKNOWN."""
+def classify(text: str) -> Command:
+    """The command a message is, allowing for typos; anything else is a QUESTION."""
     cleaned = normalise(text)
-    if not cleaned or cleaned in _HELP_PHRASES:
-        return Intent.HELP
-    return Intent.UNKNOWN
+    if not cleaned:
+        return Command(Intent.HELP)
+    overdue_in = _OVERDUE_IN.match(cleaned)
+    if overdue_in and _alike(overdue_in.group(1), "overdue"):
+        return Command(Intent.OVERDUE_IN, overdue_in.group(2).strip())
+    best: tuple[float, Intent, str] | None = None
+    for intent, phrases in PHRASES.items():
+        for phrase in phrases:
+            ratio = 1.0 if cleaned == phrase else SequenceMatcher(None, cleaned, phrase).ratio()
+            if ratio >= TYPO_SIMILARITY and (best is None or ratio > best[0]):
+                best = (ratio, intent, phrase)
+    if best is None:
+        return Command(Intent.QUESTION)
+    _, intent, phrase = best
+    if intent is Intent.CALENDAR:
+        kind = next((k for word, k in _EVENT_KINDS.items() if word in phrase), None)
+        return Command(intent, kind)
+    return Command(intent)
+
+
+def _alike(word: str, target: str) -> bool:
+    return SequenceMatcher(None, word, target).ratio() >= TYPO_SIMILARITY

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,11 @@ from dialogs import ask_dialog, help_dialog
 from dialogs.ask_dialog import CardActionError
 from dialogs.people import Person
 from dialogs.replies import Reply
-from dialogs.routing import Intent, classify
+from dialogs.routing import Command, Intent, classify
+from dialogs.work_changes import WorkChanges
+from dialogs.work_dialog import WorkViews
+from knowledge.working_days import WorkingDays
+from store.models import utc_now
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,34 +25,87 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+WORK_INTENTS = frozenset(Intent) - {Intent.HELP, Intent.QUESTION}
+# Tells the time (timezone-aware); tests pass a fixed one.
+Clock = Callable[[], datetime]
+
 
 class Dialogs:
     """Every conversation the bot can have, reached by message text or card action."""
 
-    def __init__(self, knowledge: KnowledgeBase, timezone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        knowledge: KnowledgeBase,
+        timezone: ZoneInfo,
+        *,
+        case_url_template: str | None = None,
+        working_days: WorkingDays | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
         self.knowledge = knowledge
         self._timezone = timezone
+        self._clock = clock
+        self.views = WorkViews(working_days or WorkingDays(), case_url_template)
+        self.changes = WorkChanges(self.views)
+
+    def today(self) -> date:
+        """Today where the council is."""
+        return self._clock().astimezone(self._timezone).date()
 
     async def message(self, session: AsyncSession, person: Person, text: str) -> Reply:
-        """The reply to a typed message: help, or an answer from the knowledge base."""
-        if classify(text) is Intent.HELP:
+        """The reply to a typed message: help, the person's work, or a framework answer."""
+        command = classify(text)
+        if command.intent is Intent.HELP:
             return await help_dialog.help_reply(session, person)
-        today = datetime.now(self._timezone).date()
-        return await ask_dialog.ask(session, self.knowledge, text, person, today)
+        if command.intent in WORK_INTENTS:
+            return await self.views.show(session, person, command, self.today())
+        return await ask_dialog.ask(session, self.knowledge, text, person, self.today())
 
     async def card_action(
         self, session: AsyncSession, person: Person, voter: str, data: dict[str, Any]
     ) -> Reply:
-        """The reply to a button press; a malformed or stale one gets a plain explanation."""
+        """The reply to a button press; a malformed, stale or forged one is refused."""
         action = data.get("action")
+        today = self.today()
+        changes = self.changes
+        handlers = {
+            "open_item": changes.open_item,
+            "complete_action": changes.complete_action,
+            "set_action_status": changes.set_action_status,
+            "request_extension": changes.request_extension,
+            "start_audit": changes.start_audit,
+            "complete_audit": changes.complete_audit,
+        }
         try:
             if action == "answer_feedback":
                 return await ask_dialog.vote(session, self.knowledge, data, voter)
             if action == "show_entry":
                 return ask_dialog.show_entry(self.knowledge, data)
+            if action == "show_list":
+                return await self._show_list(session, person, data, today)
+            if action == "open_extension":
+                return await changes.open_extension(session, person, data)
+            if action == "decide_extension":
+                return await changes.decide_extension(session, person, data)
+            if isinstance(action, str) and action in handlers:
+                return await handlers[action](session, person, data, today)
         except CardActionError as exc:
             return _refused(action, person, str(exc))
         return _refused(action, person, "that button is not one I know")
+
+    async def _show_list(
+        self, session: AsyncSession, person: Person, data: dict[str, Any], today: date
+    ) -> Reply:
+        try:
+            intent = Intent(str(data.get("intent")))
+            offset = int(data.get("offset") or 0)
+        except ValueError:
+            raise CardActionError("that list is not one I know") from None
+        if intent not in WORK_INTENTS or offset < 0:
+            raise CardActionError("that list is not one I know")
+        argument = data.get("argument")
+        command = Command(intent, str(argument) if argument else None)
+        return await self.views.show(session, person, command, today, offset=offset)
 
 
 def _refused(action: object, person: Person, reason: str) -> Reply:

@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -84,7 +85,7 @@ async def connector() -> AsyncIterator[FakeConnector]:
 def make_client(aiohttp_client: ClientFactory) -> Callable[[Settings], Awaitable[TestClient]]:
     """Starts the real app with the given settings and returns a client for it."""
 
-    async def start(settings: Settings) -> TestClient:
-        return await aiohttp_client(create_app(settings))
+    async def start(settings: Settings, **options: Any) -> TestClient:
+        return await aiohttp_client(create_app(settings, **options))
 
     return start

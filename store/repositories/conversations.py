@@ -113,3 +113,20 @@ def _insert(session: AsyncSession) -> Any:
 
 def _rowcount(result: Any) -> int:
     return int(result.rowcount)
+
+
+async def active_personal_for_staff(
+    session: AsyncSession, staff_id: int
+) -> ConversationReference | None:
+    """Where to reach one person proactively, if they have installed the app."""
+    result = await session.execute(
+        select(ConversationReference)
+        .where(
+            ConversationReference.staff_id == staff_id,
+            ConversationReference.active.is_(True),
+            ConversationReference.conversation_type == "personal",
+        )
+        .order_by(ConversationReference.updated_at.desc())
+        .limit(1)
+    )
+    return result.scalar_one_or_none()

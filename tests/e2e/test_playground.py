@@ -79,6 +79,39 @@ def stored_votes(service: ServiceProcess) -> list[tuple[str, str, int]]:
     return [(str(r[0]), str(r[1]), int(r[2])) for r in rows]
 
 
+def completed_actions(service: ServiceProcess) -> list[tuple[str, str]]:
+    with sqlite3.connect(service.database_path) as db:
+        rows = db.execute("SELECT ref, status FROM action WHERE completion_note IS NOT NULL")
+        return [(str(r[0]), str(r[1])) for r in rows.fetchall()]
+
+
+def find_button(node: Any, title: str) -> dict[str, Any]:
+    """The first Action.Execute called `title` anywhere in a card."""
+    if isinstance(node, dict):
+        if node.get("type") == "Action.Execute" and node.get("title") == title:
+            return node
+        children: list[Any] = list(node.values())
+    elif isinstance(node, list):
+        children = node
+    else:
+        children = []
+    for child in children:
+        try:
+            return find_button(child, title)
+        except LookupError:
+            continue
+    raise LookupError(title)
+
+
+def texts_in(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        own = [node["text"]] if node.get("type") == "TextBlock" else []
+        return own + [t for value in node.values() for t in texts_in(value)]
+    if isinstance(node, list):
+        return [t for value in node for t in texts_in(value)]
+    return []
+
+
 async def test_coordinator_is_welcomed_by_name_and_gets_help(service: ServiceProcess) -> None:
     playground, client, session = await chat(service)
     try:
@@ -133,10 +166,32 @@ async def test_practitioner_asks_a_framework_question_and_votes(
                 chat_id, "user-id-2", str(answer["id"]), helpful["verb"], helpful["data"]
             )
             assert card_texts(refreshed["value"])[-1] == "Thanks: you found this helpful."
+
+            await client.send_text(chat_id, "user-id-2", "what's overdue")
+            overdue = await stream.wait_for(card_heading("Your overdue actions"), timeout=30)
+            first = find_button(adaptive_cards(overdue)[0], "Open")
+            opened = await client.execute_card_action(
+                chat_id, "user-id-2", str(overdue["id"]), first["verb"], first["data"]
+            )
+            detail = opened["value"]
+            complete = find_button(detail, "Mark complete")
+            done = await client.execute_card_action(
+                chat_id,
+                "user-id-2",
+                str(overdue["id"]),
+                complete["verb"],
+                {**complete["data"], "evidence_note": "Evidence uploaded to the store"},
+            )
+            assert "Marked complete. Evidence: Evidence uploaded to the store" in texts_in(
+                done["value"]
+            )
     finally:
         await session.close()
         await playground.stop()
 
     assert stored_references(service) == [(chat_id, 1, "adelev@example.com")]
     assert stored_votes(service) == [("icpc-timescale", "adelev@example.com", 1)]
+    assert completed_actions(service) == [
+        (detail["body"][0]["text"][len("Action ") :], "complete")
+    ]
     assert "ICPC timescale" not in service.log()

@@ -1,0 +1,343 @@
+"""This module carries out the buttons on work cards: complete, status, start, extensions."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from dialogs.ask_dialog import CardActionError
+from dialogs.cards import render_card
+from dialogs.people import Person
+from dialogs.replies import Notice, Reply
+from dialogs.scope import may_change
+from dialogs.work_dialog import WorkViews, version_of
+from store.models import (
+    Action,
+    ActionStatus,
+    AuditAssignment,
+    AuditStatus,
+    ExtensionRequest,
+    ExtensionStatus,
+    StaffRole,
+    utc_now,
+)
+from store.repositories import audit_log, work
+from store.repositories.staff import list_by_role
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+logger = logging.getLogger(__name__)
+MAX_NOTE = 500
+
+
+class PermissionRefusedError(CardActionError):
+    """The person may not act on this item; logged, as a forged card looks like this."""
+
+
+class WorkChanges:
+    """Applies a button press to the database, with the audit log, and says what changed."""
+
+    def __init__(self, views: WorkViews) -> None:
+        self.views = views
+
+    async def open_item(
+        self, session: AsyncSession, person: Person, data: dict[str, Any], today: date
+    ) -> Reply:
+        """The detail card for an item the person may see."""
+        if data.get("kind") == "audit":
+            audit = await self._audit(session, person, data)
+            return await self.views.audit_detail(session, person, audit, today)
+        action = await self._action(session, person, data)
+        return await self.views.action_detail(session, person, action, today)
+
+    async def complete_action(
+        self, session: AsyncSession, person: Person, data: dict[str, Any], today: date
+    ) -> Reply:
+        """Marks an action complete with the evidence note given."""
+        action = await self._action(session, person, data, changing=True)
+        note = _text(data, "evidence_note", "an evidence note")
+        self._log(session, person, "action", action.ref, "status", action.status.value, "complete")
+        self._log(
+            session, person, "action", action.ref, "completion_note", action.completion_note, note
+        )
+        action.status = ActionStatus.COMPLETE
+        action.completion_note = note
+        action.completed_at = utc_now()
+        await session.flush()
+        return _refreshed(
+            await self.views.action_detail(
+                session, person, action, today, notice=f"Marked complete. Evidence: {note}"
+            )
+        )
+
+    async def set_action_status(
+        self, session: AsyncSession, person: Person, data: dict[str, Any], today: date
+    ) -> Reply:
+        """Changes an action's status (completion has its own button, with evidence)."""
+        action = await self._action(session, person, data, changing=True)
+        try:
+            status = ActionStatus(str(data.get("status", "")))
+        except ValueError:
+            raise CardActionError("that is not a status an action can have") from None
+        if status is ActionStatus.COMPLETE:
+            raise CardActionError("use 'Mark complete', which asks for the evidence")
+        if status is not action.status:
+            self._log(
+                session, person, "action", action.ref, "status", action.status.value, status.value
+            )
+            action.status = status
+            await session.flush()
+        return _refreshed(
+            await self.views.action_detail(
+                session, person, action, today, notice=f"Status is now {status.value}."
+            )
+        )
+
+    async def start_audit(
+        self, session: AsyncSession, person: Person, data: dict[str, Any], today: date
+    ) -> Reply:
+        """Marks an audit as in progress."""
+        audit = await self._audit(session, person, data, changing=True)
+        if audit.status is not AuditStatus.ASSIGNED:
+            raise CardActionError("this audit has already been started")
+        self._log(session, person, "audit", audit.ref, "status", audit.status.value, "in progress")
+        audit.status = AuditStatus.IN_PROGRESS
+        await session.flush()
+        return _refreshed(
+            await self.views.audit_detail(session, person, audit, today, notice="Started.")
+        )
+
+    async def complete_audit(
+        self, session: AsyncSession, person: Person, data: dict[str, Any], today: date
+    ) -> Reply:
+        """Marks an audit complete."""
+        audit = await self._audit(session, person, data, changing=True)
+        self._log(session, person, "audit", audit.ref, "status", audit.status.value, "complete")
+        audit.status = AuditStatus.COMPLETE
+        audit.completed_at = utc_now()
+        await session.flush()
+        return _refreshed(
+            await self.views.audit_detail(session, person, audit, today, notice="Marked complete.")
+        )
+
+    async def request_extension(
+        self, session: AsyncSession, person: Person, data: dict[str, Any], today: date
+    ) -> Reply:
+        """Records a request for a later due date and asks the owner's line manager."""
+        action = await self._action(session, person, data, changing=True)
+        new_date = _date(data, "new_due_date")
+        reason = _text(data, "reason", "a reason")
+        if new_date <= action.due_date or new_date <= today:
+            raise CardActionError("the new date must be later than the current due date")
+        pending = await work.pending_extensions(session, [action.owner_id])
+        if any(r.action_id == action.id for r in pending):
+            raise CardActionError("an extension for this action is already waiting for a decision")
+        request = ExtensionRequest(
+            action_id=action.id,
+            requested_by_id=int(person.staff_id or 0),
+            current_due_date=action.due_date,
+            requested_due_date=new_date,
+            reason=reason,
+        )
+        session.add(request)
+        await session.flush()
+        self._log(
+            session,
+            person,
+            "action",
+            action.ref,
+            "extension_requested",
+            None,
+            f"{new_date.isoformat()}: {reason}",
+        )
+        request = await work.extension_by_id(session, request.id) or request
+        deciders = await self._deciders(session, action)
+        card = self.extension_card(request)
+        notices = tuple(Notice(staff_id, name, Reply(card=card)) for staff_id, name in deciders)
+        who = " and ".join(name for _, name in deciders) or "a coordinator"
+        detail = await self.views.action_detail(
+            session, person, action, today, notice=f"Extension requested; {who} will decide."
+        )
+        return Reply(card=detail.card, notices=notices, refresh=True)
+
+    async def open_extension(
+        self, session: AsyncSession, person: Person, data: dict[str, Any]
+    ) -> Reply:
+        """The decision card for a pending request, for someone allowed to decide it."""
+        request = await self._request(session, person, data)
+        return Reply(card=self.extension_card(request))
+
+    async def decide_extension(
+        self, session: AsyncSession, person: Person, data: dict[str, Any]
+    ) -> Reply:
+        """Approves (moving the due date) or declines a request and tells the requester."""
+        request = await self._request(session, person, data)
+        if request.status is not ExtensionStatus.PENDING:
+            raise CardActionError(f"this request was already {request.status.value}")
+        decision = data.get("decision")
+        if decision not in ("approve", "decline"):
+            raise CardActionError("choose approve or decline")
+        note = str(data.get("decision_note") or "").strip()[:MAX_NOTE] or None
+        action = request.action
+        request.status = (
+            ExtensionStatus.APPROVED if decision == "approve" else ExtensionStatus.DECLINED
+        )
+        request.decided_by_id = person.staff_id
+        request.decided_at = utc_now()
+        request.decision_note = note
+        self._log(
+            session, person, "action", action.ref, "extension", "pending", request.status.value
+        )
+        if decision == "approve":
+            self._log(
+                session,
+                person,
+                "action",
+                action.ref,
+                "due_date",
+                action.due_date.isoformat(),
+                request.requested_due_date.isoformat(),
+            )
+            action.due_date = request.requested_due_date
+        await session.flush()
+        outcome = f"{request.status.value.capitalize()} by {person.display_name}" + (
+            f": {note}" if note else "."
+        )
+        told = Reply(
+            text=f"Your extension request for action {action.ref} was {request.status.value} "
+            f"by {person.display_name}."
+            + (
+                f" The new due date is {request.requested_due_date:%A %d %B %Y}."
+                if decision == "approve"
+                else ""
+            )
+            + (f" Note: {note}" if note else "")
+        )
+        notice = Notice(action.owner_id, action.owner.name, told)
+        return Reply(card=self.extension_card(request, outcome), notices=(notice,), refresh=True)
+
+    def extension_card(
+        self, request: ExtensionRequest, outcome: str | None = None
+    ) -> dict[str, Any]:
+        """The card a manager decides on (or, with `outcome`, the decided version)."""
+        return render_card(
+            "extension_request",
+            request=request,
+            current_due=f"{request.current_due_date:%a %d %b %Y}",
+            requested_due=f"{request.requested_due_date:%a %d %b %Y}",
+            outcome=outcome,
+        )
+
+    async def _action(
+        self,
+        session: AsyncSession,
+        person: Person,
+        data: dict[str, Any],
+        *,
+        changing: bool = False,
+    ) -> Action:
+        action = await work.action_by_id(session, _id(data, "id"))
+        if action is None:
+            raise CardActionError("that action no longer exists")
+        await self._check(session, person, action.owner_id, f"action {action.ref}")
+        if changing:
+            _check_version(data, version_of(action))
+        return action
+
+    async def _audit(
+        self,
+        session: AsyncSession,
+        person: Person,
+        data: dict[str, Any],
+        *,
+        changing: bool = False,
+    ) -> AuditAssignment:
+        audit = await work.audit_by_id(session, _id(data, "id"))
+        if audit is None:
+            raise CardActionError("that audit no longer exists")
+        await self._check(session, person, audit.auditor_id, f"audit {audit.ref}")
+        if changing:
+            _check_version(data, version_of(audit))
+        return audit
+
+    async def _request(
+        self, session: AsyncSession, person: Person, data: dict[str, Any]
+    ) -> ExtensionRequest:
+        request = await work.extension_by_id(session, _id(data, "request"))
+        if request is None:
+            raise CardActionError("that extension request no longer exists")
+        owner = request.action.owner_id
+        # The requester's managers (at any level) and coordinators decide; never the owner.
+        allowed = owner != person.staff_id and await may_change(session, person, owner)
+        if not allowed or person.role is StaffRole.PRACTITIONER:
+            raise PermissionRefusedError("only the owner's line manager can decide this request")
+        return request
+
+    async def _check(
+        self, session: AsyncSession, person: Person, owner_id: int, what: str
+    ) -> None:
+        if person.staff_id is None or not await may_change(session, person, owner_id):
+            raise PermissionRefusedError(f"you cannot see or change {what}")
+
+    async def _deciders(self, session: AsyncSession, action: Action) -> list[tuple[int, str]]:
+        manager_id = action.owner.manager_id
+        if manager_id is not None:
+            manager = await session.get(type(action.owner), manager_id)
+            if manager is not None:
+                return [(manager.id, manager.name)]
+        return [(c.id, c.name) for c in await list_by_role(session, StaffRole.COORDINATOR)]
+
+    def _log(
+        self,
+        session: AsyncSession,
+        person: Person,
+        entity: str,
+        key: str,
+        field: str,
+        old: str | None,
+        new: str | None,
+    ) -> None:
+        audit_log.record_change(
+            session,
+            actor=person.email or "unknown",
+            entity=entity,
+            key=key,
+            field=field,
+            old=old,
+            new=new,
+        )
+
+
+def _refreshed(reply: Reply) -> Reply:
+    return Reply(text=reply.text, card=reply.card, notices=reply.notices, refresh=True)
+
+
+def _id(data: dict[str, Any], name: str) -> int:
+    value = data.get(name)
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+        raise CardActionError("the button does not say which item it is for")
+    return int(value)
+
+
+def _text(data: dict[str, Any], name: str, what: str) -> str:
+    value = str(data.get(name) or "").strip()
+    if not value:
+        raise CardActionError(f"please add {what}")
+    return value[:MAX_NOTE]
+
+
+def _date(data: dict[str, Any], name: str) -> date:
+    try:
+        return date.fromisoformat(str(data.get(name) or ""))
+    except ValueError:
+        raise CardActionError("choose the new due date") from None
+
+
+def _check_version(data: dict[str, Any], current: str) -> None:
+    if data.get("version") != current:
+        raise CardActionError(
+            "this item has changed since that card was sent (or the button was already "
+            "used); open it again to see where it stands"
+        )

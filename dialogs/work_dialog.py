@@ -1,0 +1,360 @@
+"""This module shows each person their work: lists, details, their team and the calendar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from difflib import SequenceMatcher
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from dialogs.cards import render_card
+from dialogs.people import Person
+from dialogs.replies import Reply
+from dialogs.routing import Command, Intent, normalise
+from dialogs.scope import may_change, reports, visible_owners
+from dialogs.work_items import (
+    DUE_SOON_WORKING_DAYS,
+    WorkItem,
+    from_action,
+    from_audit,
+    most_urgent_first,
+)
+from knowledge.working_days import WorkingDays
+from store.models import Action, ActionStatus, AuditAssignment, CalendarEvent, StaffRole
+from store.repositories import work
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+PAGE_SIZE = 10
+NOT_ON_ROSTER = (
+    "You are not on this council's inspection-readiness roster, so I cannot show you any "
+    "actions or audits. Ask your inspection-readiness coordinator to add you."
+)
+MANAGERS_ONLY = "Only managers and coordinators can look across a priority area or team."
+EVENT_LABELS = {
+    "monitoring_visit": "Monitoring visit",
+    "action_plan_due": "Action plan due",
+    "improvement_board": "Improvement Board",
+    "self_evaluation": "Self-evaluation",
+    "annual_engagement": "Annual engagement meeting",
+    "focused_visit": "Focused visit",
+    "other": "Other",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A titled block of lines (and buttons) under a list."""
+
+    heading: str
+    lines: list[str] = field(default_factory=list)
+    actions: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+
+class WorkViews:
+    """Builds the "my work" cards; `case_url_template` makes the case-record link."""
+
+    def __init__(self, calendar: WorkingDays, case_url_template: str | None) -> None:
+        self.calendar = calendar
+        self.case_url_template = case_url_template
+
+    async def show(
+        self, session: AsyncSession, person: Person, command: Command, today: date, offset: int = 0
+    ) -> Reply:
+        """The card for one of the work commands."""
+        if person.staff_id is None:
+            return Reply(text=NOT_ON_ROSTER)
+        if command.intent is Intent.CALENDAR:
+            return await self.calendar_card(session, person, today, command.argument)
+        if command.intent is Intent.MY_TEAM:
+            return await self.team_card(session, person, today, offset)
+        if command.intent is Intent.OVERDUE_IN:
+            return await self.overdue_in(session, person, command.argument or "", today, offset)
+        owners: set[int] | None = {person.staff_id}
+        soon = self.calendar.add(today, DUE_SOON_WORKING_DAYS)
+        if command.intent is Intent.MY_ACTIONS:
+            items = await self._actions(session, owners, today)
+            heading, empty = "Your actions", "You have no open improvement-plan actions."
+        elif command.intent is Intent.OVERDUE:
+            items = [
+                i
+                for i in await self._actions(session, owners, today, due_by=today)
+                if i.working_days_overdue > 0
+            ]
+            heading, empty = "Your overdue actions", "Nothing of yours is overdue."
+        elif command.intent is Intent.DUE_THIS_WEEK:
+            items = await self._actions(session, owners, today, due_by=soon)
+            items += await self._audits(session, owners, today, due_by=soon)
+            heading, empty = "Due in the next 5 working days", "Nothing of yours is due this week."
+        elif command.intent is Intent.MY_AUDITS:
+            items = await self._audits(session, owners, today)
+            heading, empty = "Your audits", "You have no open audit assignments."
+        else:  # AUDITS_DUE
+            scope = await visible_owners(session, person)
+            items = await self._audits(session, scope, today, due_by=soon)
+            heading = "Audits overdue or due in the next 5 working days"
+            empty = "No audits are overdue or due this week."
+        return self.list_card(heading, empty, most_urgent_first(items), command, offset)
+
+    def list_card(
+        self,
+        heading: str,
+        empty: str,
+        items: list[WorkItem],
+        command: Command,
+        offset: int,
+        *,
+        sections: list[Section] | None = None,
+        show_owner: bool = False,
+    ) -> Reply:
+        """A page of items, most urgent first, with "show more" when there are more."""
+        page = items[offset : offset + PAGE_SIZE]
+        overdue = sum(1 for i in items if i.working_days_overdue > 0)
+        if items:
+            summary = f"{len(items)} open, {overdue} overdue."
+            if len(items) > PAGE_SIZE:
+                summary += f" Showing {offset + 1}-{offset + len(page)}."
+        else:
+            summary = empty
+        more = None
+        if offset + PAGE_SIZE < len(items):
+            more = {
+                "action": "show_list",
+                "intent": command.intent.value,
+                "argument": command.argument,
+                "offset": offset + PAGE_SIZE,
+            }
+        card = render_card(
+            "work_list",
+            heading=heading,
+            summary=summary,
+            items=page,
+            sections=sections or [],
+            more=more,
+            show_owner=show_owner,
+        )
+        return Reply(card=card)
+
+    async def team_card(
+        self, session: AsyncSession, person: Person, today: date, offset: int
+    ) -> Reply:
+        """A manager's view of everyone below them: open items, recent completions and
+        extension requests waiting for a decision."""
+        if person.role is StaffRole.PRACTITIONER:
+            return Reply(text="'My team' is for managers and coordinators. Try 'my actions'.")
+        owners = await visible_owners(session, person)
+        if owners is not None:
+            owners = await reports(session, person)
+        items = await self._actions(session, owners, today)
+        items += await self._audits(session, owners, today)
+        since = datetime.combine(today - timedelta(days=14), time.min, tzinfo=UTC)
+        done = await work.recently_completed_actions(session, owners, since)
+        sections = [
+            Section(
+                "Done in the last two weeks",
+                [
+                    f"{a.ref}: {a.owner.name}, completed {a.completed_at:%d %b}"
+                    for a in done
+                    if a.completed_at is not None
+                ]
+                or ["Nothing completed in the last two weeks."],
+            )
+        ]
+        for request in await work.pending_extensions(session, owners):
+            sections.append(
+                Section(
+                    f"Extension requested: {request.action.ref} ({request.action.owner.name})",
+                    [
+                        f"From {_long(request.current_due_date)} to "
+                        f"{_long(request.requested_due_date)}: {request.reason}"
+                    ],
+                    [("Review request", {"action": "open_extension", "request": request.id})],
+                )
+            )
+        heading = "Everyone's work" if owners is None else "Your team's work"
+        return self.list_card(
+            heading,
+            "Nobody in your team has open actions or audits.",
+            most_urgent_first(items),
+            Command(Intent.MY_TEAM),
+            offset,
+            sections=sections if offset == 0 else [],
+            show_owner=True,
+        )
+
+    async def overdue_in(
+        self, session: AsyncSession, person: Person, name: str, today: date, offset: int
+    ) -> Reply:
+        """Overdue items in one priority area or team, for managers and coordinators."""
+        if person.role is StaffRole.PRACTITIONER:
+            return Reply(text=MANAGERS_ONLY)
+        owners = await visible_owners(session, person)
+        area = _closest(name, await work.priority_areas(session))
+        teams = {t.name: t for t in await work.teams(session)}
+        team_name = _closest(name, list(teams)) if area is None else None
+        if area is None and team_name is None:
+            known = ", ".join(await work.priority_areas(session))
+            return Reply(
+                text=f"I don't know a priority area or team called '{name}'. "
+                f"Priority areas: {known}. Teams: {', '.join(teams)}."
+            )
+        if area is not None:
+            actions = await work.open_actions(session, owners, due_by=today, priority_area=area)
+            items = [from_action(a, today, self.calendar) for a in actions]
+        else:
+            team = teams[str(team_name)]
+            actions = await work.open_actions(session, owners, due_by=today, team_id=team.id)
+            audits = await work.open_audits(session, owners, due_by=today, team_id=team.id)
+            items = [from_action(a, today, self.calendar) for a in actions]
+            items += [from_audit(a, today, self.calendar) for a in audits]
+        items = [i for i in items if i.working_days_overdue > 0]
+        label = area or team_name
+        return self.list_card(
+            f"Overdue in {label}",
+            f"Nothing is overdue in {label}.",
+            most_urgent_first(items),
+            Command(Intent.OVERDUE_IN, name),
+            offset,
+            show_owner=True,
+        )
+
+    async def calendar_card(
+        self, session: AsyncSession, person: Person, today: date, kind: str | None
+    ) -> Reply:
+        """Upcoming dates this person's audience includes; the next of `kind` first."""
+        events = [
+            e for e in await work.upcoming_events(session, today, limit=50) if _for(e, person)
+        ]
+        highlight = None
+        if kind is not None:
+            upcoming = [e for e in events if e.kind.value == kind]
+            label = EVENT_LABELS.get(kind, "event").lower()
+            if upcoming:
+                first = upcoming[0]
+                days = self.calendar.between(today, first.date)
+                highlight = (
+                    f"The next {label} is on {_long(first.date)} "
+                    f"({days} working day{'s' if days != 1 else ''} away)."
+                )
+            else:
+                highlight = f"No {label} is on the calendar."
+        shown = [
+            {
+                "when": _long(e.date),
+                "title": e.title,
+                "detail": f"{EVENT_LABELS[e.kind.value]}" + (f". {e.notes}" if e.notes else ""),
+            }
+            for e in events[:8]
+        ]
+        return Reply(
+            card=render_card("calendar", heading="Coming up", highlight=highlight, events=shown)
+        )
+
+    async def action_detail(
+        self,
+        session: AsyncSession,
+        person: Person,
+        action: Action,
+        today: date,
+        notice: str | None = None,
+    ) -> Reply:
+        """One action with the buttons this person may use."""
+        pending_for = [
+            r
+            for r in await work.pending_extensions(session, [action.owner_id])
+            if r.action_id == action.id
+        ]
+        item = from_action(action, today, self.calendar)
+        card = render_card(
+            "action_detail",
+            action=action,
+            due_text=f"{_long(action.due_date)} ({item.due_text.lower()})"
+            if item.working_days_overdue
+            else _long(action.due_date),
+            pending=_long(pending_for[0].requested_due_date) if pending_for else None,
+            can_change=await may_change(session, person, action.owner_id),
+            version_stamp=version_of(action),
+            statuses=[s.value for s in ActionStatus if s is not ActionStatus.COMPLETE],
+            tomorrow=(today + timedelta(days=1)).isoformat(),
+            notice=notice,
+        )
+        return Reply(card=card)
+
+    async def audit_detail(
+        self,
+        session: AsyncSession,
+        person: Person,
+        audit: AuditAssignment,
+        today: date,
+        notice: str | None = None,
+    ) -> Reply:
+        """One audit assignment with its buttons and the link to the case record."""
+        item = from_audit(audit, today, self.calendar)
+        card = render_card(
+            "audit_detail",
+            audit=audit,
+            due_text=f"{_long(audit.due_date)}"
+            + (f" ({item.due_text.lower()})" if item.working_days_overdue else ""),
+            can_change=await may_change(session, person, audit.auditor_id),
+            version_stamp=version_of(audit),
+            case_url=self.case_url(audit.case_ref),
+            notice=notice,
+        )
+        return Reply(card=card)
+
+    def case_url(self, case_ref: str) -> str | None:
+        """The case record's address from the configured template, using the reference only."""
+        if not self.case_url_template:
+            return None
+        return self.case_url_template.replace("{case_ref}", quote(case_ref, safe=""))
+
+    async def _actions(
+        self,
+        session: AsyncSession,
+        owners: set[int] | None,
+        today: date,
+        due_by: date | None = None,
+    ) -> list[WorkItem]:
+        actions = await work.open_actions(session, owners, due_by=due_by)
+        return [from_action(a, today, self.calendar) for a in actions]
+
+    async def _audits(
+        self,
+        session: AsyncSession,
+        owners: set[int] | None,
+        today: date,
+        due_by: date | None = None,
+    ) -> list[WorkItem]:
+        audits = await work.open_audits(session, owners, due_by=due_by)
+        return [from_audit(a, today, self.calendar) for a in audits]
+
+
+def version_of(record: Action | AuditAssignment) -> str:
+    """Stamps a card with the record's last change, so a stale or replayed button is caught."""
+    return record.updated_at.isoformat()
+
+
+def _for(event: CalendarEvent, person: Person) -> bool:
+    if person.role in (StaffRole.COORDINATOR, StaffRole.ADMIN) or event.audience == "all":
+        return True
+    if event.audience == "managers":
+        return person.role is StaffRole.MANAGER
+    if event.audience.startswith("team:"):
+        return event.audience[5:] == person.team
+    return False
+
+
+def _closest(name: str, options: list[str]) -> str | None:
+    wanted = normalise(name)
+    for option in options:
+        if wanted and (wanted == normalise(option) or wanted in normalise(option)):
+            return option
+    scored = [(SequenceMatcher(None, wanted, normalise(o)).ratio(), o) for o in options]
+    best = max(scored, default=(0.0, ""))
+    return best[1] if best[0] >= 0.75 else None
+
+
+def _long(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%b %Y}"

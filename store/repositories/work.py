@@ -1,0 +1,172 @@
+"""This module finds the actions and audits a person may see, and the people they manage."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from store.models import (
+    Action,
+    ActionStatus,
+    AuditAssignment,
+    AuditStatus,
+    CalendarEvent,
+    ExtensionRequest,
+    ExtensionStatus,
+    Staff,
+    Team,
+)
+
+
+async def reports_of(session: AsyncSession, manager_id: int) -> set[int]:
+    """Everyone who reports to `manager_id`, directly or through other managers."""
+    rows = await session.execute(select(Staff.id, Staff.manager_id))
+    children: dict[int, list[int]] = defaultdict(list)
+    for staff_id, manager in rows:
+        if manager is not None:
+            children[manager].append(staff_id)
+    found: set[int] = set()
+    frontier = [manager_id]
+    while frontier:
+        current = frontier.pop()
+        for child in children[current]:
+            if child not in found and child != manager_id:
+                found.add(child)
+                frontier.append(child)
+    return found
+
+
+async def open_actions(
+    session: AsyncSession,
+    owners: Collection[int] | None,
+    *,
+    due_by: date | None = None,
+    priority_area: str | None = None,
+    team_id: int | None = None,
+) -> list[Action]:
+    """Actions not yet complete, for `owners` (None: everyone), with their owners loaded."""
+    query = (
+        select(Action)
+        .options(selectinload(Action.owner))
+        .where(Action.status != ActionStatus.COMPLETE)
+    )
+    query = _owned(query, Action.owner_id, owners, team_id)
+    if due_by is not None:
+        query = query.where(Action.due_date <= due_by)
+    if priority_area is not None:
+        query = query.where(Action.priority_area == priority_area)
+    return list((await session.execute(query)).scalars())
+
+
+async def open_audits(
+    session: AsyncSession,
+    auditors: Collection[int] | None,
+    *,
+    due_by: date | None = None,
+    team_id: int | None = None,
+) -> list[AuditAssignment]:
+    """Audits not yet complete, for `auditors` (None: everyone), with auditors loaded."""
+    query = (
+        select(AuditAssignment)
+        .options(selectinload(AuditAssignment.auditor))
+        .where(AuditAssignment.status != AuditStatus.COMPLETE)
+    )
+    query = _owned(query, AuditAssignment.auditor_id, auditors, team_id)
+    if due_by is not None:
+        query = query.where(AuditAssignment.due_date <= due_by)
+    return list((await session.execute(query)).scalars())
+
+
+async def recently_completed_actions(
+    session: AsyncSession, owners: Collection[int] | None, since: datetime
+) -> list[Action]:
+    """Actions completed at or after `since`, newest first, so a manager sees what got done."""
+    query = (
+        select(Action)
+        .options(selectinload(Action.owner))
+        .where(Action.status == ActionStatus.COMPLETE, Action.completed_at >= since)
+        .order_by(Action.completed_at.desc())
+    )
+    query = _owned(query, Action.owner_id, owners, None)
+    return list((await session.execute(query)).scalars())
+
+
+async def action_by_id(session: AsyncSession, action_id: int) -> Action | None:
+    """One action with its owner."""
+    result = await session.execute(
+        select(Action).options(selectinload(Action.owner)).where(Action.id == action_id)
+    )
+    return result.scalar_one_or_none()
+
+
+async def audit_by_id(session: AsyncSession, audit_id: int) -> AuditAssignment | None:
+    """One audit assignment with its auditor."""
+    result = await session.execute(
+        select(AuditAssignment)
+        .options(selectinload(AuditAssignment.auditor))
+        .where(AuditAssignment.id == audit_id)
+    )
+    return result.scalar_one_or_none()
+
+
+async def extension_by_id(session: AsyncSession, request_id: int) -> ExtensionRequest | None:
+    """One extension request with its action and the action's owner."""
+    result = await session.execute(
+        select(ExtensionRequest)
+        .options(selectinload(ExtensionRequest.action).selectinload(Action.owner))
+        .where(ExtensionRequest.id == request_id)
+    )
+    return result.scalar_one_or_none()
+
+
+async def pending_extensions(
+    session: AsyncSession, owners: Collection[int] | None
+) -> list[ExtensionRequest]:
+    """Undecided extension requests on actions owned by `owners` (None: everyone)."""
+    query = (
+        select(ExtensionRequest)
+        .join(Action, Action.id == ExtensionRequest.action_id)
+        .options(selectinload(ExtensionRequest.action).selectinload(Action.owner))
+        .where(ExtensionRequest.status == ExtensionStatus.PENDING)
+        .order_by(ExtensionRequest.created_at)
+    )
+    if owners is not None:
+        query = query.where(Action.owner_id.in_(owners))
+    return list((await session.execute(query)).scalars())
+
+
+async def priority_areas(session: AsyncSession) -> list[str]:
+    """Every priority area named in the improvement plan."""
+    result = await session.execute(select(Action.priority_area).distinct())
+    return sorted(result.scalars())
+
+
+async def teams(session: AsyncSession) -> list[Team]:
+    """Every team on the roster."""
+    return list((await session.execute(select(Team).order_by(Team.name))).scalars())
+
+
+async def upcoming_events(session: AsyncSession, today: date, limit: int) -> list[CalendarEvent]:
+    """Calendar events from today on, soonest first."""
+    result = await session.execute(
+        select(CalendarEvent)
+        .where(CalendarEvent.date >= today)
+        .order_by(CalendarEvent.date, CalendarEvent.title)
+        .limit(limit)
+    )
+    return list(result.scalars())
+
+
+def _owned(query: Any, column: Any, owners: Collection[int] | None, team_id: int | None) -> Any:
+    # Both filters are on the person the item belongs to.
+    if owners is not None:
+        query = query.where(column.in_(owners))
+    if team_id is not None:
+        query = query.join(Staff, Staff.id == column).where(Staff.team_id == team_id)
+    return query

@@ -1,0 +1,405 @@
+"""People's own work in chat: lists, details, buttons, permissions and extensions."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import select
+
+from bot.settings import Settings
+from demo.loader import DEMO_ANCHOR, load_demo
+from store.db import Database
+from store.models import Action, ActionStatus, AuditLogEntry, ExtensionRequest, ExtensionStatus
+from tests import fakes
+from tests.cards import card_texts
+from tests.fakes import FakeConnector, TeamsMember
+
+StartClient = Callable[..., Awaitable[TestClient]]
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # Wednesday; the demo is written for this week
+PEOPLE = {
+    name: TeamsMember(f"29:{name}", name.capitalize(), f"aad-{name}", f"{name}@example.com", None)
+    for name in ("adelev", "meganb", "pattif", "isaiahl", "alexw")
+}
+
+
+def as_(name: str) -> dict[str, Any]:
+    member = PEOPLE[name]
+    return {
+        "user_id": member.user_id,
+        "aad_object_id": member.aad_object_id,
+        "user_name": member.name,
+        "conversation_id": f"a:personal-{name}",
+    }
+
+
+@pytest.fixture
+async def client(
+    database: Database, connector: FakeConnector, make_client: StartClient
+) -> TestClient:
+    async with database.sessions() as session, session.begin():
+        await load_demo(session, DEMO_ANCHOR)
+    for member in PEOPLE.values():
+        connector.add_member(member)
+    settings = Settings(
+        database_url=database.url, case_url_template="https://records.example/case/{case_ref}"
+    )
+    return await make_client(settings, clock=lambda: NOW)
+
+
+async def say(client: TestClient, connector: FakeConnector, who: str, text: str) -> dict[str, Any]:
+    response = await client.post(
+        "/api/messages", json=fakes.message(connector.url, text, **as_(who))
+    )
+    assert response.status == 201
+    return connector.sent[-1]
+
+
+async def press(
+    client: TestClient,
+    connector: FakeConnector,
+    who: str,
+    data: dict[str, Any],
+    reply_to: str = "sent-card",
+) -> dict[str, Any]:
+    activity = fakes.activity("message", connector.url, value=data, replyToId=reply_to, **as_(who))
+    assert (await client.post("/api/messages", json=activity)).status == 201
+    return connector.sent[-1] if connector.sent else {}
+
+
+def card(activity: dict[str, Any]) -> dict[str, Any]:
+    [attachment] = activity["attachments"]
+    content: dict[str, Any] = attachment["content"]
+    return content
+
+
+def buttons(card_json: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every Execute button's data by title, including those inside show-cards and items."""
+    found: dict[str, dict[str, Any]] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "Action.Execute":
+                found.setdefault(node["title"], node["data"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(card_json)
+    return found
+
+
+def item_lines(card_json: dict[str, Any]) -> list[str]:
+    return [t for t in card_texts_deep(card_json) if ": " in t and t[:2] in ("PA", "AU")]
+
+
+def card_texts_deep(node: Any) -> list[str]:
+    texts: list[str] = []
+    if isinstance(node, dict):
+        if node.get("type") == "TextBlock":
+            texts.append(node["text"])
+        for value in node.values():
+            texts += card_texts_deep(value)
+    elif isinstance(node, list):
+        for value in node:
+            texts += card_texts_deep(value)
+    return texts
+
+
+async def action(database: Database, ref: str) -> Action:
+    async with database.sessions() as session:
+        return (await session.execute(select(Action).where(Action.ref == ref))).scalar_one()
+
+
+async def test_whats_overdue_lists_exactly_her_overdue_items_most_overdue_first(
+    client: TestClient, connector: FakeConnector
+) -> None:
+    reply = card(await say(client, connector, "adelev", "what's overdue"))
+
+    texts = card_texts_deep(reply)
+    assert texts[:2] == ["Your overdue actions", "3 open, 3 overdue."]
+    assert [t.split(":")[0] for t in item_lines(reply)] == ["PA2.2", "PA2.3", "PA2.4"]
+    assert "Overdue by 18 working days · in progress" in texts
+    assert "Overdue by 11 working days · not started" in texts
+    assert "Overdue by 5 working days · in progress" in texts
+
+
+async def test_my_actions_orders_overdue_then_due_soon_then_later(
+    client: TestClient, connector: FakeConnector
+) -> None:
+    reply = card(await say(client, connector, "adelev", "my actoins"))
+
+    assert [t.split(":")[0] for t in item_lines(reply)] == [
+        "PA2.2",
+        "PA2.3",
+        "PA2.4",
+        "PA2.5",
+        "PA2.6",
+    ]
+    assert "Due Thu 26 Nov 2026 · not started" in card_texts_deep(reply)
+
+
+async def test_my_audits_carry_case_references_only(
+    client: TestClient, connector: FakeConnector
+) -> None:
+    reply = card(await say(client, connector, "adelev", "my audits"))
+
+    assert item_lines(reply)[0].startswith("AUD-2026-10-008: Monthly audit of case CR-111640")
+
+
+async def test_marking_complete_with_a_note_updates_the_card_and_the_manager_sees_it(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    overdue = card(await say(client, connector, "adelev", "what's overdue"))
+    opened = card(await press(client, connector, "adelev", buttons(overdue)["Open"]))
+    assert card_texts_deep(opened)[0] == "Action PA2.2"
+    complete = buttons(opened)["Mark complete"]
+
+    await press(
+        client, connector, "adelev", {**complete, "evidence_note": "Supervision audit done"}
+    )
+
+    refreshed = card(connector.updated[-1])
+    assert "Marked complete. Evidence: Supervision audit done" in card_texts_deep(refreshed)
+    assert "Mark complete" not in buttons(refreshed)
+    stored = await action(database, "PA2.2")
+    assert (stored.status, stored.completion_note) == (
+        ActionStatus.COMPLETE,
+        "Supervision audit done",
+    )
+    async with database.sessions() as session:
+        log = (
+            (
+                await session.execute(
+                    select(AuditLogEntry).where(
+                        AuditLogEntry.entity_key == "PA2.2",
+                        AuditLogEntry.actor == "adelev@example.com",
+                    )
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert [(e.field, e.old_value, e.new_value) for e in log] == [
+        ("status", "in progress", "complete"),
+        ("completion_note", None, "Supervision audit done"),
+    ]
+
+    team = card(await say(client, connector, "meganb", "my team"))
+    texts = card_texts_deep(team)
+    assert any(t.startswith("PA2.2: Adele") for t in texts)
+    assert any(t.startswith("PA2.3:") for t in item_lines(team))
+    # PA2.2 appears once: as done, not among the open items.
+    assert [t for t in texts if t.startswith("PA2.2:")] == [
+        t for t in texts if t.startswith("PA2.2: Adele")
+    ]
+
+
+async def test_replaying_a_used_button_changes_nothing(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    overdue = card(await say(client, connector, "adelev", "what's overdue"))
+    opened = card(await press(client, connector, "adelev", buttons(overdue)["Open"]))
+    complete = {**buttons(opened)["Mark complete"], "evidence_note": "first"}
+    await press(client, connector, "adelev", complete)
+
+    await press(client, connector, "adelev", {**complete, "evidence_note": "second"})
+
+    assert connector.sent[-1]["text"].startswith("Sorry, that did not work: this item has changed")
+    assert (await action(database, "PA2.2")).completion_note == "first"
+
+
+async def test_a_forged_submission_for_someone_elses_item_is_refused_and_logged(
+    client: TestClient,
+    connector: FakeConnector,
+    database: Database,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with database.sessions() as session:
+        other = (
+            (
+                await session.execute(
+                    select(Action)
+                    .join(Action.owner)
+                    .where(Action.owner.has(email="isaiahl@example.com"))
+                )
+            )
+            .scalars()
+            .first()
+        )
+    assert other is not None
+    forged = {
+        "action": "complete_action",
+        "id": other.id,
+        "version": other.updated_at.isoformat(),
+        "evidence_note": "not mine",
+    }
+
+    await press(client, connector, "adelev", forged)
+    await press(
+        client, connector, "adelev", {"action": "open_item", "kind": "action", "id": other.id}
+    )
+
+    assert connector.sent[-2]["text"].startswith(
+        "Sorry, that did not work: you cannot see or change"
+    )
+    assert connector.sent[-1]["text"].startswith(
+        "Sorry, that did not work: you cannot see or change"
+    )
+    assert (await action(database, other.ref)).status is not ActionStatus.COMPLETE
+    assert "Refused a card action 'complete_action'" in caplog.text
+
+
+@pytest.mark.parametrize("who", ["meganb", "pattif", "alexw"])
+async def test_managers_up_the_chain_and_coordinators_see_her_items(
+    client: TestClient, connector: FakeConnector, database: Database, who: str
+) -> None:
+    adeles = await action(database, "PA2.3")
+
+    opened = card(
+        await press(
+            client, connector, who, {"action": "open_item", "kind": "action", "id": adeles.id}
+        )
+    )
+
+    assert card_texts_deep(opened)[0] == "Action PA2.3"
+    assert "Mark complete" in buttons(opened)
+
+
+async def test_a_practitioner_cannot_ask_for_a_team_or_area(
+    client: TestClient, connector: FakeConnector
+) -> None:
+    assert (await say(client, connector, "adelev", "my team"))["text"].startswith(
+        "'My team' is for managers"
+    )
+    assert (await say(client, connector, "adelev", "overdue in care leavers"))["text"].startswith(
+        "Only managers"
+    )
+
+
+async def test_overdue_in_a_priority_area_for_a_coordinator(
+    client: TestClient, connector: FakeConnector
+) -> None:
+    reply = card(await say(client, connector, "alexw", "overdue in quality of assessments"))
+
+    heading = card_texts_deep(reply)[0]
+    assert heading.startswith("Overdue in ")
+    assert all("Overdue by" in t for t in card_texts_deep(reply) if " · " in t)
+
+
+async def test_an_extension_goes_to_the_line_manager_and_the_outcome_comes_back(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    for who in ("adelev", "meganb"):
+        await client.post("/api/messages", json=fakes.installation(connector.url, **as_(who)))
+    pa23 = await action(database, "PA2.3")
+    opened = card(
+        await press(
+            client, connector, "adelev", {"action": "open_item", "kind": "action", "id": pa23.id}
+        )
+    )
+    request = {
+        **buttons(opened)["Send to my manager"],
+        "new_due_date": "2026-12-18",
+        "reason": "Waiting for partner data",
+    }
+
+    await press(client, connector, "adelev", request)
+
+    to_megan = connector.sent[-1]
+    assert to_megan["_conversation_id"] == "a:personal-meganb"
+    decision = card(to_megan)
+    assert card_texts_deep(decision)[0] == "Extension request: action PA2.3"
+    assert "Reason: Waiting for partner data" in card_texts(decision)
+
+    await press(
+        client, connector, "meganb", {**buttons(decision)["Approve"], "decision_note": "OK"}
+    )
+
+    to_adele = connector.sent[-1]
+    assert to_adele["_conversation_id"] == "a:personal-adelev"
+    assert to_adele["text"].startswith(
+        "Your extension request for action PA2.3 was approved by Megan"
+    )
+    assert (await action(database, "PA2.3")).due_date == date(2026, 12, 18)
+    async with database.sessions() as session:
+        [stored] = (await session.execute(select(ExtensionRequest))).scalars().all()
+    assert stored.status is ExtensionStatus.APPROVED
+
+
+async def test_only_the_line_manager_side_may_decide_an_extension(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    pa23 = await action(database, "PA2.3")
+    opened = card(
+        await press(
+            client, connector, "adelev", {"action": "open_item", "kind": "action", "id": pa23.id}
+        )
+    )
+    await press(
+        client,
+        connector,
+        "adelev",
+        {**buttons(opened)["Send to my manager"], "new_due_date": "2026-12-18", "reason": "Data"},
+    )
+    assert connector.sent[-1]["text"].startswith("I could not reach Megan")
+    async with database.sessions() as session:
+        [request] = (await session.execute(select(ExtensionRequest))).scalars().all()
+    approve = {"action": "decide_extension", "request": request.id, "decision": "approve"}
+
+    for who in ("adelev", "isaiahl"):
+        await press(client, connector, who, approve)
+        assert connector.sent[-1]["text"].startswith(
+            "Sorry, that did not work: only the owner's line manager"
+        )
+    assert (await action(database, "PA2.3")).due_date == date(2026, 11, 10)
+
+
+async def test_audit_buttons_start_complete_and_link_the_case(
+    client: TestClient, connector: FakeConnector
+) -> None:
+    audits = card(await say(client, connector, "adelev", "my audits"))
+    opened = card(await press(client, connector, "adelev", buttons(audits)["Open"]))
+    links = [a for a in opened["actions"] if a["type"] == "Action.OpenUrl"]
+    assert links == [
+        {
+            "type": "Action.OpenUrl",
+            "title": "Open case record",
+            "url": "https://records.example/case/CR-111640",
+        }
+    ]
+
+    await press(client, connector, "adelev", buttons(opened)["Mark complete"])
+
+    assert "Marked complete." in card_texts_deep(card(connector.updated[-1]))
+
+
+async def test_the_calendar_names_the_next_monitoring_visit(
+    client: TestClient, connector: FakeConnector
+) -> None:
+    reply = card(await say(client, connector, "meganb", "when is the next monitoring visit"))
+
+    assert card_texts_deep(reply)[1] == (
+        "The next monitoring visit is on Mon 14 Dec 2026 (13 working days away)."
+    )
+
+
+async def test_someone_not_on_the_roster_is_told_who_to_ask(
+    client: TestClient, connector: FakeConnector
+) -> None:
+    guest = fakes.message(
+        connector.url,
+        "my actions",
+        user_id="29:guest",
+        aad_object_id="aad-guest",
+        user_name="Guest",
+    )
+
+    await client.post("/api/messages", json=guest)
+
+    assert connector.sent[-1]["text"].startswith("You are not on this council's")
