@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,10 @@ class FakeConnector:
     members: dict[str, TeamsMember] = field(default_factory=dict)
     sent: list[dict[str, Any]] = field(default_factory=list)
     updated: list[dict[str, Any]] = field(default_factory=list)
+    # Answers to give to the next sends, in order, before answering normally: an HTTP
+    # status with headers, or "hang" to answer only after the test sender has given up.
+    script: list[tuple[int, dict[str, str]] | str] = field(default_factory=list)
+    attempts: int = 0
     member_lookups: list[str] = field(default_factory=list)
     _server: TestServer | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -71,6 +76,18 @@ class FakeConnector:
             await self._server.close()
 
     async def _send(self, request: web.Request) -> web.Response:
+        self.attempts += 1
+        if self.script:
+            answer = self.script.pop(0)
+            if answer == "hang":
+                await asyncio.sleep(2)
+            elif isinstance(answer, tuple):
+                status, headers = answer
+                return web.json_response(
+                    {"error": {"code": "Throttled", "message": "try later"}},
+                    status=status,
+                    headers=headers,
+                )
         activity = await request.json()
         activity["_conversation_id"] = request.match_info["conversation_id"]
         self.sent.append(activity)

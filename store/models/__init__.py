@@ -6,6 +6,7 @@ from store.models.base import Base, utc_now
 from store.models.calendar import CalendarEvent, EventKind
 from store.models.conversations import ConversationReference, ConversationType
 from store.models.knowledge import AnswerFeedback, UnansweredQuestion
+from store.models.outbox import OutboxMessage, OutboxStatus, ReminderPreference, Snooze
 from store.models.people import Staff, StaffRole, Team
 from store.models.plan import Action, ActionStatus, ExtensionRequest, ExtensionStatus
 
@@ -25,6 +26,10 @@ __all__ = [
     "EventKind",
     "ExtensionRequest",
     "ExtensionStatus",
+    "OutboxMessage",
+    "OutboxStatus",
+    "ReminderPreference",
+    "Snooze",
     "Staff",
     "StaffRole",
     "Team",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, Index, Integer, String, Text
+from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models.base import Base, enum_column, utc_now
+from store.models.base import Base, UtcDateTime, enum_column, utc_now
 
 
 class ChangeSource(StrEnum):
@@ -30,9 +30,7 @@ class AuditLogEntry(Base):
     __table_args__ = (Index("ix_audit_log_entity_key", "entity", "entity_key"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    occurred_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utc_now, index=True
-    )
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
     source: Mapped[ChangeSource] = mapped_column(enum_column(ChangeSource, "change_source"))
     # An email for a person acting through the bot; the file name for an import.
     actor: Mapped[str] = mapped_column(String(320))

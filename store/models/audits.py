@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from store.models.base import Base, enum_column, utc_now
+from store.models.base import Base, UtcDateTime, enum_column, utc_now
 from store.models.people import Staff
 
 
@@ -42,10 +42,8 @@ class AuditAssignment(Base):
     auditor_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
     due_date: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[AuditStatus] = mapped_column(enum_column(AuditStatus, "audit_status"))
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utc_now, onupdate=utc_now
-    )
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
 
     auditor: Mapped[Staff] = relationship(lazy="raise")

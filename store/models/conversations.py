@@ -6,10 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, true
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from store.models.base import Base, utc_now
+from store.models.base import Base, UtcDateTime, utc_now
 from store.models.people import Staff
 
 
@@ -40,10 +40,8 @@ class ConversationReference(Base):
     # The whole serialized botbuilder ConversationReference, so a proactive send can rebuild it.
     reference: Mapped[dict[str, Any]] = mapped_column(JSON)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
-    installed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
-    uninstalled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utc_now, onupdate=utc_now
-    )
+    installed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    uninstalled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
 
     staff: Mapped[Staff | None] = relationship(lazy="raise")

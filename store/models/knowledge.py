@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from store.models.base import Base, utc_now
+from store.models.base import Base, UtcDateTime, utc_now
 
 
 class UnansweredQuestion(Base):
@@ -16,9 +16,7 @@ class UnansweredQuestion(Base):
     __tablename__ = "unanswered_question"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    asked_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utc_now, index=True
-    )
+    asked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, index=True)
     question: Mapped[str] = mapped_column(Text)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     # The nearest entries offered instead, comma-separated, to see what was missing.
@@ -39,7 +37,5 @@ class AnswerFeedback(Base):
     # Staff email when on the roster, else the Teams user id.
     voter: Mapped[str] = mapped_column(String(320))
     helpful: Mapped[bool] = mapped_column(Boolean)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utc_now, onupdate=utc_now
-    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from store.models.base import Base, enum_column, utc_now
+from store.models.base import Base, UtcDateTime, enum_column, utc_now
 from store.models.people import Staff
 
 
@@ -43,11 +43,9 @@ class Action(Base):
     status: Mapped[ActionStatus] = mapped_column(enum_column(ActionStatus, "action_status"))
     evidence_required: Mapped[str | None] = mapped_column(Text)
     completion_note: Mapped[str | None] = mapped_column(Text)
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utc_now, onupdate=utc_now
-    )
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
 
     owner: Mapped[Staff] = relationship(lazy="raise")
 
@@ -67,8 +65,8 @@ class ExtensionRequest(Base):
         enum_column(ExtensionStatus, "extension_status"), default=ExtensionStatus.PENDING
     )
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     decision_note: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
     action: Mapped[Action] = relationship(lazy="raise")

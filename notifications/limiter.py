@@ -1,0 +1,44 @@
+"""This module contains RateLimiter, a token bucket that keeps sends under Teams' limits."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+# Teams allows about 50 requests a second per app per tenant; stay a little under.
+DEFAULT_RATE = 45.0
+
+
+class RateLimiter:
+    """Lets `rate` acquisitions through per second on average, bursts up to `burst`."""
+
+    def __init__(
+        self,
+        rate: float = DEFAULT_RATE,
+        burst: float | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._rate = rate
+        self._capacity = burst if burst is not None else rate
+        self._tokens = self._capacity
+        self._clock = clock
+        self._sleep = sleep
+        self._updated = clock()
+        self._lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        """Waits until a send is allowed."""
+        async with self._lock:
+            while True:
+                now = self._clock()
+                self._tokens = min(
+                    self._capacity, self._tokens + (now - self._updated) * self._rate
+                )
+                self._updated = now
+                if self._tokens >= 1:
+                    self._tokens -= 1
+                    return
+                await self._sleep((1 - self._tokens) / self._rate)

@@ -1,0 +1,72 @@
+"""This module sends outbox messages to Teams: the one notifications module using botbuilder."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import ClientError
+from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.schema import Activity, ConversationReference
+from botframework.connector.models import ErrorResponseException
+from msrest.exceptions import HttpOperationError
+
+from notifications.delivery import DeliveryResult, Outcome
+
+if TYPE_CHECKING:
+    from botbuilder.integration.aiohttp import CloudAdapter
+
+
+class TeamsDelivery:
+    """Continues the stored conversation and posts the message, mapping failures to retries."""
+
+    def __init__(self, adapter: CloudAdapter, app_id: str) -> None:
+        self._adapter = adapter
+        self._app_id = app_id or None
+
+    async def deliver(self, reference: dict[str, Any], payload: dict[str, Any]) -> DeliveryResult:
+        conversation = ConversationReference().deserialize(reference)
+        activity = message(payload)
+        failures: list[Exception] = []
+
+        async def send(turn_context: TurnContext) -> None:
+            # Caught here, not by the adapter's turn error handler, which would log and
+            # swallow it: the sender needs the status code to decide whether to retry.
+            try:
+                await turn_context.send_activity(activity)
+            except Exception as exc:  # noqa: BLE001 - re-raised below, outside the pipeline
+                failures.append(exc)
+
+        try:
+            await self._adapter.continue_conversation(conversation, send, self._app_id)
+            if failures:
+                raise failures[0]
+        except (ErrorResponseException, HttpOperationError) as exc:
+            response = exc.response
+            code = int(getattr(response, "status_code", 0) or 0)
+            headers = getattr(response, "headers", {}) or {}
+            return DeliveryResult.from_status(code, _retry_after(headers.get("Retry-After")))
+        except (ClientError, TimeoutError, OSError) as exc:
+            return DeliveryResult(Outcome.RETRY, None, None, type(exc).__name__)
+        return DeliveryResult(Outcome.SENT, 201)
+
+
+def message(payload: dict[str, Any]) -> Activity:
+    """The activity for a rendered payload; "important" marks it so in Teams."""
+    card = payload.get("card")
+    text = payload.get("text")
+    activity: Activity = (
+        MessageFactory.attachment(CardFactory.adaptive_card(card), text=text)
+        if card is not None
+        else MessageFactory.text(text or "")
+    )
+    if payload.get("important"):
+        activity.channel_data = {"notification": {"alert": True}}
+        activity.importance = "high"
+    return activity
+
+
+def _retry_after(value: str | None) -> float | None:
+    try:
+        return max(float(value), 0.0) if value is not None else None
+    except ValueError:
+        return None

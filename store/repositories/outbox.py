@@ -1,0 +1,192 @@
+"""This module queues proactive messages and lets senders claim them exactly once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.models import ConversationReference, OutboxMessage, OutboxStatus, Staff
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A claimed message and where to send it (None: the person cannot be reached)."""
+
+    id: int
+    recipient_id: int
+    payload: dict[str, Any]
+    urgent: bool
+    attempts: int
+    reference: dict[str, Any] | None
+
+
+async def queue(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
+    """Adds messages whose dedupe key is new; returns how many were new."""
+    if not rows:
+        return 0
+    insert = (
+        postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    )
+    added = 0
+    for start in range(0, len(rows), 500):
+        result = await session.execute(
+            insert(OutboxMessage)
+            .values(rows[start : start + 500])
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        )
+        added += max(int(getattr(result, "rowcount", 0)), 0)
+    return added
+
+
+async def existing_keys(session: AsyncSession, keys: list[str]) -> set[str]:
+    """Which of `keys` are already queued (for a dry run)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 500):
+        result = await session.execute(
+            select(OutboxMessage.dedupe_key).where(
+                OutboxMessage.dedupe_key.in_(keys[start : start + 500])
+            )
+        )
+        found.update(result.scalars())
+    return found
+
+
+async def claim(session: AsyncSession, worker: str, now: datetime, limit: int) -> list[Claimed]:
+    """Marks up to `limit` due messages as being sent by `worker` and returns them.
+
+    On PostgreSQL, FOR UPDATE SKIP LOCKED lets several replicas claim at once without
+    ever taking the same row; on SQLite the caller serialises claims within its process.
+    """
+    due = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.urgent.desc(), OutboxMessage.id)
+        .limit(limit)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    # One UPDATE ... RETURNING: on SQLite writes are serialised, so a row still "pending"
+    # when the update runs can be taken by one claimer only.
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(due.scalar_subquery()),
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+        .values(status=OutboxStatus.SENDING, claimed_by=worker, claimed_at=now)
+        .returning(OutboxMessage.id)
+    )
+    ids = list(result.scalars())
+    if not ids:
+        return []
+    rows = await session.execute(
+        select(OutboxMessage, ConversationReference.reference)
+        .outerjoin(
+            ConversationReference,
+            and_(
+                ConversationReference.staff_id == OutboxMessage.recipient_id,
+                ConversationReference.active.is_(True),
+                ConversationReference.conversation_type == "personal",
+            ),
+        )
+        .where(OutboxMessage.id.in_(ids))
+        .order_by(OutboxMessage.urgent.desc(), OutboxMessage.id)
+    )
+    claimed: dict[int, Claimed] = {}
+    for message, reference in rows:
+        claimed.setdefault(
+            message.id,
+            Claimed(
+                message.id,
+                message.recipient_id,
+                message.payload,
+                message.urgent,
+                message.attempts,
+                reference,
+            ),
+        )
+    return list(claimed.values())
+
+
+async def release_stale(session: AsyncSession, older_than: datetime) -> int:
+    """Returns to the queue messages claimed by a sender that died before finishing."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < older_than)
+        .values(status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None)
+    )
+    return max(int(getattr(result, "rowcount", 0)), 0)
+
+
+async def finish(
+    session: AsyncSession,
+    message_id: int,
+    *,
+    status: OutboxStatus,
+    attempt: dict[str, Any] | None,
+    next_attempt_at: datetime | None = None,
+    sent_at: datetime | None = None,
+    error: str | None = None,
+) -> None:
+    """Records one attempt's outcome (and the next try, for a retry)."""
+    message = await session.get(OutboxMessage, message_id)
+    if message is None:
+        return
+    if attempt is not None:
+        message.attempts += 1
+        message.attempt_log = [*message.attempt_log, attempt]
+    message.status = status
+    message.claimed_by = None
+    message.claimed_at = None
+    if next_attempt_at is not None:
+        message.next_attempt_at = next_attempt_at
+    message.sent_at = sent_at
+    message.last_error = error[:300] if error else None
+
+
+async def status_counts(session: AsyncSession) -> dict[str, int]:
+    """How many messages are in each state."""
+    rows = await session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    )
+    return {str(status): int(count) for status, count in rows}
+
+
+async def unreachable_people(session: AsyncSession) -> list[tuple[Staff, str]]:
+    """Everyone the bot cannot message proactively, and why."""
+    references = await session.execute(
+        select(
+            ConversationReference.staff_id,
+            ConversationReference.active,
+            ConversationReference.uninstalled_at,
+        ).where(
+            ConversationReference.conversation_type == "personal",
+            ConversationReference.staff_id.is_not(None),
+        )
+    )
+    active: set[int] = set()
+    removed: dict[int, datetime | None] = {}
+    for staff_id, is_active, uninstalled_at in references:
+        if staff_id is None:
+            continue
+        if is_active:
+            active.add(staff_id)
+        else:
+            removed[staff_id] = uninstalled_at
+    people = (await session.execute(select(Staff).order_by(Staff.name))).scalars()
+    result = []
+    for person in people:
+        if person.id in active:
+            continue
+        if person.id in removed:
+            when = removed[person.id]
+            reason = f"removed the app{f' on {when:%d %b %Y}' if when else ''}"
+        else:
+            reason = "has not installed the app (or has not been matched to the roster yet)"
+        result.append((person, reason))
+    return result
