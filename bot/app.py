@@ -6,9 +6,19 @@ import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
+from botbuilder.integration.aiohttp import CloudAdapter
 
 from bot.adapter import create_adapter
-from bot.keys import ADAPTER, BOT, CLOCK, DATABASE, KNOWLEDGE, SCHEDULER, SETTINGS
+from bot.keys import (
+    ADAPTER,
+    BOT,
+    CLOCK,
+    DATABASE,
+    KNOWLEDGE,
+    NOTIFICATIONS,
+    SCHEDULER,
+    SETTINGS,
+)
 from bot.middlewares import error_middleware, size_limit_middleware
 from bot.proactive import ProactiveSender
 from bot.routes import setup_routes
@@ -16,7 +26,14 @@ from bot.settings import MAX_REQUEST_BYTES, Settings
 from bot.teams_bot import TeamsBot
 from dialogs.turns import Clock, Dialogs
 from knowledge.library import KnowledgeBase
+from knowledge.working_days import WorkingDays
+from notifications.quiet_hours import QuietHours
+from notifications.reminder_pass import ReminderPass
+from notifications.rules import ReminderRules
 from notifications.scheduler import Scheduler
+from notifications.sender import OutboxSender
+from notifications.service import Notifications, worker_name
+from notifications.teams_delivery import TeamsDelivery
 from store.db import Database
 from store.models import utc_now
 
@@ -34,7 +51,9 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     )
     app[SETTINGS] = settings
     app[CLOCK] = clock
-    app.cleanup_ctx.extend([database_context, scheduler_context, knowledge_context, bot_context])
+    app.cleanup_ctx.extend(
+        [database_context, scheduler_context, knowledge_context, bot_context, reminders_context]
+    )
     setup_routes(app)
     return app
 
@@ -83,3 +102,31 @@ async def bot_context(app: web.Application) -> AsyncIterator[None]:
         app[DATABASE], dialogs, ProactiveSender(adapter, app[DATABASE], settings.app_id)
     )
     yield
+
+
+async def reminders_context(app: web.Application) -> AsyncIterator[None]:
+    """Schedules the daily reminder pass and the outbox drain on the running scheduler."""
+    app[NOTIFICATIONS] = build_notifications(
+        app[SETTINGS], app[DATABASE], app[ADAPTER], app[CLOCK]
+    )
+    app[NOTIFICATIONS].schedule(app[SCHEDULER], app[SETTINGS].working_hours.start)
+    yield
+
+
+def build_notifications(
+    settings: Settings, database: Database, adapter: CloudAdapter, clock: Clock
+) -> Notifications:
+    """The reminder pass and the outbox sender for these settings."""
+    calendar = WorkingDays()
+    quiet_hours = QuietHours(settings.timezone, settings.working_hours, calendar)
+    rules = ReminderRules.load(settings.reminder_rules)
+    sender = OutboxSender(
+        database,
+        TeamsDelivery(adapter, settings.app_id),
+        quiet_hours,
+        worker=worker_name(),
+        clock=clock,
+    )
+    return Notifications(
+        ReminderPass(database, rules, calendar, quiet_hours), sender, settings.timezone, clock
+    )

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.app import create_app
+from bot.adapter import create_adapter
+from bot.app import build_notifications, create_app
 from bot.progress import TerminalProgress
 from bot.settings import Settings, SettingsError
 from demo.loader import load_demo
@@ -26,7 +27,10 @@ from store.importers.problems import ImportFileError, ImportRejectedError
 from store.importers.runner import ImportKind, import_file
 from store.importers.upsert import UpsertCounts
 from store.migrate import upgrade_database
+from store.models import utc_now
 from store.repositories import knowledge as knowledge_repository
+from store.repositories import outbox as outbox_repository
+from store.repositories import staff as staff_repository
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +71,15 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", help="print the answer the bot would give, with its source")
     ask.add_argument("question", help='the question, in quotes: "ICPC timescale?"')
 
+    notify = commands.add_parser(
+        "notify", help="run the reminder pass now and send what is due (or list it)"
+    )
+    notify.add_argument(
+        "--dry-run", action="store_true", help="list what would be queued; send nothing"
+    )
+
+    commands.add_parser("unreachable", help="list who the bot cannot message, and why")
+
     unanswered = commands.add_parser(
         "unanswered", help="list the questions the bot was not sure how to answer"
     )
@@ -92,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command == "ask":
             return ask(settings, args.question)
+        if args.command == "notify":
+            return asyncio.run(notify(settings, dry_run=args.dry_run))
+        if args.command == "unreachable":
+            return asyncio.run(list_unreachable(settings))
         if args.command == "unanswered":
             return asyncio.run(list_unanswered(settings, args.days))
         if args.command == "import":
@@ -184,6 +201,59 @@ async def list_unanswered(settings: Settings, days: int) -> int:
             f"{asked:%Y-%m-%d %H:%M}  {email or 'not on the roster'}  {question.question!r}"
             f"  (nearest: {nearest})\n"
         )
+    return 0
+
+
+async def notify(settings: Settings, *, dry_run: bool) -> int:
+    """Runs the reminder pass now, as the scheduler would at the start of the day."""
+    database = Database(settings.database_url)
+    try:
+        await upgrade_database(database)
+        notifications = build_notifications(settings, database, create_adapter(settings), utc_now)
+        report = await notifications.run_pass(dry_run=dry_run)
+        if not report.working_day:
+            sys.stdout.write(
+                f"{report.today:%A %d %B %Y} is not a working day: nothing planned.\n"
+            )
+            return 0
+        names = {}
+        async with database.sessions() as session:
+            for staff in await staff_repository.list_all(session):
+                names[staff.id] = staff.email
+        if dry_run:
+            for planned in report.planned:
+                subject = (
+                    planned.item.ref
+                    if planned.item
+                    else (planned.event.title if planned.event else f"{len(planned.digest)} items")
+                )
+                sys.stdout.write(f"{names.get(planned.recipient_id)}  {planned.kind}  {subject}\n")
+            sys.stdout.write(f"{len(report.planned)} message(s) would be queued (dry run).\n")
+            return 0
+        async with database.sessions() as session:
+            counts = await outbox_repository.status_counts(session)
+        sys.stdout.write(
+            f"{len(report.planned)} due today, {report.queued} newly queued. Outbox: "
+            + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+            + ".\n"
+        )
+    finally:
+        await database.dispose()
+    return 0
+
+
+async def list_unreachable(settings: Settings) -> int:
+    """Prints everyone on the roster the bot cannot message proactively."""
+    database = Database(settings.database_url)
+    try:
+        await upgrade_database(database)
+        async with database.sessions() as session:
+            people = await outbox_repository.unreachable_people(session)
+    finally:
+        await database.dispose()
+    for person, reason in people:
+        sys.stdout.write(f"{person.email}  {person.name}: {reason}\n")
+    sys.stdout.write(f"{len(people)} people cannot be reached in Teams.\n")
     return 0
 
 

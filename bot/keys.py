@@ -10,6 +10,7 @@ from bot.teams_bot import TeamsBot
 from dialogs.turns import Clock
 from knowledge.library import KnowledgeBase
 from notifications.scheduler import Scheduler
+from notifications.service import Notifications
 from store.db import Database
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -18,4 +19,5 @@ SCHEDULER = web.AppKey("scheduler", Scheduler)
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", TeamsBot)
 KNOWLEDGE = web.AppKey("knowledge", KnowledgeBase)
+NOTIFICATIONS = web.AppKey("notifications", Notifications)
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")

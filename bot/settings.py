@@ -58,6 +58,7 @@ class Settings:
     working_hours: WorkingHours = WorkingHours(time(8, 0), time(18, 0))
     local_knowledge: Path | None = None
     case_url_template: str | None = None
+    reminder_rules: Path | None = None
 
     @property
     def authentication_enabled(self) -> bool:
@@ -181,3 +182,13 @@ def parse_case_url_template(value: str) -> str | None:
             f"{{case_ref}}, got {template!r}"
         )
     return template
+
+
+def parse_file(variable: str, value: str) -> Path | None:
+    """An existing file, or None when unset."""
+    if not value.strip():
+        return None
+    path = Path(value.strip())
+    if not path.is_file():
+        raise SettingsError(f"{variable} must name an existing file, got {value!r}")
+    return path

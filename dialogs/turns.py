@@ -75,6 +75,7 @@ class Dialogs:
             "request_extension": changes.request_extension,
             "start_audit": changes.start_audit,
             "complete_audit": changes.complete_audit,
+            "snooze": changes.snooze,
         }
         try:
             if action == "answer_feedback":

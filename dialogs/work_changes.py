@@ -6,6 +6,8 @@ import logging
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+
 from dialogs.ask_dialog import CardActionError
 from dialogs.cards import render_card
 from dialogs.people import Person
@@ -19,6 +21,7 @@ from store.models import (
     AuditStatus,
     ExtensionRequest,
     ExtensionStatus,
+    Snooze,
     StaffRole,
     utc_now,
 )
@@ -121,6 +124,38 @@ class WorkChanges:
         return _refreshed(
             await self.views.audit_detail(session, person, audit, today, notice="Marked complete.")
         )
+
+    async def snooze(
+        self, session: AsyncSession, person: Person, data: dict[str, Any], today: date
+    ) -> Reply:
+        """Stops reminders to the owner about one item for 1 or 3 working days."""
+        item: Action | AuditAssignment
+        if data.get("kind") == "audit":
+            audit = await self._audit(session, person, data)
+            item, owner_id, kind = audit, audit.auditor_id, "audit"
+        else:
+            action = await self._action(session, person, data)
+            item, owner_id, kind = action, action.owner_id, "action"
+        if owner_id != person.staff_id:
+            raise PermissionRefusedError("only the owner can snooze reminders about it")
+        days = data.get("days")
+        if days not in (1, 3):
+            raise CardActionError("snooze for 1 or 3 working days")
+        until = self.views.calendar.add(today, int(days))
+        existing = (
+            await session.execute(
+                select(Snooze).where(
+                    Snooze.staff_id == owner_id,
+                    Snooze.item_kind == kind,
+                    Snooze.item_id == item.id,
+                )
+            )
+        ).scalar_one_or_none()
+        if existing is None:
+            session.add(Snooze(staff_id=owner_id, item_kind=kind, item_id=item.id, until=until))
+        else:
+            existing.until = until
+        return Reply(text=f"Snoozed: no reminders about {item.ref} until after {until:%A %d %B}.")
 
     async def request_extension(
         self, session: AsyncSession, person: Person, data: dict[str, Any], today: date

@@ -40,3 +40,8 @@ async def list_by_role(session: AsyncSession, role: StaffRole) -> list[Staff]:
 async def count_staff(session: AsyncSession) -> int:
     """How many people are on the roster."""
     return (await session.execute(select(func.count()).select_from(Staff))).scalar_one()
+
+
+async def list_all(session: AsyncSession) -> list[Staff]:
+    """Everyone on the roster, by name."""
+    return list((await session.execute(select(Staff).order_by(Staff.name))).scalars())

@@ -1,0 +1,122 @@
+"""This module runs the daily reminder pass: plan what is due, render it, queue it once."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from dialogs.work_items import from_action, from_audit
+from knowledge.working_days import WorkingDays
+from notifications.planner import EventInfo, Planned, Planner, Recipient
+from notifications.quiet_hours import QuietHours
+from notifications.rendering import render
+from notifications.rules import ReminderRules
+from store.models import CalendarEvent, OutboxStatus, ReminderPreference, Snooze, Staff
+from store.repositories import outbox, work
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from store.db import Database
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class PassReport:
+    """What a pass planned and how much of it was new."""
+
+    today: date
+    working_day: bool
+    planned: list[Planned] = field(default_factory=list)
+    queued: int = 0
+
+
+class ReminderPass:
+    """Plans today's reminders from the database and queues them in the outbox."""
+
+    def __init__(
+        self,
+        database: Database,
+        rules: ReminderRules,
+        calendar: WorkingDays,
+        quiet_hours: QuietHours,
+    ) -> None:
+        self._database = database
+        self._rules = rules
+        self._calendar = calendar
+        self._quiet_hours = quiet_hours
+
+    async def run(self, now: datetime, today: date, *, dry_run: bool = False) -> PassReport:
+        """Queues what is due today (nothing on weekends and bank holidays).
+
+        With `dry_run`, nothing is written and `planned` lists only what is not queued yet.
+        """
+        report = PassReport(today, self._calendar.is_working_day(today))
+        if not report.working_day:
+            return report
+        async with self._database.sessions() as session, session.begin():
+            people = await _people(session)
+            planner = Planner(self._rules, self._calendar, people, await _snoozes(session, today))
+            actions = await work.open_actions(session, None)
+            audits = await work.open_audits(session, None)
+            items = [from_action(a, today, self._calendar) for a in actions]
+            items += [from_audit(a, today, self._calendar) for a in audits]
+            planned = planner.plan(today, items, await _events(session, today))
+            if dry_run:
+                existing = await outbox.existing_keys(session, [p.dedupe_key for p in planned])
+                report.planned = [p for p in planned if p.dedupe_key not in existing]
+                await session.rollback()
+                return report
+            send_from = self._quiet_hours.next_allowed(now)
+            rows: list[dict[str, object]] = [
+                {
+                    "dedupe_key": p.dedupe_key,
+                    "recipient_id": p.recipient_id,
+                    "kind": p.kind.value,
+                    "payload": render(p, people[p.recipient_id]),
+                    "urgent": False,
+                    "status": OutboxStatus.PENDING,
+                    "attempts": 0,
+                    "attempt_log": [],
+                    "next_attempt_at": send_from,
+                }
+                for p in planned
+            ]
+            report.planned = planned
+            report.queued = await outbox.queue(session, rows)
+        logger.info("Reminder pass for %s: %d planned, %d new", today, len(planned), report.queued)
+        return report
+
+
+async def _people(session: AsyncSession) -> dict[int, Recipient]:
+    preferences = {
+        p.staff_id: p for p in (await session.execute(select(ReminderPreference))).scalars()
+    }
+    people = {}
+    for staff in (await session.execute(select(Staff))).scalars():
+        choice = preferences.get(staff.id)
+        people[staff.id] = Recipient(
+            staff.id,
+            staff.name,
+            staff.role,
+            staff.team_name,
+            staff.manager_id,
+            digest_only=bool(choice and choice.digest_only),
+            paused_until=choice.paused_until if choice else None,
+        )
+    return people
+
+
+async def _snoozes(session: AsyncSession, today: date) -> dict[tuple[str, int], date]:
+    rows = await session.execute(select(Snooze).where(Snooze.until >= today))
+    return {(s.item_kind, s.item_id): s.until for s in rows.scalars()}
+
+
+async def _events(session: AsyncSession, today: date) -> list[EventInfo]:
+    rows = await session.execute(select(CalendarEvent).where(CalendarEvent.date > today))
+    return [EventInfo(e.id, e.title, e.date, e.kind.value, e.audience) for e in rows.scalars()]
