@@ -107,12 +107,10 @@ async def test_dry_run_lists_without_writing(demo: Database) -> None:
 async def test_a_snoozed_item_is_skipped_for_its_owner(demo: Database) -> None:
     adele = await staff_id(demo, "adelev@example.com")
     baseline = await reminder_pass(demo).run(WEDNESDAY_9AM, date(2026, 11, 25), dry_run=True)
-    [pa25] = [p for p in baseline.planned if p.item and p.item.ref == "PA2.5"]
+    [pa25] = [p.item for p in baseline.planned if p.item and p.item.ref == "PA2.5"]
     async with demo.sessions() as session, session.begin():
         session.add(
-            Snooze(
-                staff_id=adele, item_kind="action", item_id=pa25.item.id, until=date(2026, 11, 26)
-            )
+            Snooze(staff_id=adele, item_kind="action", item_id=pa25.id, until=date(2026, 11, 26))
         )
 
     report = await reminder_pass(demo).run(WEDNESDAY_9AM, date(2026, 11, 25), dry_run=True)
