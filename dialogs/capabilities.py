@@ -79,10 +79,11 @@ CAPABILITIES: tuple[Capability, ...] = (
     ),
     Capability(
         "Reminders",
-        "A nudge before and after deadlines, on working days, in working hours.",
-        "(automatic)",
+        "A nudge before and after deadlines, on working days, in working hours; choose "
+        "digest only or pause them.",
+        "reminders",
         Audience.ROSTER,
-        available=False,
+        available=True,
     ),
     Capability(
         "Inspection call",

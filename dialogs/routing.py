@@ -20,6 +20,8 @@ class Intent(StrEnum):
     MY_TEAM = "my_team"
     OVERDUE_IN = "overdue_in"
     CALENDAR = "calendar"
+    REMINDERS = "reminders"
+    UNREACHABLE = "unreachable"
     # Anything else is a framework question.
     QUESTION = "question"
 
@@ -96,6 +98,18 @@ PHRASES: dict[Intent, tuple[str, ...]] = {
         "audits overdue",
     ),
     Intent.MY_TEAM: ("my team", "team", "my teams actions", "my team overdue", "show my team"),
+    Intent.REMINDERS: (
+        "reminders",
+        "reminder settings",
+        "my reminders",
+        "digest only",
+        "pause reminders",
+        "resume reminders",
+        "stop reminders",
+        "notifications",
+        "notification settings",
+    ),
+    Intent.UNREACHABLE: ("unreachable", "who is unreachable", "who cant be reached"),
     Intent.CALENDAR: (
         "calendar",
         "key dates",

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from dialogs import ask_dialog, help_dialog
+from dialogs import ask_dialog, help_dialog, reminder_settings
 from dialogs.ask_dialog import CardActionError
 from dialogs.people import Person
 from dialogs.replies import Reply
@@ -25,7 +25,12 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-WORK_INTENTS = frozenset(Intent) - {Intent.HELP, Intent.QUESTION}
+WORK_INTENTS = frozenset(Intent) - {
+    Intent.HELP,
+    Intent.QUESTION,
+    Intent.REMINDERS,
+    Intent.UNREACHABLE,
+}
 # Tells the time (timezone-aware); tests pass a fixed one.
 Clock = Callable[[], datetime]
 
@@ -57,6 +62,10 @@ class Dialogs:
         command = classify(text)
         if command.intent is Intent.HELP:
             return await help_dialog.help_reply(session, person)
+        if command.intent is Intent.REMINDERS:
+            return await reminder_settings.settings_card(session, person, self.today())
+        if command.intent is Intent.UNREACHABLE:
+            return await reminder_settings.unreachable(session, person)
         if command.intent in WORK_INTENTS:
             return await self.views.show(session, person, command, self.today())
         return await ask_dialog.ask(session, self.knowledge, text, person, self.today())
@@ -84,6 +93,8 @@ class Dialogs:
                 return ask_dialog.show_entry(self.knowledge, data)
             if action == "show_list":
                 return await self._show_list(session, person, data, today)
+            if action == "reminder_settings":
+                return await reminder_settings.choose(session, person, data, today)
             if action == "open_extension":
                 return await changes.open_extension(session, person, data)
             if action == "decide_extension":

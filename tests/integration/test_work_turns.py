@@ -13,7 +13,15 @@ from sqlalchemy import select
 from bot.settings import Settings
 from demo.loader import DEMO_ANCHOR, load_demo
 from store.db import Database
-from store.models import Action, ActionStatus, AuditLogEntry, ExtensionRequest, ExtensionStatus
+from store.models import (
+    Action,
+    ActionStatus,
+    AuditLogEntry,
+    ExtensionRequest,
+    ExtensionStatus,
+    ReminderPreference,
+    Snooze,
+)
 from tests import fakes
 from tests.cards import card_texts
 from tests.fakes import FakeConnector, TeamsMember
@@ -403,3 +411,49 @@ async def test_someone_not_on_the_roster_is_told_who_to_ask(
     await client.post("/api/messages", json=guest)
 
     assert connector.sent[-1]["text"].startswith("You are not on this council's")
+
+
+async def test_snooze_from_a_reminder_is_stored_for_the_owner_only(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    pa23 = await action(database, "PA2.3")
+    snooze = {"action": "snooze", "kind": "action", "id": pa23.id, "days": 3}
+
+    await press(client, connector, "meganb", snooze)
+    refused = connector.sent[-1]["text"]
+    await press(client, connector, "adelev", snooze)
+
+    assert refused.startswith("Sorry, that did not work: only the owner can snooze")
+    assert connector.sent[-1]["text"] == (
+        "Snoozed: no reminders about PA2.3 until after Monday 30 November."
+    )
+    async with database.sessions() as session:
+        [stored] = (await session.execute(select(Snooze))).scalars().all()
+    assert stored.until == date(2026, 11, 30)
+
+
+async def test_reminder_settings_card_and_choices(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    settings = card(await say(client, connector, "adelev", "reminder settings"))
+    assert "Now: all reminders." in card_texts_deep(settings)
+
+    await press(client, connector, "adelev", buttons(settings)["Digest only"])
+    await press(client, connector, "adelev", buttons(settings)["Pause 1 week"])
+
+    assert "Now: digest only; non-urgent reminders paused until Wednesday 2 December." in (
+        card_texts_deep(card(connector.updated[-1]))
+    )
+    async with database.sessions() as session:
+        [choice] = (await session.execute(select(ReminderPreference))).scalars().all()
+    assert (choice.digest_only, choice.paused_until) == (True, date(2026, 12, 2))
+
+
+async def test_only_coordinators_see_who_is_unreachable(
+    client: TestClient, connector: FakeConnector
+) -> None:
+    assert (await say(client, connector, "adelev", "unreachable"))["text"].startswith(
+        "Only coordinators"
+    )
+    listing = (await say(client, connector, "alexw", "unreachable"))["text"]
+    assert listing.startswith("30 people cannot be reached in Teams:")

@@ -24,7 +24,7 @@ def test_a_guest_is_offered_only_what_needs_no_roster() -> None:
 def test_a_practitioner_is_not_offered_manager_or_coordinator_tools() -> None:
     _, coming = titles(Person("Adele Vance", staff_id=5, role=StaffRole.PRACTITIONER))
 
-    assert coming == ["Reminders"]
+    assert coming == []
 
 
 def test_a_manager_also_gets_their_team() -> None:
