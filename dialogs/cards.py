@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from typing import Any
 
@@ -40,29 +41,8 @@ def strip_trailing_commas(text: str) -> str:
     Templates can then end every element with a comma, however many are left out by
     conditions, instead of each one working out whether it is last.
     """
-    out: list[str] = []
-    in_string = escaped = False
-    pending = ""
-    for char in text:
-        if in_string:
-            out.append(char)
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-            continue
-        if pending:
-            if char.isspace():
-                pending += char
-                continue
-            out.append(pending[1:] if char in "]}" else pending)
-            pending = ""
-        if char == ",":
-            pending = ","
-            continue
-        in_string = char == '"'
-        out.append(char)
-    out.append(pending)
-    return "".join(out)
+    return _STRING_OR_TRAILING_COMMA.sub(lambda m: m.group(1) or m.group(0), text)
+
+
+# A JSON string (kept as it is) or a comma followed only by space and a closing bracket.
+_STRING_OR_TRAILING_COMMA = re.compile(r'"(?:\\.|[^"\\])*"|,(\s*[\]}])')

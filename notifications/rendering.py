@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs.cards import render_card
-from dialogs.work_items import ItemKind, most_urgent_first
+from dialogs.work_items import ItemKind, WorkItem, most_urgent_first
 from notifications.errors import NotificationError
 from notifications.planner import MessageKind, Planned, Recipient
 
@@ -21,7 +21,9 @@ EVENT_NAMES = {
 
 
 def render(planned: Planned, recipient: Recipient) -> dict[str, Any]:
-    """The outbox payload, {"text", "card"}, for one planned reminder."""
+    """The outbox payload for one planned reminder: its text, and the card's template and
+    context. The card itself is rendered at send time (see `materialise`), which keeps the
+    daily pass fast and the stored rows small."""
     if planned.kind is MessageKind.DIGEST:
         return _digest(planned, recipient)
     if planned.kind is MessageKind.EVENT:
@@ -52,16 +54,15 @@ def _item(planned: Planned) -> dict[str, Any]:
         advice = (
             "You are told because it is more than a week overdue. Open it to see where it stands."
         )
-    card = render_card(
-        "reminder",
-        heading=heading,
-        colour=colour,
-        item=item,
-        due=due,
-        advice=advice,
-        snooze=planned.kind is not MessageKind.ESCALATION,
-    )
-    return {"text": f"{heading}: {item.ref}", "card": card}
+    context = {
+        "heading": heading,
+        "colour": colour,
+        "item": _item_context(item),
+        "due": due,
+        "advice": advice,
+        "snooze": planned.kind is not MessageKind.ESCALATION,
+    }
+    return {"text": f"{heading}: {item.ref}", "template": "reminder", "context": context}
 
 
 def _event(planned: Planned) -> dict[str, Any]:
@@ -73,13 +74,18 @@ def _event(planned: Planned) -> dict[str, Any]:
     heading = (
         f"{EVENT_NAMES.get(event.kind, 'Event')} in {days} working day{'s' if days != 1 else ''}"
     )
-    card = render_card(
-        "calendar",
-        heading=heading,
-        highlight=None,
-        events=[{"when": when, "title": event.title, "detail": EVENT_NAMES.get(event.kind, "")}],
-    )
-    return {"text": f"{heading}: {event.title}, {when}", "card": card}
+    context = {
+        "heading": heading,
+        "highlight": None,
+        "events": [
+            {"when": when, "title": event.title, "detail": EVENT_NAMES.get(event.kind, "")}
+        ],
+    }
+    return {
+        "text": f"{heading}: {event.title}, {when}",
+        "template": "calendar",
+        "context": context,
+    }
 
 
 def _digest(planned: Planned, recipient: Recipient) -> dict[str, Any]:
@@ -87,13 +93,34 @@ def _digest(planned: Planned, recipient: Recipient) -> dict[str, Any]:
     overdue = sum(1 for i in items if i.working_days_overdue > 0)
     first_name = recipient.name.split()[0]
     heading = f"This week for {first_name}: {overdue} overdue, {len(items) - overdue} due soon"
-    card = render_card(
-        "work_list",
-        heading=heading,
-        summary="Overdue items and items due in the next 5 working days, most urgent first.",
-        items=items[:10],
-        sections=[],
-        more=None,
-        show_owner=True,
-    )
-    return {"text": heading, "card": card}
+    context = {
+        "heading": heading,
+        "summary": "Overdue items and items due in the next 5 working days, most urgent first.",
+        "items": [_item_context(i) for i in items[:10]],
+        "sections": [],
+        "more": None,
+        "show_owner": True,
+    }
+    return {"text": heading, "template": "work_list", "context": context}
+
+
+def materialise(payload: dict[str, Any]) -> dict[str, Any]:
+    """The message to send, {"text", "card"}, from a stored payload."""
+    if "template" not in payload:
+        return payload
+    card = render_card(str(payload["template"]), **payload.get("context", {}))
+    return {"text": payload.get("text"), "card": card, "important": payload.get("important")}
+
+
+def _item_context(item: WorkItem) -> dict[str, Any]:
+    # Plain JSON values only: the context is stored in the outbox row.
+    return {
+        "kind": item.kind.value,
+        "id": item.id,
+        "ref": item.ref,
+        "summary": item.summary,
+        "status": item.status,
+        "owner_name": item.owner_name,
+        "due_text": item.due_text,
+        "urgency": int(item.urgency),
+    }

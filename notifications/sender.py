@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from notifications.delivery import Delivery, DeliveryResult, Outcome
 from notifications.limiter import RateLimiter
 from notifications.quiet_hours import QuietHours
+from notifications.rendering import materialise
 from store.models import OutboxStatus
 from store.repositories import outbox
 from store.repositories.outbox import Claimed
@@ -104,7 +105,8 @@ class OutboxSender:
         await self._limiter.acquire()
         try:
             result = await asyncio.wait_for(
-                self._delivery.deliver(message.reference, message.payload), self._send_timeout
+                self._delivery.deliver(message.reference, materialise(message.payload)),
+                self._send_timeout,
             )
         except TimeoutError:
             result = DeliveryResult(Outcome.RETRY, None, None, "timed out")

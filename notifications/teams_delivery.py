@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import ClientError
@@ -14,6 +15,8 @@ from notifications.delivery import DeliveryResult, Outcome
 
 if TYPE_CHECKING:
     from botbuilder.integration.aiohttp import CloudAdapter
+
+logger = logging.getLogger(__name__)
 
 
 class TeamsDelivery:
@@ -38,14 +41,18 @@ class TeamsDelivery:
 
         try:
             await self._adapter.continue_conversation(conversation, send, self._app_id)
-            if failures:
-                raise failures[0]
+            _raise_first(failures)
         except (ErrorResponseException, HttpOperationError) as exc:
             response = exc.response
             code = int(getattr(response, "status_code", 0) or 0)
             headers = getattr(response, "headers", {}) or {}
             return DeliveryResult.from_status(code, _retry_after(headers.get("Retry-After")))
         except (ClientError, TimeoutError, OSError) as exc:
+            return DeliveryResult(Outcome.RETRY, None, None, type(exc).__name__)
+        except Exception as exc:
+            # Anything else (a malformed answer, an SDK error) is retried like a network
+            # failure, with its type kept in the attempt log, rather than stopping the drain.
+            logger.exception("Unexpected error sending a message")
             return DeliveryResult(Outcome.RETRY, None, None, type(exc).__name__)
         return DeliveryResult(Outcome.SENT, 201)
 
@@ -63,6 +70,11 @@ def message(payload: dict[str, Any]) -> Activity:
         activity.channel_data = {"notification": {"alert": True}}
         activity.importance = "high"
     return activity
+
+
+def _raise_first(failures: list[Exception]) -> None:
+    if failures:
+        raise failures[0]
 
 
 def _retry_after(value: str | None) -> float | None:
