@@ -20,7 +20,6 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
 from benchmarks.import_rows import action_rows, audit_rows, staff_rows, write
-from bot.adapter import create_adapter
 from bot.app import build_notifications
 from bot.settings import Settings
 from store.db import Database
@@ -124,9 +123,7 @@ async def main(items: int, send: int) -> None:
                     ),
                 )
         settings = Settings(database_url=database.url)
-        notifications = build_notifications(
-            settings, database, create_adapter(settings), lambda: NOW
-        )
+        notifications = build_notifications(settings, database, lambda: NOW)
         started = time.perf_counter()
         report = await notifications.reminder_pass.run(NOW, NOW.date())
         plan_seconds = time.perf_counter() - started

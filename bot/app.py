@@ -6,9 +6,8 @@ import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
-from botbuilder.integration.aiohttp import CloudAdapter
 
-from bot.adapter import create_adapter
+from bot.adapter import create_adapter, create_authentication
 from bot.keys import (
     ADAPTER,
     BOT,
@@ -27,6 +26,7 @@ from bot.teams_bot import TeamsBot
 from dialogs.turns import Clock, Dialogs
 from knowledge.library import KnowledgeBase
 from knowledge.working_days import WorkingDays
+from notifications.connector_cache import sending_adapter
 from notifications.quiet_hours import QuietHours
 from notifications.reminder_pass import ReminderPass
 from notifications.rules import ReminderRules
@@ -106,23 +106,20 @@ async def bot_context(app: web.Application) -> AsyncIterator[None]:
 
 async def reminders_context(app: web.Application) -> AsyncIterator[None]:
     """Schedules the daily reminder pass and the outbox drain on the running scheduler."""
-    app[NOTIFICATIONS] = build_notifications(
-        app[SETTINGS], app[DATABASE], app[ADAPTER], app[CLOCK]
-    )
+    app[NOTIFICATIONS] = build_notifications(app[SETTINGS], app[DATABASE], app[CLOCK])
     app[NOTIFICATIONS].schedule(app[SCHEDULER], app[SETTINGS].working_hours.start)
     yield
+    await app[NOTIFICATIONS].stop(app[SCHEDULER])
 
 
-def build_notifications(
-    settings: Settings, database: Database, adapter: CloudAdapter, clock: Clock
-) -> Notifications:
+def build_notifications(settings: Settings, database: Database, clock: Clock) -> Notifications:
     """The reminder pass and the outbox sender for these settings."""
     calendar = WorkingDays()
     quiet_hours = QuietHours(settings.timezone, settings.working_hours, calendar)
     rules = ReminderRules.load(settings.reminder_rules)
     sender = OutboxSender(
         database,
-        TeamsDelivery(adapter, settings.app_id),
+        TeamsDelivery(sending_adapter(create_authentication(settings)), settings.app_id),
         quiet_hours,
         worker=worker_name(),
         clock=clock,

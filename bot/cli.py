@@ -13,7 +13,6 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.adapter import create_adapter
 from bot.app import build_notifications, create_app
 from bot.progress import TerminalProgress
 from bot.settings import Settings, SettingsError
@@ -209,7 +208,7 @@ async def notify(settings: Settings, *, dry_run: bool) -> int:
     database = Database(settings.database_url)
     try:
         await upgrade_database(database)
-        notifications = build_notifications(settings, database, create_adapter(settings), utc_now)
+        notifications = build_notifications(settings, database, utc_now)
         report = await notifications.run_pass(dry_run=dry_run)
         if not report.working_day:
             sys.stdout.write(

@@ -6,8 +6,10 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
-# Teams allows about 50 requests a second per app per tenant; stay a little under.
+# Teams allows about 50 requests a second per app per tenant; stay a little under, and keep
+# bursts small so that no one-second window goes over.
 DEFAULT_RATE = 45.0
+DEFAULT_BURST = 5.0
 
 
 class RateLimiter:
@@ -22,7 +24,7 @@ class RateLimiter:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._rate = rate
-        self._capacity = burst if burst is not None else rate
+        self._capacity = burst if burst is not None else min(rate, DEFAULT_BURST)
         self._tokens = self._capacity
         self._clock = clock
         self._sleep = sleep

@@ -70,6 +70,11 @@ class Scheduler:
             max_instances=1,
         )
 
+    def cancel(self, job_id: str) -> None:
+        """Removes a job if it is scheduled (a run in progress carries on)."""
+        if self._scheduler.get_job(job_id) is not None:
+            self._scheduler.remove_job(job_id)
+
     def next_run(self, job_id: str) -> datetime | None:
         """When a job runs next, if it is scheduled."""
         job = self._scheduler.get_job(job_id)

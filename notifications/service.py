@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
@@ -39,23 +40,34 @@ class Notifications:
         self.sender = sender
         self._timezone = timezone
         self._clock = clock
+        # One pass or drain at a time in this process, and a way to wait for it at shutdown.
+        self._busy = asyncio.Lock()
 
     async def run_pass(self, *, dry_run: bool = False) -> PassReport:
         """Plans and queues today's reminders, then sends what may go now."""
-        now = self._clock()
-        report = await self.reminder_pass.run(
-            now, now.astimezone(self._timezone).date(), dry_run=dry_run
-        )
-        if not dry_run:
-            await self.sender.drain()
-        return report
+        async with self._busy:
+            now = self._clock()
+            report = await self.reminder_pass.run(
+                now, now.astimezone(self._timezone).date(), dry_run=dry_run
+            )
+            if not dry_run:
+                await self.sender.drain()
+            return report
 
     async def drain(self) -> DrainReport:
         """Sends whatever in the outbox is due."""
-        return await self.sender.drain()
+        async with self._busy:
+            return await self.sender.drain()
 
     def schedule(self, scheduler: Scheduler, start_of_day: time) -> None:
         """The daily pass at the start of working hours, and a drain every half minute."""
         scheduler.run_on_weekdays(PASS_JOB, start_of_day, self.run_pass)
         scheduler.run_every(DRAIN_JOB, DRAIN_EVERY_SECONDS, self.drain)
         logger.info("Reminders scheduled for %s on working days", start_of_day)
+
+    async def stop(self, scheduler: Scheduler) -> None:
+        """Unschedules the jobs and waits for a run in progress, before the database closes."""
+        scheduler.cancel(PASS_JOB)
+        scheduler.cancel(DRAIN_JOB)
+        async with self._busy:
+            pass

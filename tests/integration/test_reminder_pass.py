@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.adapter import create_adapter
 from bot.app import build_notifications
 from bot.settings import Settings, WorkingHours
 from demo.loader import DEMO_ANCHOR, load_demo
@@ -153,9 +152,7 @@ async def test_the_service_sends_the_pass_through_teams(
             ),
         )
     settings = Settings(database_url=demo.url)
-    notifications = build_notifications(
-        settings, demo, create_adapter(settings), lambda: WEDNESDAY_9AM
-    )
+    notifications = build_notifications(settings, demo, lambda: WEDNESDAY_9AM)
 
     report = await notifications.run_pass()
 
