@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.importers.problems import Problem
 from store.importers.references import StaffDirectory
 from store.importers.sources import Table
-from store.importers.upsert import (
-    ChangeLog,
-    Outcome,
-    Progress,
-    stamp_completion,
-    upsert_rows,
-)
+from store.importers.upsert import ChangeLog, Outcome, Progress, upsert_by_ref
 from store.importers.validation import Column, RowReader, duplicate_key_problems
 from store.models import Action, ActionStatus
 
@@ -68,16 +61,14 @@ async def apply(
     progress: Progress | None = None,
 ) -> Outcome:
     """Upserts actions by ref; marking one complete stamps when, leaving it clears that."""
-    existing = {a.ref: a for a in (await session.execute(select(Action))).scalars()}
-    staff = await StaffDirectory.load(session)
-    return await upsert_rows(
+    return await upsert_by_ref(
         session,
         model=Action,
         entity=ENTITY,
-        rows=stamp_completion(records, existing, ActionStatus.COMPLETE),
-        existing=existing,
+        records=records,
         log=log,
-        labels={"owner_id": staff.emails_by_id},
+        complete=ActionStatus.COMPLETE,
+        person_field="owner_id",
         update_existing=update_existing,
         progress=progress,
     )

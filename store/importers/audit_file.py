@@ -5,19 +5,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.importers.problems import Problem
 from store.importers.references import StaffDirectory
 from store.importers.sources import Table
-from store.importers.upsert import (
-    ChangeLog,
-    Outcome,
-    Progress,
-    stamp_completion,
-    upsert_rows,
-)
+from store.importers.upsert import ChangeLog, Outcome, Progress, upsert_by_ref
 from store.importers.validation import Column, RowReader, duplicate_key_problems
 from store.models import AuditAssignment, AuditStatus, AuditType
 
@@ -76,16 +69,14 @@ async def apply(
     progress: Progress | None = None,
 ) -> Outcome:
     """Upserts audit assignments by ref."""
-    existing = {a.ref: a for a in (await session.execute(select(AuditAssignment))).scalars()}
-    staff = await StaffDirectory.load(session)
-    return await upsert_rows(
+    return await upsert_by_ref(
         session,
         model=AuditAssignment,
         entity=ENTITY,
-        rows=stamp_completion(records, existing, AuditStatus.COMPLETE),
-        existing=existing,
+        records=records,
         log=log,
-        labels={"auditor_id": staff.emails_by_id},
+        complete=AuditStatus.COMPLETE,
+        person_field="auditor_id",
         update_existing=update_existing,
         progress=progress,
     )

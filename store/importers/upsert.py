@@ -6,12 +6,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.models import AuditLogEntry, Base, ChangeSource, utc_now
+from store.importers.references import StaffDirectory
+from store.models import Action, AuditAssignment, AuditLogEntry, Base, ChangeSource, utc_now
 
 Progress = Callable[[int, int], None]
 # How many rows are written between progress reports (and flushes).
@@ -169,3 +170,33 @@ def stamp_completion(
         completed_at = (previous or now) if values["status"] is complete else None
         stamped.append((key, {**values, "completed_at": completed_at}))
     return stamped
+
+
+async def upsert_by_ref(
+    session: AsyncSession,
+    *,
+    model: type[Action] | type[AuditAssignment],
+    entity: str,
+    records: list[tuple[str, dict[str, Any]]],
+    log: ChangeLog,
+    complete: StrEnum,
+    person_field: str,
+    update_existing: bool = True,
+    progress: Progress | None = None,
+) -> Outcome:
+    """Actions and audits alike: keyed by ref, completion time stamped, people logged by email."""
+    result = await session.execute(select(model))
+    stored = cast(list[Action | AuditAssignment], list(result.scalars()))
+    existing = {r.ref: r for r in stored}
+    staff = await StaffDirectory.load(session)
+    return await upsert_rows(
+        session,
+        model=model,
+        entity=entity,
+        rows=stamp_completion(records, existing, complete),
+        existing=existing,
+        log=log,
+        labels={person_field: staff.emails_by_id},
+        update_existing=update_existing,
+        progress=progress,
+    )
