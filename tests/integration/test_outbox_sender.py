@@ -19,7 +19,7 @@ from notifications.quiet_hours import QuietHours
 from notifications.sender import STALE_CLAIM, OutboxSender
 from notifications.teams_delivery import TeamsDelivery
 from store.db import Database
-from store.models import OutboxMessage, OutboxStatus
+from store.models import OutboxMessage, OutboxStatus, Staff
 from store.repositories import conversations, outbox
 from store.repositories.conversations import ConversationRecord
 from tests import fakes
@@ -47,7 +47,7 @@ c@example.com,C,practitioner,,,
 """
     await run(database, "staff", write_csv(tmp_path / "staff.csv", roster))
     async with database.sessions() as session, session.begin():
-        staff = {s.email[0]: s.id for s in (await session.execute(select(_staff()))).scalars()}
+        staff = {s.email[0]: s.id for s in (await session.execute(select(Staff))).scalars()}
         for letter in ("a", "b"):  # c never installed the app
             activity = fakes.activity("message", connector.url, conversation_id=f"a:{letter}")
             await conversations.save_installation(
@@ -68,12 +68,6 @@ c@example.com,C,practitioner,,,
                 ),
             )
     return staff
-
-
-def _staff() -> Any:
-    from store.models import Staff
-
-    return Staff
 
 
 def sender(database: Database, clock: Clock, worker: str = "w1", **options: Any) -> OutboxSender:
