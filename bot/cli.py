@@ -134,6 +134,8 @@ def configure_logging() -> None:
     logging.getLogger("msrest.serialization").setLevel(logging.ERROR)
     # Alembic narrates each step; store.migrate says what changed in one line instead.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # The outbox drain runs every 30 seconds; APScheduler would log each run at INFO.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
 
 
 def serve(settings: Settings, host: str, port: int) -> int:
