@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 from aiohttp import web
 
@@ -123,6 +124,7 @@ def build_notifications(settings: Settings, database: Database, clock: Clock) ->
         quiet_hours,
         worker=worker_name(),
         clock=clock,
+        stale_claim=timedelta(seconds=settings.claim_timeout_seconds),
     )
     return Notifications(
         ReminderPass(database, rules, calendar, quiet_hours), sender, settings.timezone, clock

@@ -59,6 +59,7 @@ class Settings:
     local_knowledge: Path | None = None
     case_url_template: str | None = None
     reminder_rules: Path | None = None
+    claim_timeout_seconds: int = 300
 
     @property
     def authentication_enabled(self) -> bool:
@@ -95,6 +96,20 @@ class Settings:
             port=parse_port(environ.get("PORT", "")),
             timezone=parse_timezone(environ.get("INSPECTION_READY_TIMEZONE", "")),
             working_hours=parse_working_hours(environ.get("INSPECTION_READY_WORKING_HOURS", "")),
+            local_knowledge=parse_folder(
+                "INSPECTION_READY_LOCAL_KNOWLEDGE",
+                environ.get("INSPECTION_READY_LOCAL_KNOWLEDGE", ""),
+            ),
+            case_url_template=parse_case_url_template(
+                environ.get("INSPECTION_READY_CASE_URL_TEMPLATE", "")
+            ),
+            reminder_rules=parse_file(
+                "INSPECTION_READY_REMINDER_RULES",
+                environ.get("INSPECTION_READY_REMINDER_RULES", ""),
+            ),
+            claim_timeout_seconds=parse_seconds(
+                "INSPECTION_READY_CLAIM_TIMEOUT", environ.get("INSPECTION_READY_CLAIM_TIMEOUT", "")
+            ),
         )
 
 
@@ -192,3 +207,18 @@ def parse_file(variable: str, value: str) -> Path | None:
     if not path.is_file():
         raise SettingsError(f"{variable} must name an existing file, got {value!r}")
     return path
+
+
+def parse_seconds(variable: str, value: str, default: int = 300) -> int:
+    """A whole number of seconds above zero, or `default` when unset."""
+    if not value.strip():
+        return default
+    try:
+        seconds = int(value)
+    except ValueError:
+        raise SettingsError(
+            f"{variable} must be a whole number of seconds, got {value!r}"
+        ) from None
+    if seconds <= 0:
+        raise SettingsError(f"{variable} must be above 0, got {seconds}")
+    return seconds

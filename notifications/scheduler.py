@@ -69,6 +69,9 @@ class Scheduler:
             replace_existing=True,
             next_run_time=datetime.now(UTC),
             coalesce=True,
+            # However late the loop gets to it (start-up can take seconds), run it: the
+            # default would skip a run more than a second late as "misfired".
+            misfire_grace_time=None,
             max_instances=1,
         )
 

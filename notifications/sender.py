@@ -27,6 +27,7 @@ MAX_ATTEMPTS = 6
 BASE_BACKOFF_SECONDS = 2.0
 MAX_BACKOFF_SECONDS = 600.0
 # A claim older than this belongs to a sender that died; its messages go back in the queue.
+# It must be longer than any send can take (SEND_TIMEOUT_SECONDS, per message).
 STALE_CLAIM = timedelta(minutes=5)
 # A send that hangs longer than this is abandoned and retried.
 SEND_TIMEOUT_SECONDS = 30.0
@@ -60,6 +61,7 @@ class OutboxSender:
         max_attempts: int = MAX_ATTEMPTS,
         jitter: Callable[[], float] = random.random,
         send_timeout: float = SEND_TIMEOUT_SECONDS,
+        stale_claim: timedelta = STALE_CLAIM,
     ) -> None:
         self._database = database
         self._delivery = delivery
@@ -70,12 +72,13 @@ class OutboxSender:
         self._max_attempts = max_attempts
         self._jitter = jitter
         self._send_timeout = send_timeout
+        self._stale_claim = stale_claim
 
     async def drain(self) -> DrainReport:
         """Sends everything due now; returns when the queue has nothing due."""
         report = DrainReport()
         async with self._database.sessions() as session, session.begin():
-            released = await outbox.release_stale(session, self._clock() - STALE_CLAIM)
+            released = await outbox.release_stale(session, self._clock() - self._stale_claim)
         if released:
             logger.warning("Requeued %d message(s) left by a sender that stopped", released)
         semaphore = asyncio.Semaphore(CONCURRENCY)

@@ -42,9 +42,11 @@ class FakeConnector:
     members: dict[str, TeamsMember] = field(default_factory=dict)
     sent: list[dict[str, Any]] = field(default_factory=list)
     updated: list[dict[str, Any]] = field(default_factory=list)
-    # Answers to give to the next sends, in order, before answering normally: an HTTP
-    # status with headers, or "hang" to answer only after the test sender has given up.
-    script: list[tuple[int, dict[str, str]] | str] = field(default_factory=list)
+    # Answers to give to the next sends, in order, before answering normally: None to
+    # answer normally, an HTTP status with headers, or "hang": wait `hang_seconds`, then
+    # answer 503 without recording the activity (a send that never completed).
+    script: list[tuple[int, dict[str, str]] | str | None] = field(default_factory=list)
+    hang_seconds: float = 2.0
     attempts: int = 0
     member_lookups: list[str] = field(default_factory=list)
     _server: TestServer | None = None
@@ -80,8 +82,9 @@ class FakeConnector:
         if self.script:
             answer = self.script.pop(0)
             if answer == "hang":
-                await asyncio.sleep(2)
-            elif isinstance(answer, tuple):
+                await asyncio.sleep(self.hang_seconds)
+                return web.json_response({"error": {"code": "Timeout"}}, status=503)
+            if isinstance(answer, tuple):
                 status, headers = answer
                 return web.json_response(
                     {"error": {"code": "Throttled", "message": "try later"}},

@@ -17,8 +17,11 @@ from tests.e2e.playground import REPO_ROOT, free_port
 class ServiceProcess:
     """The service with its own SQLite database, demo data loaded, on a free port."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(
+        self, directory: Path, *, demo: bool = True, env: dict[str, str] | None = None
+    ) -> None:
         self.port = free_port()
+        self._demo = demo
         self.database_path = directory / "e2e.db"
         self.log_path = directory / "service.log"
         self._env = {
@@ -26,6 +29,7 @@ class ServiceProcess:
             "DATABASE_URL": f"sqlite+aiosqlite:///{self.database_path}",
             "MicrosoftAppId": "",
             "MicrosoftAppPassword": "",
+            **(env or {}),
         }
         self._process: asyncio.subprocess.Process | None = None
 
@@ -37,19 +41,21 @@ class ServiceProcess:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
     async def start(self) -> None:
+        """Loads the demo (unless told not to), starts serving and waits until ready."""
         with self.log_path.open("ab") as log:
-            demo = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                "demo",
-                cwd=REPO_ROOT,
-                env=self._env,
-                stdout=log,
-                stderr=log,
-            )
-            if await demo.wait() != 0:
-                raise RuntimeError(f"loading the demo failed:\n{self.log()}")
+            if self._demo:
+                demo = await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    "-m",
+                    "bot",
+                    "demo",
+                    cwd=REPO_ROOT,
+                    env=self._env,
+                    stdout=log,
+                    stderr=log,
+                )
+                if await demo.wait() != 0:
+                    raise RuntimeError(f"loading the demo failed:\n{self.log()}")
             self._process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 "-m",
@@ -76,6 +82,12 @@ class ServiceProcess:
                     pass
                 await asyncio.sleep(0.2)
         raise RuntimeError(f"the service did not become ready:\n{self.log()}")
+
+    async def kill(self) -> None:
+        """Kills the process outright (SIGKILL), as a crash or an OOM kill would."""
+        if self._process is not None and self._process.returncode is None:
+            self._process.kill()
+            await self._process.wait()
 
     async def stop(self) -> None:
         if self._process is None or self._process.returncode is not None:

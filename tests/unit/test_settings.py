@@ -95,3 +95,40 @@ def test_secret_is_not_in_the_error_for_a_bad_database_scheme() -> None:
         Settings.from_env({"DATABASE_URL": "mysql://user:hunter2@db/ir"})
 
     assert "hunter2" not in str(error.value)
+
+
+def test_reads_the_optional_files_folders_and_links(tmp_path) -> None:
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("items: {}\n")
+
+    settings = Settings.from_env(
+        {
+            "INSPECTION_READY_LOCAL_KNOWLEDGE": str(tmp_path),
+            "INSPECTION_READY_CASE_URL_TEMPLATE": "https://records.example/case/{case_ref}",
+            "INSPECTION_READY_REMINDER_RULES": str(rules),
+            "INSPECTION_READY_CLAIM_TIMEOUT": "60",
+        }
+    )
+
+    assert settings.local_knowledge == tmp_path
+    assert settings.case_url_template == "https://records.example/case/{case_ref}"
+    assert settings.reminder_rules == rules
+    assert settings.claim_timeout_seconds == 60
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"INSPECTION_READY_LOCAL_KNOWLEDGE": "/no/such/folder"}, "must name an existing folder"),
+        ({"INSPECTION_READY_REMINDER_RULES": "/no/such/file.yaml"}, "must name an existing file"),
+        ({"INSPECTION_READY_CASE_URL_TEMPLATE": "http://x/{case_ref}"}, "https:// address"),
+        ({"INSPECTION_READY_CASE_URL_TEMPLATE": "https://x/case"}, "containing {case_ref}"),
+        ({"INSPECTION_READY_CLAIM_TIMEOUT": "soon"}, "whole number of seconds"),
+        ({"INSPECTION_READY_CLAIM_TIMEOUT": "0"}, "must be above 0"),
+    ],
+)
+def test_bad_optional_settings_fail_with_the_variable_named(
+    environ: dict[str, str], message: str
+) -> None:
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env(environ)
