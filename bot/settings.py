@@ -10,6 +10,8 @@ from enum import StrEnum
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from notifications.quiet_hours import WorkingHours
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/inspection-ready.db"
 DEFAULT_PORT = 3978
 DEFAULT_TIMEZONE = "Europe/London"
@@ -31,17 +33,6 @@ class AppType(StrEnum):
     MULTI_TENANT = "MultiTenant"
     SINGLE_TENANT = "SingleTenant"
     USER_ASSIGNED_MSI = "UserAssignedMSI"
-
-
-@dataclass(frozen=True, slots=True)
-class WorkingHours:
-    """The part of a working day in which scheduled nudges may go out."""
-
-    start: time
-    end: time
-
-    def __str__(self) -> str:
-        return f"{self.start:%H:%M}-{self.end:%H:%M}"
 
 
 @dataclass(frozen=True, slots=True)

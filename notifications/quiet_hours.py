@@ -1,12 +1,23 @@
-"""This module contains QuietHours: when a non-urgent message may go out."""
+"""This module contains WorkingHours and QuietHours: when a non-urgent message may go out."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.settings import WorkingHours
 from knowledge.working_days import WorkingDays
+
+
+@dataclass(frozen=True, slots=True)
+class WorkingHours:
+    """The part of a working day in which scheduled nudges may go out."""
+
+    start: time
+    end: time
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
 
 
 class QuietHours:

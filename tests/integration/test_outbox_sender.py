@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.adapter import create_adapter
-from bot.settings import Settings, WorkingHours
+from bot.settings import Settings
 from knowledge.working_days import WorkingDays
 from notifications.limiter import RateLimiter
-from notifications.quiet_hours import QuietHours
+from notifications.quiet_hours import QuietHours, WorkingHours
 from notifications.sender import STALE_CLAIM, OutboxSender
 from notifications.teams_delivery import TeamsDelivery
 from store.db import Database

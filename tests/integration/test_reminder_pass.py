@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import build_notifications
-from bot.settings import Settings, WorkingHours
+from bot.settings import Settings
 from demo.loader import DEMO_ANCHOR, load_demo
 from knowledge.working_days import WorkingDays
-from notifications.quiet_hours import QuietHours
+from notifications.quiet_hours import QuietHours, WorkingHours
 from notifications.reminder_pass import ReminderPass
 from notifications.rules import ReminderRules
 from store.db import Database

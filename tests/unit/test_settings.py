@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.settings import AppType, Settings, SettingsError, WorkingHours
+from bot.settings import AppType, Settings, SettingsError
+from notifications.quiet_hours import WorkingHours
 
 
 def test_defaults_when_environment_is_empty() -> None:
