@@ -12,7 +12,7 @@ from dialogs.cards import render_card
 from dialogs.people import Person
 from dialogs.replies import Reply
 from dialogs.routing import Command, Intent, normalise
-from dialogs.scope import may_change, reports, visible_owners
+from dialogs.scope import EVERYONE_ROLES, may_change, reports, visible_owners
 from dialogs.work_items import (
     DUE_SOON_WORKING_DAYS,
     WorkItem,
@@ -144,9 +144,8 @@ class WorkViews:
         extension requests waiting for a decision."""
         if person.role is StaffRole.PRACTITIONER:
             return Reply(text="'My team' is for managers and coordinators. Try 'my actions'.")
-        owners = await visible_owners(session, person)
-        if owners is not None:
-            owners = await reports(session, person)
+        # Coordinators see everyone; a manager everyone below them (not their own items).
+        owners = None if person.role in EVERYONE_ROLES else await reports(session, person)
         items = await self._actions(session, owners, today)
         items += await self._audits(session, owners, today)
         since = datetime.combine(today - timedelta(days=14), time.min, tzinfo=UTC)
@@ -191,11 +190,12 @@ class WorkViews:
         if person.role is StaffRole.PRACTITIONER:
             return Reply(text=MANAGERS_ONLY)
         owners = await visible_owners(session, person)
-        area = _closest(name, await work.priority_areas(session))
+        areas = await work.priority_areas(session)
+        area = _closest(name, areas)
         teams = {t.name: t for t in await work.teams(session)}
         team_name = _closest(name, list(teams)) if area is None else None
         if area is None and team_name is None:
-            known = ", ".join(await work.priority_areas(session))
+            known = ", ".join(areas)
             return Reply(
                 text=f"I don't know a priority area or team called '{name}'. "
                 f"Priority areas: {known}. Teams: {', '.join(teams)}."
