@@ -16,6 +16,7 @@ COPY knowledge ./knowledge
 COPY notifications ./notifications
 COPY store ./store
 COPY demo ./demo
+COPY manifest ./manifest
 RUN pip install . && mkdir -p /app/var && chown inspection: /app/var
 
 USER inspection

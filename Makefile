@@ -1,10 +1,11 @@
 # Two commands: `make run` (demo service + Teams test client) and `make test` (lint, types, tests).
+# `make package` builds appPackage.zip for Teams (docs/deploy.md).
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install lint typecheck pytest postgres-stop clean
+.PHONY: run test install lint typecheck pytest package icons postgres-stop clean
 
 # `make run PERSON=adelev@example.com` chats as another demo user (default: alexw@example.com).
 run: $(VENV)/.installed node_modules/.installed
@@ -24,6 +25,14 @@ pytest: $(VENV)/.installed-test node_modules/.installed
 	INSPECTION_READY_TEST_POSTGRES_URL="$$(scripts/test-postgres.sh start)" $(BIN)/pytest
 
 install: $(VENV)/.installed
+
+# The Teams app package, for the bot in MicrosoftAppId at INSPECTION_READY_PUBLIC_HOST.
+package: $(VENV)/.installed
+	$(BIN)/inspection-ready package
+
+# Redraws manifest/color.png and manifest/outline.png after a change to bot/icons.py.
+icons: $(VENV)/.installed
+	$(BIN)/python -m bot.icons
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
