@@ -60,27 +60,35 @@ def add_package_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
     )
     package.add_argument(
         "--app-id",
+        metavar="GUID",
         help=f"the Azure Bot's Microsoft App ID, a GUID (default: {APP_ID_VARIABLE})",
     )
     package.add_argument(
         "--public-host",
+        metavar="HOST",
         help="the host name Teams reaches the service at, e.g. bot.example.gov.uk "
         f"(default: {PUBLIC_HOST_VARIABLE})",
     )
     package.add_argument(
         "--app-version",
+        metavar="X.Y.Z",
         help="the app version, MAJOR.MINOR.PATCH; raise it to update an uploaded app "
         "(default: the manifest's)",
     )
-    package.add_argument("--website-url", help="the developer link (default: https://HOST/)")
     package.add_argument(
-        "--privacy-url", help="your privacy notice (default: https://HOST/privacy)"
+        "--website-url", metavar="URL", help="the developer link (default: https://HOST/)"
     )
-    package.add_argument("--terms-url", help="your terms of use (default: https://HOST/terms)")
+    package.add_argument(
+        "--privacy-url", metavar="URL", help="your privacy notice (default: https://HOST/privacy)"
+    )
+    package.add_argument(
+        "--terms-url", metavar="URL", help="your terms of use (default: https://HOST/terms)"
+    )
     package.add_argument(
         "--output",
         type=Path,
         default=DEFAULT_OUTPUT,
+        metavar="FILE",
         help=f"where to write the zip (default: {DEFAULT_OUTPUT})",
     )
 
