@@ -4,6 +4,7 @@ from store.models.audit_log import AuditLogEntry, ChangeSource
 from store.models.audits import AuditAssignment, AuditStatus, AuditType
 from store.models.base import Base, utc_now
 from store.models.calendar import CalendarEvent, EventKind
+from store.models.calls import CallExport, CallRecipient, CallStatus, InspectionCall
 from store.models.conversations import ConversationReference, ConversationType
 from store.models.knowledge import AnswerFeedback, UnansweredQuestion
 from store.models.outbox import OutboxMessage, OutboxStatus, ReminderPreference, Snooze
@@ -20,12 +21,16 @@ __all__ = [
     "AuditType",
     "Base",
     "CalendarEvent",
+    "CallExport",
+    "CallRecipient",
+    "CallStatus",
     "ChangeSource",
     "ConversationReference",
     "ConversationType",
     "EventKind",
     "ExtensionRequest",
     "ExtensionStatus",
+    "InspectionCall",
     "OutboxMessage",
     "OutboxStatus",
     "ReminderPreference",

@@ -45,6 +45,9 @@ class OutboxMessage(Base):
     kind: Mapped[str] = mapped_column(String(32))
     # The rendered message: {"text": ..., "card": {...}}; sending needs nothing else.
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The inspection call a message belongs to, for its status counts. Not a foreign key:
+    # calls are never deleted, and SQLite cannot add one to an existing table.
+    call_id: Mapped[int | None] = mapped_column(Integer, index=True)
     # Urgent messages (the inspection call) ignore working hours.
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[OutboxStatus] = mapped_column(

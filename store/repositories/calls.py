@@ -1,0 +1,282 @@
+"""This module contains the queries behind the inspection call: start, recipients, acks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from store.models import (
+    CallExport,
+    CallRecipient,
+    CallStatus,
+    ConversationReference,
+    InspectionCall,
+    OutboxMessage,
+    OutboxStatus,
+    Staff,
+)
+
+ALERT = "call_alert"
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientRow:
+    """One recipient of a call, as the status card and the export show them."""
+
+    staff_id: int
+    name: str
+    email: str
+    team: str | None
+    inspection_role: str | None
+    manager_id: int | None
+    manager_name: str | None
+    acknowledged_at: datetime | None
+    # The alert's outbox status ("pending", "sent", ...), None when it was withdrawn.
+    alert_status: str | None
+    alert_sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class CallCounts:
+    """The numbers on the coordinator's status card."""
+
+    recipients: int
+    acknowledged: int
+    alerts: dict[str, int]
+
+
+async def active_call(session: AsyncSession) -> InspectionCall | None:
+    """The call in progress, if there is one."""
+    result = await session.execute(
+        select(InspectionCall).where(InspectionCall.status == CallStatus.ACTIVE)
+    )
+    return result.scalar_one_or_none()
+
+
+async def active_calls(session: AsyncSession) -> list[InspectionCall]:
+    """Calls in progress (at most one, but the watcher does not rely on it)."""
+    result = await session.execute(
+        select(InspectionCall).where(InspectionCall.status == CallStatus.ACTIVE)
+    )
+    return list(result.scalars())
+
+
+async def calls_with_status_cards(
+    session: AsyncSession, stood_down_since: datetime
+) -> list[InspectionCall]:
+    """Calls whose status card may need refreshing: active ones, and recently ended ones."""
+    result = await session.execute(
+        select(InspectionCall).where(
+            InspectionCall.status_card.is_not(None),
+            (InspectionCall.status == CallStatus.ACTIVE)
+            | (InspectionCall.stood_down_at >= stood_down_since),
+        )
+    )
+    return list(result.scalars())
+
+
+async def start_call(session: AsyncSession, call: InspectionCall) -> bool:
+    """Saves `call` as the active call; False (and nothing saved) if one is active already."""
+    call.status = CallStatus.ACTIVE
+    call.active_slot = 1
+    try:
+        async with session.begin_nested():
+            session.add(call)
+            await session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+async def add_recipients(
+    session: AsyncSession, call_id: int, people: list[tuple[int, str | None]]
+) -> None:
+    """Records who the alert goes to, with the inspection role each has now."""
+    rows = [
+        {"call_id": call_id, "staff_id": staff_id, "inspection_role": role}
+        for staff_id, role in people
+    ]
+    for start in range(0, len(rows), 1000):
+        await session.execute(insert(CallRecipient), rows[start : start + 1000])
+
+
+async def recipient(session: AsyncSession, call_id: int, staff_id: int) -> CallRecipient | None:
+    """One person's entry on a call's list."""
+    result = await session.execute(
+        select(CallRecipient).where(
+            CallRecipient.call_id == call_id, CallRecipient.staff_id == staff_id
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def acknowledge(session: AsyncSession, call_id: int, staff_id: int, now: datetime) -> bool:
+    """Records the acknowledgement; False if it was recorded before (the first time stands)."""
+    result = await session.execute(
+        update(CallRecipient)
+        .where(
+            CallRecipient.call_id == call_id,
+            CallRecipient.staff_id == staff_id,
+            CallRecipient.acknowledged_at.is_(None),
+        )
+        .values(acknowledged_at=now)
+    )
+    return int(getattr(result, "rowcount", 0)) == 1
+
+
+async def recipients(session: AsyncSession, call_id: int) -> list[RecipientRow]:
+    """Everyone the call went to, by name, with their acknowledgement and alert status."""
+    manager = aliased(Staff)
+    rows = await session.execute(
+        select(CallRecipient, Staff, manager.name, OutboxMessage.status, OutboxMessage.sent_at)
+        .join(Staff, Staff.id == CallRecipient.staff_id)
+        .outerjoin(manager, manager.id == Staff.manager_id)
+        .outerjoin(
+            OutboxMessage,
+            and_(
+                OutboxMessage.call_id == call_id,
+                OutboxMessage.kind == ALERT,
+                OutboxMessage.recipient_id == CallRecipient.staff_id,
+            ),
+        )
+        .where(CallRecipient.call_id == call_id)
+        .order_by(Staff.name, Staff.id)
+    )
+    return [
+        RecipientRow(
+            staff_id=staff.id,
+            name=staff.name,
+            email=staff.email,
+            team=staff.team_name,
+            inspection_role=entry.inspection_role,
+            manager_id=staff.manager_id,
+            manager_name=manager_name,
+            acknowledged_at=entry.acknowledged_at,
+            alert_status=str(status) if status is not None else None,
+            alert_sent_at=sent_at,
+        )
+        for entry, staff, manager_name, status, sent_at in rows
+    ]
+
+
+async def counts(session: AsyncSession, call_id: int) -> CallCounts:
+    """How many were sent the alert, in each delivery state, and how many acknowledged."""
+    total, acknowledged = (
+        await session.execute(
+            select(func.count(), func.count(CallRecipient.acknowledged_at)).where(
+                CallRecipient.call_id == call_id
+            )
+        )
+    ).one()
+    statuses = await session.execute(
+        select(OutboxMessage.status, func.count())
+        .where(OutboxMessage.call_id == call_id, OutboxMessage.kind == ALERT)
+        .group_by(OutboxMessage.status)
+    )
+    return CallCounts(int(total), int(acknowledged), {str(s): int(n) for s, n in statuses})
+
+
+async def unacknowledged(session: AsyncSession, call_id: int) -> list[tuple[int, int | None]]:
+    """(staff id, line manager id) for everyone who has not acknowledged yet."""
+    rows = await session.execute(
+        select(CallRecipient.staff_id, Staff.manager_id)
+        .join(Staff, Staff.id == CallRecipient.staff_id)
+        .where(CallRecipient.call_id == call_id, CallRecipient.acknowledged_at.is_(None))
+        .order_by(CallRecipient.staff_id)
+    )
+    return [(staff_id, manager_id) for staff_id, manager_id in rows]
+
+
+async def reachable(session: AsyncSession, staff_ids: list[int] | None = None) -> set[int]:
+    """Who among `staff_ids` (everyone if None) has a personal chat with the bot."""
+    query = select(ConversationReference.staff_id).where(
+        ConversationReference.active.is_(True),
+        ConversationReference.conversation_type == "personal",
+        ConversationReference.staff_id.is_not(None),
+    )
+    if staff_ids is not None:
+        query = query.where(ConversationReference.staff_id.in_(staff_ids))
+    return {staff_id for staff_id in (await session.execute(query)).scalars() if staff_id}
+
+
+async def withdraw_unsent(session: AsyncSession, call_id: int) -> int:
+    """Deletes the call's messages not yet sent (a stood-down alert must not go out)."""
+    result = await session.execute(
+        delete(OutboxMessage).where(
+            OutboxMessage.call_id == call_id, OutboxMessage.status == OutboxStatus.PENDING
+        )
+    )
+    return max(int(getattr(result, "rowcount", 0)), 0)
+
+
+async def alerted(session: AsyncSession, call_id: int) -> list[int]:
+    """Who was sent the alert (or is being sent it right now)."""
+    rows = await session.execute(
+        select(OutboxMessage.recipient_id).where(
+            OutboxMessage.call_id == call_id,
+            OutboxMessage.kind == ALERT,
+            OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.SENDING]),
+        )
+    )
+    return sorted(rows.scalars())
+
+
+async def claim_status_refresh(
+    session: AsyncSession, call_id: int, shown: str | None, showing: str
+) -> bool:
+    """Marks the status card as showing `showing`; False if someone else already did."""
+    condition = (
+        InspectionCall.status_shown.is_(None)
+        if shown is None
+        else InspectionCall.status_shown == shown
+    )
+    result = await session.execute(
+        update(InspectionCall)
+        .where(InspectionCall.id == call_id, condition)
+        .values(status_shown=showing)
+    )
+    return int(getattr(result, "rowcount", 0)) == 1
+
+
+async def save_export(
+    session: AsyncSession, token_hash: str, call_id: int, staff_id: int, expires_at: datetime
+) -> None:
+    """Keeps a download link's token (hashed) until it expires."""
+    session.add(
+        CallExport(
+            token_hash=token_hash, call_id=call_id, staff_id=staff_id, expires_at=expires_at
+        )
+    )
+    await session.flush()
+
+
+async def find_export(session: AsyncSession, token_hash: str, now: datetime) -> CallExport | None:
+    """The export a link is for, if the link exists and has not expired."""
+    export = await session.get(CallExport, token_hash)
+    if export is None or export.expires_at <= now:
+        return None
+    return export
+
+
+async def forget_expired_exports(session: AsyncSession, now: datetime) -> None:
+    """Deletes links that can no longer be used."""
+    await session.execute(delete(CallExport).where(CallExport.expires_at <= now))
+
+
+async def track_status_card(
+    session: AsyncSession, call_id: int, reference: dict[str, Any], activity_id: str
+) -> None:
+    """Remembers the newest status card sent for a call; it is refreshed from then on."""
+    await session.execute(
+        update(InspectionCall)
+        .where(InspectionCall.id == call_id)
+        .values(
+            status_card={"reference": reference, "activity_id": activity_id}, status_shown=None
+        )
+    )
