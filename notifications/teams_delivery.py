@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import ClientError
@@ -27,15 +28,36 @@ class TeamsDelivery:
         self._app_id = app_id or None
 
     async def deliver(self, reference: dict[str, Any], payload: dict[str, Any]) -> DeliveryResult:
-        conversation = ConversationReference().deserialize(reference)
         activity = message(payload)
+
+        async def send(turn_context: TurnContext) -> None:
+            await turn_context.send_activity(activity)
+
+        return await self._continue(reference, send)
+
+    async def update(
+        self, reference: dict[str, Any], activity_id: str, payload: dict[str, Any]
+    ) -> DeliveryResult:
+        """Replaces the message `activity_id` (a status card) with `payload`."""
+        activity = message(payload)
+        activity.id = activity_id
+
+        async def replace(turn_context: TurnContext) -> None:
+            await turn_context.update_activity(activity)
+
+        return await self._continue(reference, replace)
+
+    async def _continue(
+        self, reference: dict[str, Any], act: Callable[[TurnContext], Awaitable[None]]
+    ) -> DeliveryResult:
+        conversation = ConversationReference().deserialize(reference)
         failures: list[Exception] = []
 
         async def send(turn_context: TurnContext) -> None:
             # Caught here, not by the adapter's turn error handler, which would log and
             # swallow it: the sender needs the status code to decide whether to retry.
             try:
-                await turn_context.send_activity(activity)
+                await act(turn_context)
             except Exception as exc:  # noqa: BLE001 - re-raised below, outside the pipeline
                 failures.append(exc)
 

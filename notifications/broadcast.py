@@ -1,0 +1,338 @@
+"""This module contains Broadcast: starts an inspection call and queues everything it sends."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+
+from knowledge.working_days import WorkingDays
+from notifications import call_messages
+from notifications.call_chasing import ChaseKind, ChasePolicy, plan_chases
+from notifications.call_messages import LISTED_NAMES, CallFacts
+from notifications.playbook import DatedTask, Playbook
+from store.models import CallStatus, InspectionCall, OutboxStatus, Staff, StaffRole
+from store.repositories import audit_log, calls, outbox
+from store.repositories.staff import list_by_role
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class CallRequest:
+    """What the coordinator chose in the trigger dialog."""
+
+    inspection_type: str
+    on_site: date
+    drill: bool
+
+
+class Broadcast:
+    """The inspection call's writes: the call, its recipients and every outbox row."""
+
+    def __init__(
+        self,
+        playbook: Playbook,
+        calendar: WorkingDays,
+        timezone: ZoneInfo,
+        policy: ChasePolicy,
+    ) -> None:
+        self.playbook = playbook
+        self.calendar = calendar
+        self.timezone = timezone
+        self.policy = policy
+
+    async def facts(self, session: AsyncSession, call: InspectionCall) -> CallFacts:
+        """The call's description, as every message about it gives it."""
+        caller = await session.get(Staff, call.called_by_id) if call.called_by_id else None
+        return CallFacts(
+            call_id=call.id,
+            type_name=self.playbook.types.get(call.inspection_type, call.inspection_type),
+            on_site=call.on_site,
+            drill=call.drill,
+            called_by=caller.name if caller is not None else "a coordinator",
+            called_at=call.called_at,
+            timezone=self.timezone,
+        )
+
+    def tasks(self, call: InspectionCall, role: str | None) -> list[DatedTask]:
+        """The person's first tasks; the general ones when their role has none for this type."""
+        day = call.called_at.astimezone(self.timezone).date()
+        tasks = self.playbook.tasks_for(call.inspection_type, role, day, self.calendar)
+        if not tasks and role:
+            tasks = self.playbook.tasks_for(call.inspection_type, None, day, self.calendar)
+        return tasks
+
+    async def start(
+        self, session: AsyncSession, request: CallRequest, caller: Staff, now: datetime
+    ) -> InspectionCall | None:
+        """Starts the call and queues one urgent alert per person on the roster (but the
+        caller); None, with nothing written, when a call is already active."""
+        call = InspectionCall(
+            inspection_type=request.inspection_type,
+            on_site=request.on_site,
+            drill=request.drill,
+            called_by_id=caller.id,
+            called_at=now,
+            updates_sent=0,
+            version=1,
+        )
+        if not await calls.start_call(session, call):
+            return None
+        people = [p for p in (await session.execute(select(Staff))).scalars() if p.id != caller.id]
+        await calls.add_recipients(session, call.id, [(p.id, p.inspection_role) for p in people])
+        facts = await self.facts(session, call)
+        rows = [
+            _row(
+                call,
+                f"call:{call.id}:alert:{person.id}",
+                person.id,
+                calls.ALERT,
+                call_messages.alert(
+                    facts,
+                    person.id,
+                    person.inspection_role,
+                    self.tasks(call, person.inspection_role),
+                ),
+                now,
+            )
+            for person in people
+        ]
+        queued = await outbox.queue(session, rows)
+        kind = "drill" if call.drill else "call"
+        _log(session, caller.email, call, "status", None, f"{kind} started: {facts.headline()}")
+        logger.info("Inspection %s %s started: %d alerts queued", kind, call.id, queued)
+        return call
+
+    async def chase(self, session: AsyncSession, call: InspectionCall, now: datetime) -> int:
+        """Queues the reminders and manager messages due now; returns how many were new."""
+        unacknowledged = await calls.unacknowledged(session, call.id)
+        fallback = [call.called_by_id] if call.called_by_id else []
+        if not fallback:
+            fallback = [p.id for p in await list_by_role(session, StaffRole.COORDINATOR)]
+        chases = plan_chases(call.id, call.called_at, now, unacknowledged, self.policy, fallback)
+        if not chases:
+            return 0
+        if not await _new_keys(session, [c.dedupe_key for c in chases]):
+            return 0
+        facts = await self.facts(session, call)
+        people = await _people(session, {p for c in chases for p in (c.recipient_id, *c.about)})
+        rows = []
+        for chase in chases:
+            if chase.kind is ChaseKind.REMINDER:
+                role = people[chase.recipient_id].inspection_role
+                payload = call_messages.alert(
+                    facts,
+                    chase.recipient_id,
+                    role,
+                    self.tasks(call, role),
+                    reminder_round=chase.round,
+                )
+            else:
+                names = sorted(people[p].name for p in chase.about)
+                payload = call_messages.escalation(facts, chase.round, names)
+            rows.append(_row(call, chase.dedupe_key, chase.recipient_id, chase.kind, payload, now))
+        queued = await outbox.queue(session, rows)
+        if queued:
+            logger.info("Inspection call %s: %d chase message(s) queued", call.id, queued)
+        return queued
+
+    async def send_update(
+        self,
+        session: AsyncSession,
+        call: InspectionCall,
+        message: str,
+        sender: Staff,
+        now: datetime,
+    ) -> int:
+        """Queues the coordinator's update to everyone the alert went to."""
+        call.updates_sent += 1
+        facts = await self.facts(session, call)
+        payload = call_messages.update(facts, call.updates_sent, message, sender.name)
+        recipients = await calls.recipients(session, call.id)
+        rows = [
+            _row(
+                call,
+                f"call:{call.id}:update:{call.updates_sent}:{r.staff_id}",
+                r.staff_id,
+                "call_update",
+                payload,
+                now,
+            )
+            for r in recipients
+        ]
+        _log(session, sender.email, call, "update", None, message)
+        return await outbox.queue(session, rows)
+
+    async def stand_down(
+        self, session: AsyncSession, call: InspectionCall, by: Staff, now: datetime
+    ) -> tuple[int, int]:
+        """Ends the call: unsent messages are withdrawn, those alerted are told.
+
+        Returns (messages withdrawn, stand-down messages queued).
+        """
+        call.status = CallStatus.STOOD_DOWN
+        call.active_slot = None
+        call.stood_down_at = now
+        call.stood_down_by_id = by.id
+        await session.flush()
+        withdrawn = await calls.withdraw_unsent(session, call.id)
+        facts = await self.facts(session, call)
+        payload = call_messages.stand_down(facts, by.name, now)
+        rows = [
+            _row(
+                call,
+                f"call:{call.id}:stand_down:{staff_id}",
+                staff_id,
+                "call_stand_down",
+                payload,
+                now,
+            )
+            for staff_id in await calls.alerted(session, call.id)
+        ]
+        queued = await outbox.queue(session, rows)
+        _log(
+            session,
+            by.email,
+            call,
+            "status",
+            "active",
+            f"stood down ({withdrawn} unsent withdrawn)",
+        )
+        logger.info("Inspection call %s stood down; %d unsent withdrawn", call.id, withdrawn)
+        return withdrawn, queued
+
+    async def status(self, session: AsyncSession, call: InspectionCall) -> dict[str, Any]:
+        """The coordinator's status card context, with a fingerprint of what it shows."""
+        facts = await self.facts(session, call)
+        counts = await calls.counts(session, call.id)
+        rows = await calls.recipients(session, call.id)
+        waiting = [r for r in rows if r.acknowledged_at is None]
+        alerts = counts.alerts
+        stood_down = None
+        if call.status is CallStatus.STOOD_DOWN and call.stood_down_at is not None:
+            by = await session.get(Staff, call.stood_down_by_id) if call.stood_down_by_id else None
+            local = call.stood_down_at.astimezone(self.timezone)
+            stood_down = f"Stood down at {local:%H:%M}" + (f" by {by.name}" if by else "")
+        figures = {
+            "recipients": counts.recipients,
+            "acknowledged": counts.acknowledged,
+            "sent": alerts.get(OutboxStatus.SENT, 0),
+            "waiting_to_send": alerts.get(OutboxStatus.PENDING, 0)
+            + alerts.get(OutboxStatus.SENDING, 0),
+            "failed": alerts.get(OutboxStatus.FAILED, 0),
+            "unreachable": alerts.get(OutboxStatus.UNREACHABLE, 0),
+        }
+        context = {
+            **facts.context(),
+            **figures,
+            "active": call.status is CallStatus.ACTIVE,
+            "stood_down": stood_down,
+            "version_stamp": call.version,
+            "updates_sent": call.updates_sent,
+            "waiting": [_waiting_line(r) for r in waiting[:LISTED_NAMES]],
+            "more_waiting": max(len(waiting) - LISTED_NAMES, 0),
+            "policy": _policy_text(self.policy),
+        }
+        shown = json.dumps([figures, call.status.value, call.version, context["waiting"]])
+        context["fingerprint"] = hashlib.sha256(shown.encode()).hexdigest()[:32]
+        return context
+
+
+async def bump_version(session: AsyncSession, call: InspectionCall, seen: object) -> bool:
+    """Moves the call to its next version if the card pressed showed the current one."""
+    try:
+        expected = int(str(seen))
+    except ValueError:
+        return False
+    result = await session.execute(
+        update(InspectionCall)
+        .where(InspectionCall.id == call.id, InspectionCall.version == expected)
+        .values(version=expected + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if int(getattr(result, "rowcount", 0)) != 1:
+        return False
+    await session.refresh(call)
+    return True
+
+
+def _waiting_line(row: calls.RecipientRow) -> str:
+    state = {
+        None: "not sent (withdrawn)",
+        "pending": "sending",
+        "sending": "sending",
+        "sent": "sent",
+        "failed": "could not be delivered",
+        "unreachable": "cannot be reached in Teams",
+    }.get(row.alert_status, row.alert_status or "")
+    role = f", {row.inspection_role}" if row.inspection_role else ""
+    return f"{row.name}{role}: {state}"
+
+
+def _policy_text(policy: ChasePolicy) -> str:
+    minutes = int(policy.renotify_after.total_seconds() // 60)
+    escalate = int(policy.escalate_after.total_seconds() // 60)
+    return (
+        f"People who have not acknowledged are reminded every {minutes} minutes and their "
+        f"line managers told from {escalate} minutes, {policy.rounds} times at most."
+    )
+
+
+def _row(
+    call: InspectionCall,
+    key: str,
+    recipient_id: int,
+    kind: str,
+    payload: dict[str, Any],
+    now: datetime,
+) -> dict[str, Any]:
+    return {
+        "dedupe_key": key,
+        "recipient_id": recipient_id,
+        "kind": kind,
+        "payload": payload,
+        "urgent": True,
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "attempt_log": [],
+        "next_attempt_at": now,
+        "call_id": call.id,
+    }
+
+
+async def _new_keys(session: AsyncSession, keys: list[str]) -> bool:
+    return len(await outbox.existing_keys(session, keys)) < len(keys)
+
+
+async def _people(session: AsyncSession, ids: set[int]) -> dict[int, Staff]:
+    result = await session.execute(select(Staff).where(Staff.id.in_(ids)))
+    return {p.id: p for p in result.scalars()}
+
+
+def _log(
+    session: AsyncSession,
+    actor: str,
+    call: InspectionCall,
+    field: str,
+    old: str | None,
+    new: str | None,
+) -> None:
+    audit_log.record_change(
+        session,
+        actor=actor,
+        entity="inspection_call",
+        key=str(call.id),
+        field=field,
+        old=old,
+        new=new,
+    )

@@ -1,0 +1,53 @@
+"""This module writes a call's acknowledgement list as CSV, for the coordinator to download."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from store.repositories.calls import RecipientRow
+
+COLUMNS = (
+    "name",
+    "email",
+    "team",
+    "inspection_role",
+    "line_manager",
+    "alert_status",
+    "alert_delivered_at",
+    "acknowledged_at",
+)
+# Spreadsheets run a cell that starts with one of these as a formula.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def acknowledgement_csv(rows: list[RecipientRow], timezone: ZoneInfo) -> str:
+    """One line per recipient; times are local, blank when it has not happened."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow(
+            _safe(value)
+            for value in (
+                row.name,
+                row.email,
+                row.team or "",
+                row.inspection_role or "",
+                row.manager_name or "",
+                row.alert_status or "withdrawn",
+                _local(row.alert_sent_at, timezone),
+                _local(row.acknowledged_at, timezone),
+            )
+        )
+    return out.getvalue()
+
+
+def _local(moment: datetime | None, timezone: ZoneInfo) -> str:
+    return moment.astimezone(timezone).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+
+
+def _safe(value: str) -> str:
+    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value

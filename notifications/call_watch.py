@@ -1,0 +1,83 @@
+"""This module contains CallWatch: chases the silent and keeps the status card up to date."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Protocol
+
+from dialogs.cards import render_card
+from notifications.broadcast import Broadcast
+from notifications.delivery import DeliveryResult, Outcome
+from store.repositories import calls
+
+if TYPE_CHECKING:
+    from store.db import Database
+
+logger = logging.getLogger(__name__)
+
+# A stood-down call's card gets its final refresh within this time; then it is left alone.
+FINAL_REFRESH_WINDOW = timedelta(hours=1)
+
+
+class CardUpdater(Protocol):
+    """Replaces a message the bot sent earlier (the status card) with a new card."""
+
+    async def update(
+        self, reference: dict[str, Any], activity_id: str, payload: dict[str, Any]
+    ) -> DeliveryResult: ...
+
+
+class CallWatch:
+    """What the scheduler runs every few seconds while a call is active."""
+
+    def __init__(
+        self,
+        database: Database,
+        broadcast: Broadcast,
+        updater: CardUpdater,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._database = database
+        self._broadcast = broadcast
+        self._updater = updater
+        self._clock = clock
+
+    async def chase(self) -> int:
+        """Queues the reminders and manager messages now due; returns how many are new."""
+        now = self._clock()
+        queued = 0
+        async with self._database.sessions() as session, session.begin():
+            for call in await calls.active_calls(session):
+                queued += await self._broadcast.chase(session, call, now)
+        return queued
+
+    async def refresh_status_cards(self) -> int:
+        """Updates each status card whose figures changed since it was last shown; returns
+        how many were updated. Replicas agree through the database which one updates."""
+        now = self._clock()
+        updates: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        async with self._database.sessions() as session, session.begin():
+            for call in await calls.calls_with_status_cards(session, now - FINAL_REFRESH_WINDOW):
+                context = await self._broadcast.status(session, call)
+                fingerprint = str(context["fingerprint"])
+                if fingerprint == call.status_shown or call.status_card is None:
+                    continue
+                if await calls.claim_status_refresh(
+                    session, call.id, call.status_shown, fingerprint
+                ):
+                    updates.append((call.status_card, context))
+        updated = 0
+        for location, context in updates:
+            card = render_card("call_status", notice=None, **context)
+            text = f"{context['acknowledged']} of {context['recipients']} have acknowledged."
+            result = await self._updater.update(
+                location["reference"], str(location["activity_id"]), {"text": text, "card": card}
+            )
+            if result.outcome is Outcome.SENT:
+                updated += 1
+            else:
+                # The next change refreshes it again; a status card is not worth retrying.
+                logger.warning("Could not refresh a status card: %s", result.error)
+        return updated

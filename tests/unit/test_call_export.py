@@ -1,0 +1,46 @@
+"""The acknowledgement list as CSV: local times, blanks, and no spreadsheet formulas."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from notifications.call_export import COLUMNS, acknowledgement_csv
+from store.repositories.calls import RecipientRow
+
+
+def row(name: str, acknowledged: datetime | None, status: str | None = "sent") -> RecipientRow:
+    return RecipientRow(
+        staff_id=1,
+        name=name,
+        email="a@example.com",
+        team="Front door",
+        inspection_role=None,
+        manager_id=None,
+        manager_name=None,
+        acknowledged_at=acknowledged,
+        alert_status=status,
+        alert_sent_at=datetime(2026, 7, 1, 8, 59, tzinfo=UTC),
+    )
+
+
+def test_times_are_local_and_blank_when_not_yet() -> None:
+    text = acknowledgement_csv(
+        [row("A", datetime(2026, 7, 1, 9, 5, tzinfo=UTC)), row("B", None, None)],
+        ZoneInfo("Europe/London"),
+    )
+    rows = list(csv.DictReader(io.StringIO(text)))
+
+    assert tuple(rows[0]) == COLUMNS
+    assert rows[0]["acknowledged_at"] == "2026-07-01 10:05:00"  # British Summer Time
+    assert rows[0]["alert_delivered_at"] == "2026-07-01 09:59:00"
+    assert rows[1]["acknowledged_at"] == ""
+    assert rows[1]["alert_status"] == "withdrawn"
+
+
+def test_a_name_that_looks_like_a_formula_is_kept_as_text() -> None:
+    text = acknowledgement_csv([row("=HYPERLINK(1)", None)], ZoneInfo("Europe/London"))
+
+    assert next(csv.DictReader(io.StringIO(text)))["name"] == "'=HYPERLINK(1)"
