@@ -24,10 +24,15 @@ from bot.proactive import ProactiveSender
 from bot.routes import setup_routes
 from bot.settings import MAX_REQUEST_BYTES, Settings
 from bot.teams_bot import TeamsBot
+from dialogs.call_dialog import CallDialog
 from dialogs.turns import Clock, Dialogs
 from knowledge.library import KnowledgeBase
 from knowledge.working_days import WorkingDays
+from notifications.broadcast import Broadcast
+from notifications.call_chasing import ChasePolicy
+from notifications.call_watch import CallWatch
 from notifications.connector_cache import sending_adapter
+from notifications.playbook import Playbook
 from notifications.quiet_hours import QuietHours
 from notifications.reminder_pass import ReminderPass
 from notifications.rules import ReminderRules
@@ -92,15 +97,22 @@ async def bot_context(app: web.Application) -> AsyncIterator[None]:
             "Use this only on a developer machine."
         )
     adapter = create_adapter(settings)
+    calendar = WorkingDays()
     dialogs = Dialogs(
         app[KNOWLEDGE],
         settings.timezone,
         case_url_template=settings.case_url_template,
+        working_days=calendar,
+        calls=CallDialog(build_broadcast(settings, calendar), settings.service_url),
         clock=app[CLOCK],
     )
     app[ADAPTER] = adapter
     app[BOT] = TeamsBot(
-        app[DATABASE], dialogs, ProactiveSender(adapter, app[DATABASE], settings.app_id)
+        app[DATABASE],
+        dialogs,
+        ProactiveSender(adapter, app[DATABASE], settings.app_id),
+        # The notifications are built after the bot; look them up when the alert is sent.
+        on_urgent=lambda: app[NOTIFICATIONS].drain_soon(),
     )
     yield
 
@@ -118,14 +130,30 @@ def build_notifications(settings: Settings, database: Database, clock: Clock) ->
     calendar = WorkingDays()
     quiet_hours = QuietHours(settings.timezone, settings.working_hours, calendar)
     rules = ReminderRules.load(settings.reminder_rules)
+    delivery = TeamsDelivery(sending_adapter(create_authentication(settings)), settings.app_id)
     sender = OutboxSender(
         database,
-        TeamsDelivery(sending_adapter(create_authentication(settings)), settings.app_id),
+        delivery,
         quiet_hours,
         worker=worker_name(),
         clock=clock,
         stale_claim=timedelta(seconds=settings.claim_timeout_seconds),
     )
+    watch = CallWatch(database, build_broadcast(settings, calendar), delivery, clock)
     return Notifications(
-        ReminderPass(database, rules, calendar, quiet_hours), sender, settings.timezone, clock
+        ReminderPass(database, rules, calendar, quiet_hours),
+        sender,
+        settings.timezone,
+        clock,
+        call_watch=watch,
     )
+
+
+def build_broadcast(settings: Settings, calendar: WorkingDays) -> Broadcast:
+    """The inspection call's playbook and chase policy from these settings."""
+    policy = ChasePolicy(
+        renotify_after=timedelta(minutes=settings.call_renotify_minutes),
+        escalate_after=timedelta(minutes=settings.call_escalate_minutes),
+        rounds=settings.call_rounds,
+    )
+    return Broadcast(Playbook.load(settings.playbook), calendar, settings.timezone, policy)

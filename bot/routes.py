@@ -10,9 +10,13 @@ from aiohttp import web
 from botbuilder.schema import Activity
 
 from bot.adapter import AuthenticationFailedError, authenticate
-from bot.keys import ADAPTER, BOT, DATABASE, SCHEDULER
+from bot.keys import ADAPTER, BOT, CLOCK, DATABASE, SCHEDULER, SETTINGS
 from bot.middlewares import error_body
+from dialogs.call_dialog import hash_token
+from notifications.call_export import acknowledgement_csv
 from store.errors import DatabaseUnavailableError
+from store.models import InspectionCall
+from store.repositories import calls
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +68,37 @@ async def readyz(request: web.Request) -> web.Response:
     )
 
 
+async def export(request: web.Request) -> web.Response:
+    """GET /exports/{token}: a call's acknowledgement list as CSV, for a link the bot gave."""
+    token = request.match_info["token"]
+    async with request.app[DATABASE].sessions() as session:
+        found = await calls.find_export(session, hash_token(token), request.app[CLOCK]())
+        call = await session.get(InspectionCall, found.call_id) if found else None
+        if found is None or call is None:
+            return error_body(
+                404,
+                "link_expired",
+                "This download link has expired or is not valid. Press Export on the "
+                "inspection-call status card for a new one.",
+            )
+        rows = await calls.recipients(session, call.id)
+    logger.info("Acknowledgement list for call %s downloaded by staff %s", call.id, found.staff_id)
+    name = f"inspection-call-{call.id}{'-drill' if call.drill else ''}-acknowledgements.csv"
+    return web.Response(
+        text=acknowledgement_csv(rows, request.app[SETTINGS].timezone),
+        content_type="text/csv",
+        charset="utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 def setup_routes(app: web.Application) -> None:
     """Mounts every route on `app`."""
     app.router.add_post("/api/messages", messages)
+    app.router.add_get("/exports/{token}", export)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
 

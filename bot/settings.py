@@ -51,6 +51,11 @@ class Settings:
     case_url_template: str | None = None
     reminder_rules: Path | None = None
     claim_timeout_seconds: int = 300
+    playbook: Path | None = None
+    call_renotify_minutes: int = 15
+    call_escalate_minutes: int = 30
+    call_rounds: int = 3
+    public_url: str | None = None
 
     @property
     def authentication_enabled(self) -> bool:
@@ -101,7 +106,25 @@ class Settings:
             claim_timeout_seconds=parse_seconds(
                 "INSPECTION_READY_CLAIM_TIMEOUT", environ.get("INSPECTION_READY_CLAIM_TIMEOUT", "")
             ),
+            playbook=parse_file(
+                "INSPECTION_READY_PLAYBOOK", environ.get("INSPECTION_READY_PLAYBOOK", "")
+            ),
+            call_renotify_minutes=parse_whole(
+                "INSPECTION_READY_CALL_RENOTIFY_MINUTES", environ, default=15, low=1, high=720
+            ),
+            call_escalate_minutes=parse_whole(
+                "INSPECTION_READY_CALL_ESCALATE_MINUTES", environ, default=30, low=1, high=1440
+            ),
+            call_rounds=parse_whole(
+                "INSPECTION_READY_CALL_ROUNDS", environ, default=3, low=0, high=20
+            ),
+            public_url=parse_public_url(environ.get("INSPECTION_READY_PUBLIC_URL", "")),
         )
+
+    @property
+    def service_url(self) -> str:
+        """Where people reach this service's own pages (export downloads)."""
+        return self.public_url or f"http://localhost:{self.port}"
 
 
 def parse_database_url(value: str) -> str:
@@ -213,3 +236,33 @@ def parse_seconds(variable: str, value: str, default: int = 300) -> int:
     if seconds <= 0:
         raise SettingsError(f"{variable} must be above 0, got {seconds}")
     return seconds
+
+
+def parse_whole(
+    variable: str, environ: Mapping[str, str], *, default: int, low: int, high: int
+) -> int:
+    """A whole number from `low` to `high`, or `default` when unset."""
+    value = environ.get(variable, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(f"{variable} must be a whole number, got {value!r}") from None
+    if not low <= number <= high:
+        raise SettingsError(f"{variable} must be from {low} to {high}, got {number}")
+    return number
+
+
+def parse_public_url(value: str) -> str | None:
+    """The service's public address (https, or http on this machine), or None."""
+    url = value.strip().rstrip("/")
+    if not url:
+        return None
+    local = url.startswith(("http://localhost", "http://127.0.0.1"))
+    if not (url.startswith("https://") or local) or " " in url:
+        raise SettingsError(
+            "INSPECTION_READY_PUBLIC_URL must be the service's https:// address "
+            f"(http only for localhost), got {url!r}"
+        )
+    return url

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
@@ -12,6 +13,7 @@ from botbuilder.schema import (
     AdaptiveCardInvokeResponse,
     AdaptiveCardInvokeValue,
     ChannelAccount,
+    ResourceResponse,
 )
 from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 
@@ -39,13 +41,35 @@ TEAM_INSTALL_TEXT = (
 )
 
 
+class MessageInvokeResponse(AdaptiveCardInvokeResponse):  # type: ignore[misc]
+    """An Action.Execute answer that is a message rather than a card.
+
+    The SDK types `value` as a dict (a card), and its serializer fails on the text a
+    message answer carries; "object" lets either through unchanged.
+    """
+
+    _attribute_map = {
+        **AdaptiveCardInvokeResponse._attribute_map,
+        "value": {"key": "value", "type": "object"},
+    }
+
+
 class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
     """Routes only: installs, uninstalls and messages go to dialogs; no rules live here."""
 
-    def __init__(self, database: Database, dialogs: Dialogs, sender: ProactiveSender) -> None:
+    def __init__(
+        self,
+        database: Database,
+        dialogs: Dialogs,
+        sender: ProactiveSender,
+        on_urgent: Callable[[], None] | None = None,
+    ) -> None:
         self._database = database
         self._dialogs = dialogs
         self._sender = sender
+        # Called when a turn queued urgent messages (the inspection call): send them now
+        # rather than at the next scheduled drain.
+        self._on_urgent = on_urgent
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         await self._installed(turn_context)
@@ -82,6 +106,7 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             person = await self._person(session, turn_context)
             reply = await self._dialogs.message(session, person, text)
         await _send(turn_context, reply)
+        await self._follow_up(turn_context, reply)
 
     async def on_adaptive_card_invoke(
         self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
@@ -92,11 +117,12 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         if not isinstance(data, dict):
             data = {}
         reply = await self._card_action(turn_context, {"action": action.get("verb"), **data})
+        await self._follow_up(turn_context, reply)
         if reply.card is not None:
             return AdaptiveCardInvokeResponse(
                 status_code=200, type=ADAPTIVE_CARD_TYPE, value=reply.card
             )
-        return AdaptiveCardInvokeResponse(
+        return MessageInvokeResponse(
             status_code=200, type="application/vnd.microsoft.activity.message", value=reply.text
         )
 
@@ -109,8 +135,9 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             update = MessageFactory.attachment(CardFactory.adaptive_card(reply.card))
             update.id = reply_to
             await turn_context.update_activity(update)
-            return
-        await _send(turn_context, reply)
+        else:
+            await _send(turn_context, reply)
+        await self._follow_up(turn_context, reply)
 
     async def _card_action(self, turn_context: TurnContext, data: dict[str, Any]) -> Reply:
         async with self._database.sessions() as session, session.begin():
@@ -126,6 +153,21 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
                 "'my team'."
             )
         return reply
+
+    async def _follow_up(self, turn_context: TurnContext, reply: Reply) -> None:
+        if reply.urgent_queued and self._on_urgent is not None:
+            self._on_urgent()
+        follow_up = reply.follow_up
+        if follow_up is None:
+            return
+        sent = await _send(turn_context, follow_up)
+        if follow_up.status_of_call is not None and sent is not None and sent.id:
+            # The status card is refreshed in place as acknowledgements come in.
+            reference = TurnContext.get_conversation_reference(turn_context.activity)
+            async with self._database.sessions() as session, session.begin():
+                await self._dialogs.status_card_sent(
+                    session, follow_up.status_of_call, reference.serialize(), sent.id
+                )
 
     async def _installed(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -183,9 +225,8 @@ def _conversation_record(activity: Activity, person: Person) -> ConversationReco
     )
 
 
-async def _send(turn_context: TurnContext, reply: Reply) -> None:
+async def _send(turn_context: TurnContext, reply: Reply) -> ResourceResponse | None:
     if reply.card is None:
-        await turn_context.send_activity(MessageFactory.text(reply.text))
-        return
+        return await turn_context.send_activity(MessageFactory.text(reply.text))
     message = MessageFactory.attachment(CardFactory.adaptive_card(reply.card), text=reply.text)
-    await turn_context.send_activity(message)
+    return await turn_context.send_activity(message)

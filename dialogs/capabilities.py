@@ -90,7 +90,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         "Alert everyone on the roster with their role and first tasks; track who has seen it.",
         "inspection call",
         Audience.COORDINATORS,
-        available=False,
+        available=True,
     ),
     Capability(
         "Help",

@@ -21,12 +21,18 @@ class Reply:
 
     `notices` go to other people (a manager asked to approve, say) after the turn's
     changes are committed; `refresh` marks a card that replaces the one acted on.
+    `follow_up` is sent as a further message after this one; when it is an inspection
+    call's status card, `status_of_call` names the call, so the card can be kept up to date
+    where it was sent. `urgent_queued` says urgent messages are waiting in the outbox.
     """
 
     text: str | None = None
     card: dict[str, Any] | None = None
     notices: tuple[Notice, ...] = ()
     refresh: bool = False
+    follow_up: Reply | None = None
+    status_of_call: int | None = None
+    urgent_queued: bool = False
 
     def __post_init__(self) -> None:
         if self.text is None and self.card is None:

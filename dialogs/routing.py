@@ -22,6 +22,7 @@ class Intent(StrEnum):
     CALENDAR = "calendar"
     REMINDERS = "reminders"
     UNREACHABLE = "unreachable"
+    INSPECTION_CALL = "inspection_call"
     # Anything else is a framework question.
     QUESTION = "question"
 
@@ -110,6 +111,18 @@ PHRASES: dict[Intent, tuple[str, ...]] = {
         "notification settings",
     ),
     Intent.UNREACHABLE: ("unreachable", "who is unreachable", "who cant be reached"),
+    Intent.INSPECTION_CALL: (
+        "inspection call",
+        "the inspection call",
+        "start inspection call",
+        "start the inspection call",
+        "ofsted called",
+        "ofsted have called",
+        "ofsted has called",
+        "inspection call status",
+        "call status",
+        "broadcast the inspection call",
+    ),
     Intent.CALENDAR: (
         "calendar",
         "key dates",

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from dialogs import ask_dialog, help_dialog, reminder_settings
 from dialogs.ask_dialog import CardActionError
+from dialogs.call_dialog import CallDialog
 from dialogs.people import Person
 from dialogs.replies import Reply
 from dialogs.routing import Command, Intent, classify
@@ -17,6 +18,7 @@ from dialogs.work_changes import WorkChanges
 from dialogs.work_dialog import WorkViews
 from knowledge.working_days import WorkingDays
 from store.models import utc_now
+from store.repositories import calls as calls_repository
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +32,7 @@ WORK_INTENTS = frozenset(Intent) - {
     Intent.QUESTION,
     Intent.REMINDERS,
     Intent.UNREACHABLE,
+    Intent.INSPECTION_CALL,
 }
 # Tells the time (timezone-aware); tests pass a fixed one.
 Clock = Callable[[], datetime]
@@ -45,13 +48,16 @@ class Dialogs:
         *,
         case_url_template: str | None = None,
         working_days: WorkingDays | None = None,
+        calls: CallDialog | None = None,
         clock: Clock = utc_now,
     ) -> None:
         self.knowledge = knowledge
         self._timezone = timezone
         self._clock = clock
-        self.views = WorkViews(working_days or WorkingDays(), case_url_template)
+        calendar = working_days or WorkingDays()
+        self.views = WorkViews(calendar, case_url_template)
         self.changes = WorkChanges(self.views)
+        self.calls = calls or CallDialog.default(calendar, timezone)
 
     def today(self) -> date:
         """Today where the council is."""
@@ -66,6 +72,11 @@ class Dialogs:
             return await reminder_settings.settings_card(session, person, self.today())
         if command.intent is Intent.UNREACHABLE:
             return await reminder_settings.unreachable(session, person)
+        if command.intent is Intent.INSPECTION_CALL:
+            try:
+                return await self.calls.start(session, person, self.today())
+            except CardActionError as exc:
+                return Reply(text=f"Sorry: {exc}.")
         if command.intent in WORK_INTENTS:
             return await self.views.show(session, person, command, self.today())
         return await ask_dialog.ask(session, self.knowledge, text, person, self.today())
@@ -99,11 +110,46 @@ class Dialogs:
                 return await changes.open_extension(session, person, data)
             if action == "decide_extension":
                 return await changes.decide_extension(session, person, data)
+            if isinstance(action, str) and action.startswith("call_"):
+                return await self._call_action(session, person, action, data, today)
             if isinstance(action, str) and action in handlers:
                 return await handlers[action](session, person, data, today)
         except CardActionError as exc:
             return _refused(action, person, str(exc))
         return _refused(action, person, "that button is not one I know")
+
+    async def _call_action(
+        self,
+        session: AsyncSession,
+        person: Person,
+        action: str,
+        data: dict[str, Any],
+        today: date,
+    ) -> Reply:
+        calls, now = self.calls, self._clock()
+        if action == "call_form":
+            return await calls.form(session, person, data, today)
+        if action == "call_preview":
+            return await calls.preview(session, person, data, today)
+        if action == "call_confirm":
+            return await calls.confirm(session, person, data, today, now)
+        if action == "call_status":
+            return await calls.status(session, person, data)
+        if action == "call_acknowledge":
+            return await calls.acknowledge(session, person, data, now)
+        if action == "call_update":
+            return await calls.send_update(session, person, data, now)
+        if action == "call_stand_down":
+            return await calls.stand_down(session, person, data, now)
+        if action == "call_export":
+            return await calls.export(session, person, data, now)
+        raise CardActionError("that button is not one I know")
+
+    async def status_card_sent(
+        self, session: AsyncSession, call_id: int, reference: dict[str, Any], activity_id: str
+    ) -> None:
+        """Remembers where a call's status card was sent, to keep it up to date there."""
+        await calls_repository.track_status_card(session, call_id, reference, activity_id)
 
     async def _show_list(
         self, session: AsyncSession, person: Person, data: dict[str, Any], today: date

@@ -93,8 +93,9 @@ class FakeConnector:
                 )
         activity = await request.json()
         activity["_conversation_id"] = request.match_info["conversation_id"]
+        activity["_sent_id"] = f"sent-{next(self._ids)}"
         self.sent.append(activity)
-        return web.json_response({"id": f"sent-{next(self._ids)}"})
+        return web.json_response({"id": activity["_sent_id"]})
 
     async def _update(self, request: web.Request) -> web.Response:
         activity = await request.json()

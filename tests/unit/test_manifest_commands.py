@@ -24,4 +24,5 @@ def test_every_menu_command_routes_to_its_dialog() -> None:
         "my audits": Intent.MY_AUDITS,
         "my team": Intent.MY_TEAM,
         "calendar": Intent.CALENDAR,
+        "inspection call": Intent.INSPECTION_CALL,
     }

@@ -1,0 +1,389 @@
+"""This module is the inspection-call conversation: trigger, preview, confirm, status, acks."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections import Counter
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from dialogs.ask_dialog import CardActionError
+from dialogs.cards import render_card
+from dialogs.people import Person
+from dialogs.replies import Reply
+from knowledge.working_days import WorkingDays
+from notifications import call_messages
+from notifications.broadcast import Broadcast, CallRequest, bump_version
+from notifications.call_chasing import ChasePolicy
+from notifications.playbook import Playbook
+from store.models import CallStatus, InspectionCall, Staff, StaffRole
+from store.repositories import audit_log, calls
+from store.repositories.staff import list_all, list_by_role
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+logger = logging.getLogger(__name__)
+
+# How far ahead the first on-site date may be: JTAI gives 10 working days' notice, the
+# others less; anything further is almost certainly a typing mistake.
+MAX_NOTICE_DAYS = 60
+EXPORT_LINK_LIFETIME = timedelta(minutes=15)
+MAX_UPDATE = 1000
+LISTED_UNREACHABLE = 20
+DEFAULT_PUBLIC_URL = "http://localhost:3978"
+
+
+class CallRefusedError(CardActionError):
+    """Someone who may not do this tried to; logged, and kept in the audit log."""
+
+
+class CallDialog:
+    """Everything a coordinator and the people alerted do about the inspection call."""
+
+    def __init__(self, broadcast: Broadcast, export_base_url: str) -> None:
+        self.broadcast = broadcast
+        self._export_base_url = export_base_url.rstrip("/")
+
+    @classmethod
+    def default(cls, calendar: WorkingDays, timezone: ZoneInfo) -> CallDialog:
+        """The shipped playbook and chase policy, with links to a service on this machine."""
+        broadcast = Broadcast(Playbook.load(), calendar, timezone, ChasePolicy())
+        return cls(broadcast, DEFAULT_PUBLIC_URL)
+
+    async def start(self, session: AsyncSession, person: Person, today: date) -> Reply:
+        """'inspection call': the trigger form, or the status of the call in progress."""
+        await self._coordinator(session, person, "open the inspection-call alert")
+        active = await calls.active_call(session)
+        if active is not None:
+            reply = await self.status_reply(session, active)
+            return Reply(
+                text="An inspection call is already in progress; its live status follows.",
+                follow_up=reply,
+            )
+        return Reply(card=self._form(today, None, None, None, False))
+
+    async def form(
+        self, session: AsyncSession, person: Person, data: dict[str, Any], today: date
+    ) -> Reply:
+        """'Change' on the preview: the form again, as it was filled in."""
+        await self._coordinator(session, person, "open the inspection-call alert")
+        drill = str(data.get("drill")).lower() == "true"
+        card = self._form(
+            today, None, _text(data.get("inspection_type")), _text(data.get("on_site")), drill
+        )
+        return Reply(card=card, refresh=True)
+
+    async def preview(
+        self, session: AsyncSession, person: Person, data: dict[str, Any], today: date
+    ) -> Reply:
+        """Who will receive the alert, by role, and who cannot be reached; nothing is sent."""
+        await self._coordinator(session, person, "preview the inspection-call alert")
+        request, problem = self._request(data, today)
+        if request is None:
+            drill = str(data.get("drill")).lower() == "true"
+            card = self._form(
+                today,
+                problem,
+                _text(data.get("inspection_type")),
+                _text(data.get("on_site")),
+                drill,
+            )
+            return Reply(card=card, refresh=True)
+        return Reply(card=await self._preview_card(session, person, request), refresh=True)
+
+    async def confirm(
+        self,
+        session: AsyncSession,
+        person: Person,
+        data: dict[str, Any],
+        today: date,
+        now: datetime,
+    ) -> Reply:
+        """Starts the call: one urgent alert per person; refused while another is active."""
+        caller = await self._coordinator(session, person, "start the inspection-call alert")
+        request, problem = self._request(data, today)
+        if request is None:
+            raise CardActionError(problem or "the alert's details are not valid")
+        call = await self.broadcast.start(session, request, caller, now)
+        if call is None:
+            active = await calls.active_call(session)
+            audit_log.record_change(
+                session,
+                actor=caller.email,
+                entity="inspection_call",
+                key=str(active.id if active else ""),
+                field="refused",
+                old=None,
+                new="second trigger while a call is active",
+            )
+            logger.warning("Refused a second inspection call from staff %s", caller.id)
+            status = await self.status_reply(session, active) if active else None
+            return Reply(
+                text="An inspection call is already in progress, so nothing new was sent. "
+                "Its live status follows; stand it down there before starting another.",
+                follow_up=status,
+            )
+        preview = await self._preview_card(
+            session,
+            person,
+            request,
+            outcome=f"Sent at {now.astimezone(self.broadcast.timezone):%H:%M}. "
+            "The live status card follows.",
+        )
+        status = await self.status_reply(session, call)
+        return Reply(card=preview, refresh=True, follow_up=status, urgent_queued=True)
+
+    async def status(self, session: AsyncSession, person: Person, data: dict[str, Any]) -> Reply:
+        """Refresh on the status card."""
+        await self._coordinator(session, person, "see the inspection-call status")
+        call = await self._call(session, data)
+        reply = await self.status_reply(session, call)
+        return Reply(card=reply.card, text=reply.text, refresh=True)
+
+    async def status_reply(
+        self, session: AsyncSession, call: InspectionCall, notice: str | None = None
+    ) -> Reply:
+        """The coordinator's status card, tracked so that it is kept up to date."""
+        context = await self.broadcast.status(session, call)
+        card = render_card("call_status", notice=notice, **context)
+        summary = (
+            f"{context['acknowledged']} of {context['recipients']} have acknowledged "
+            "the inspection call."
+        )
+        return Reply(text=summary, card=card, status_of_call=call.id)
+
+    async def acknowledge(
+        self, session: AsyncSession, person: Person, data: dict[str, Any], now: datetime
+    ) -> Reply:
+        """Acknowledge on an alert: recorded once, for the person who pressed it only."""
+        call = await self._call(session, data)
+        entry = None
+        if person.staff_id is not None and str(data.get("for")) == str(person.staff_id):
+            entry = await calls.recipient(session, call.id, person.staff_id)
+        if entry is None:
+            # Someone pressing another person's card (forwarded, or forged) gets nothing.
+            _record_refusal(session, person, call, "acknowledge an alert not sent to them")
+            raise CallRefusedError("that alert was not sent to you, so you cannot acknowledge it")
+        facts = await self.broadcast.facts(session, call)
+        tasks = self.broadcast.tasks(call, entry.inspection_role)
+        if call.status is CallStatus.STOOD_DOWN:
+            stood = "This alert has been stood down; there is nothing to acknowledge."
+            payload = call_messages.alert(
+                facts, entry.staff_id, entry.inspection_role, tasks, stood_down=stood
+            )
+            return Reply(text=stood, card=_card(payload), refresh=True)
+        newly = await calls.acknowledge(session, call.id, entry.staff_id, now)
+        if newly:
+            audit_log.record_change(
+                session,
+                actor=person.email or "unknown",
+                entity="inspection_call",
+                key=str(call.id),
+                field="acknowledged",
+                old=None,
+                new=now.isoformat(),
+            )
+            await session.flush()
+            await session.refresh(entry)
+        when = entry.acknowledged_at or now
+        local = when.astimezone(self.broadcast.timezone)
+        text = f"Acknowledged at {local:%H:%M}. Thank you."
+        if not newly:
+            text = f"You acknowledged this at {local:%H:%M}; that time stands."
+        payload = call_messages.alert(
+            facts, entry.staff_id, entry.inspection_role, tasks, acknowledged=text
+        )
+        return Reply(text=text, card=_card(payload), refresh=True)
+
+    async def send_update(
+        self, session: AsyncSession, person: Person, data: dict[str, Any], now: datetime
+    ) -> Reply:
+        """Send update on the status card: queued to everyone the alert went to."""
+        sender = await self._coordinator(session, person, "send an inspection-call update")
+        call = await self._live_call(session, data)
+        message = _text(data.get("update_message"))
+        if not message:
+            raise CardActionError("write the update in the box first")
+        if len(message) > MAX_UPDATE:
+            raise CardActionError(f"keep the update under {MAX_UPDATE} characters")
+        queued = await self.broadcast.send_update(session, call, message, sender, now)
+        reply = await self.status_reply(
+            session, call, notice=f"Update {call.updates_sent} sent to {queued} people."
+        )
+        return Reply(text=reply.text, card=reply.card, refresh=True, urgent_queued=True)
+
+    async def stand_down(
+        self, session: AsyncSession, person: Person, data: dict[str, Any], now: datetime
+    ) -> Reply:
+        """Stand down on the status card: ends the alert and tells those alerted."""
+        by = await self._coordinator(session, person, "stand the inspection call down")
+        call = await self._live_call(session, data)
+        withdrawn, told = await self.broadcast.stand_down(session, call, by, now)
+        notice = f"Stood down. {told} people alerted are being told."
+        if withdrawn:
+            notice += f" {withdrawn} messages not yet sent were withdrawn."
+        reply = await self.status_reply(session, call, notice=notice)
+        return Reply(text=reply.text, card=reply.card, refresh=True, urgent_queued=True)
+
+    async def export(
+        self, session: AsyncSession, person: Person, data: dict[str, Any], now: datetime
+    ) -> Reply:
+        """A download link (valid briefly) for the acknowledgement list as CSV."""
+        coordinator = await self._coordinator(session, person, "export the acknowledgements")
+        call = await self._call(session, data)
+        token = secrets.token_urlsafe(32)
+        expires = now + EXPORT_LINK_LIFETIME
+        await calls.forget_expired_exports(session, now)
+        await calls.save_export(session, hash_token(token), call.id, coordinator.id, expires)
+        audit_log.record_change(
+            session,
+            actor=coordinator.email,
+            entity="inspection_call",
+            key=str(call.id),
+            field="exported",
+            old=None,
+            new=f"download link until {expires.isoformat()}",
+        )
+        minutes = int(EXPORT_LINK_LIFETIME.total_seconds() // 60)
+        card = render_card(
+            "call_export", url=f"{self._export_base_url}/exports/{token}", minutes=minutes
+        )
+        return Reply(
+            text="I have sent you a download link for the acknowledgement list.",
+            follow_up=Reply(text="Acknowledgement list (CSV)", card=card),
+        )
+
+    async def _coordinator(self, session: AsyncSession, person: Person, what: str) -> Staff:
+        staff = await session.get(Staff, person.staff_id) if person.staff_id else None
+        if staff is not None and staff.role is StaffRole.COORDINATOR:
+            return staff
+        _record_refusal(session, person, None, what)
+        coordinators = [s.name for s in await list_by_role(session, StaffRole.COORDINATOR)]
+        who = f" ({', '.join(coordinators[:3])})" if coordinators else ""
+        raise CallRefusedError(
+            f"only inspection coordinators can {what}. If Ofsted has called, tell a "
+            f"coordinator now{who}"
+        )
+
+    async def _call(self, session: AsyncSession, data: dict[str, Any]) -> InspectionCall:
+        try:
+            call_id = int(str(data.get("call")))
+        except ValueError:
+            raise CardActionError("that inspection call is not one I know") from None
+        call = await session.get(InspectionCall, call_id)
+        if call is None:
+            raise CardActionError("that inspection call is not one I know")
+        return call
+
+    async def _live_call(self, session: AsyncSession, data: dict[str, Any]) -> InspectionCall:
+        call = await self._call(session, data)
+        if call.status is not CallStatus.ACTIVE:
+            raise CardActionError("that alert has been stood down already")
+        if not await bump_version(session, call, data.get("version")):
+            raise CardActionError(
+                "the status card was out of date (someone else acted on it); press Refresh "
+                "and try again"
+            )
+        return call
+
+    def _request(self, data: dict[str, Any], today: date) -> tuple[CallRequest | None, str]:
+        kind = _text(data.get("inspection_type"))
+        if kind not in self.broadcast.playbook.types:
+            return None, "Choose the type of inspection."
+        try:
+            on_site = date.fromisoformat(_text(data.get("on_site")))
+        except ValueError:
+            return None, "Give the first on-site date (the date picker's format, YYYY-MM-DD)."
+        if on_site < today:
+            return None, "The first on-site date is in the past; check it."
+        if on_site > today + timedelta(days=MAX_NOTICE_DAYS):
+            return (
+                None,
+                f"The first on-site date is more than {MAX_NOTICE_DAYS} days away; check it.",
+            )
+        drill = data.get("drill")
+        if str(drill).lower() not in ("true", "false"):
+            return None, "Say whether this is a drill."
+        return CallRequest(kind, on_site, str(drill).lower() == "true"), ""
+
+    def _form(
+        self,
+        today: date,
+        problem: str | None,
+        chosen_type: str | None,
+        on_site: str | None,
+        drill: bool,
+    ) -> dict[str, Any]:
+        types = list(self.broadcast.playbook.types.items())
+        # ILACS inspectors arrive the Monday after the call: a sensible first guess.
+        monday = today + timedelta(days=7 - today.weekday())
+        return render_card(
+            "call_form",
+            problem=problem,
+            types=types,
+            chosen_type=chosen_type or "",
+            on_site=on_site or monday.isoformat(),
+            drill=drill,
+        )
+
+    async def _preview_card(
+        self,
+        session: AsyncSession,
+        person: Person,
+        request: CallRequest,
+        outcome: str | None = None,
+    ) -> dict[str, Any]:
+        people = [p for p in await list_all(session) if p.id != person.staff_id]
+        reachable = await calls.reachable(session)
+        by_role = Counter(p.inspection_role or "No named role" for p in people)
+        unreachable = [p.name for p in people if p.id not in reachable]
+        return render_card(
+            "call_preview",
+            drill=request.drill,
+            type_name=self.broadcast.playbook.types[request.inspection_type],
+            inspection_type=request.inspection_type,
+            on_site=request.on_site.isoformat(),
+            on_site_text=call_messages.long_date(request.on_site),
+            total=len(people),
+            reachable=len(people) - len(unreachable),
+            by_role=sorted(
+                by_role.items(), key=lambda pair: (pair[0] == "No named role", pair[0])
+            ),
+            unreachable=unreachable[:LISTED_UNREACHABLE],
+            more_unreachable=max(len(unreachable) - LISTED_UNREACHABLE, 0),
+            outcome=outcome,
+        )
+
+
+def _record_refusal(
+    session: AsyncSession, person: Person, call: InspectionCall | None, what: str
+) -> None:
+    # A refused attempt is logged and kept: a forged or replayed card looks like this.
+    logger.warning("Refused: staff %s tried to %s", person.staff_id, what)
+    audit_log.record_change(
+        session,
+        actor=person.email or person.display_name,
+        entity="inspection_call",
+        key=str(call.id) if call is not None else "",
+        field="refused",
+        old=None,
+        new=what,
+    )
+
+
+def hash_token(token: str) -> str:
+    """Export links are stored hashed: a copy of the database does not hold usable links."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _card(payload: dict[str, Any]) -> dict[str, Any]:
+    return render_card(str(payload["template"]), **payload["context"])
+
+
+def _text(value: object) -> str:
+    return str(value).strip() if value is not None else ""
