@@ -38,7 +38,7 @@ from notifications.reminder_pass import ReminderPass
 from notifications.rules import ReminderRules
 from notifications.scheduler import Scheduler
 from notifications.sender import OutboxSender
-from notifications.service import Notifications, worker_name
+from notifications.service import DRAIN_EVERY_SECONDS, Notifications, worker_name
 from notifications.teams_delivery import TeamsDelivery
 from store.db import Database
 from store.models import utc_now
@@ -138,6 +138,9 @@ def build_notifications(settings: Settings, database: Database, clock: Clock) ->
         worker=worker_name(),
         clock=clock,
         stale_claim=timedelta(seconds=settings.claim_timeout_seconds),
+        # Urgent retries (the inspection call) go as soon as they are due, not at the next
+        # scheduled drain.
+        linger=DRAIN_EVERY_SECONDS,
     )
     watch = CallWatch(database, build_broadcast(settings, calendar), delivery, clock)
     return Notifications(

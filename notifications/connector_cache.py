@@ -40,9 +40,10 @@ class CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
     def __init__(self, inner: BotFrameworkAuthentication) -> None:
         self._inner = inner
         self._factories: dict[str, CachingConnectorFactory] = {}
+        self._token_clients: dict[str, Any] = {}
 
     def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
-        key = repr(sorted(claims_identity.claims.items()))
+        key = _identity_key(claims_identity)
         if key not in self._factories:
             self._factories[key] = CachingConnectorFactory(
                 self._inner.create_connector_factory(claims_identity)
@@ -60,7 +61,12 @@ class CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
         return await self._inner.authenticate_streaming_request(auth_header, channel_id_header)
 
     async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> Any:
-        return await self._inner.create_user_token_client(claims_identity)
+        # Every proactive turn asks for one (for sign-in prompts we never use), and building
+        # its client costs as much CPU as the connector client did.
+        key = _identity_key(claims_identity)
+        if key not in self._token_clients:
+            self._token_clients[key] = await self._inner.create_user_token_client(claims_identity)
+        return self._token_clients[key]
 
     def create_bot_framework_client(self) -> Any:
         return self._inner.create_bot_framework_client()
@@ -70,6 +76,10 @@ class CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
 
     async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
         return await self._inner.authenticate_channel_request(auth_header)
+
+
+def _identity_key(claims_identity: ClaimsIdentity) -> str:
+    return repr(sorted(claims_identity.claims.items()))
 
 
 def sending_adapter(authentication: BotFrameworkAuthentication) -> CloudAdapter:

@@ -8,8 +8,8 @@ from collections.abc import Awaitable, Callable
 
 # Teams allows about 50 requests a second per app per tenant; stay a little under, and keep
 # bursts small so that no one-second window goes over.
-DEFAULT_RATE = 45.0
-DEFAULT_BURST = 5.0
+DEFAULT_RATE = 49.0
+DEFAULT_BURST = 2.0
 
 
 class RateLimiter:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
-from collections.abc import Callable
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -33,6 +35,9 @@ STALE_CLAIM = timedelta(minutes=5)
 SEND_TIMEOUT_SECONDS = 30.0
 BATCH_SIZE = 100
 CONCURRENCY = 25
+# Outcomes are written in groups this large, or this long after the first of a group.
+FLUSH_SIZE = 10
+FLUSH_SECONDS = 0.5
 
 
 @dataclass
@@ -62,6 +67,7 @@ class OutboxSender:
         jitter: Callable[[], float] = random.random,
         send_timeout: float = SEND_TIMEOUT_SECONDS,
         stale_claim: timedelta = STALE_CLAIM,
+        linger: float = 0.0,
     ) -> None:
         self._database = database
         self._delivery = delivery
@@ -73,6 +79,14 @@ class OutboxSender:
         self._jitter = jitter
         self._send_timeout = send_timeout
         self._stale_claim = stale_claim
+        # How long a drain stays to retry urgent messages (a 429 during the inspection
+        # call) rather than leave them for the next scheduled drain; 0 to never stay.
+        self._linger = linger
+        self._stopping = asyncio.Event()
+
+    def stop(self) -> None:
+        """Ends a drain that is waiting to retry urgent messages (at shutdown)."""
+        self._stopping.set()
 
     async def drain(self) -> DrainReport:
         """Sends everything due now; returns when the queue has nothing due."""
@@ -81,30 +95,64 @@ class OutboxSender:
             released = await outbox.release_stale(session, self._clock() - self._stale_claim)
         if released:
             logger.warning("Requeued %d message(s) left by a sender that stopped", released)
-        semaphore = asyncio.Semaphore(CONCURRENCY)
+        lingered_until = time.monotonic() + self._linger
+        while True:
+            await self._send_due(report)
+            wait = await self._urgent_retry_in(lingered_until - time.monotonic())
+            if wait is None:
+                return report
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), wait)
+            if self._stopping.is_set():
+                return report
 
-        async def one(message: Claimed) -> None:
-            async with semaphore:
-                await self._send(message, report)
+    async def _send_due(self, report: DrainReport) -> None:
+        """Claims due messages in batches and sends them with a pool of workers, so the
+        rate limiter is never left idle between batches; outcomes are written in small
+        groups (one transaction each) rather than one transaction per message."""
+        messages: asyncio.Queue[Claimed | None] = asyncio.Queue(maxsize=CONCURRENCY)
+        outcomes = _Outcomes(self._record)
 
-        while batch := await self._claim():
-            await asyncio.gather(*(one(message) for message in batch))
-        return report
+        async def work() -> None:
+            while (message := await messages.get()) is not None:
+                await outcomes.add(await self._attempt(message, report))
+
+        workers = [asyncio.create_task(work()) for _ in range(CONCURRENCY)]
+        try:
+            while batch := await self._claim():
+                for message in batch:
+                    await messages.put(message)
+        finally:
+            for _ in workers:
+                await messages.put(None)
+            await asyncio.gather(*workers)
+            await outcomes.flush()
+
+    async def _urgent_retry_in(self, allowed: float) -> float | None:
+        """Seconds until the next urgent retry is due, if that is within `allowed`."""
+        if allowed <= 0:
+            return None
+        async with self._database.sessions() as session:
+            due = await outbox.next_urgent_retry(session)
+        if due is None:
+            return None
+        wait = max((due - self._clock()).total_seconds(), 0.05)
+        return wait if wait <= allowed else None
 
     async def _claim(self) -> list[Claimed]:
         async with self._database.sessions() as session, session.begin():
             return await outbox.claim(session, self._worker, self._clock(), BATCH_SIZE)
 
-    async def _send(self, message: Claimed, report: DrainReport) -> None:
+    async def _attempt(self, message: Claimed, report: DrainReport) -> Finished:
+        """Sends one message and says how its row should be left."""
         if message.reference is None:
-            await self._finish(
+            report.unreachable += 1
+            return Finished(
                 message,
                 OutboxStatus.UNREACHABLE,
                 None,
                 error="no personal chat with the bot (not installed)",
             )
-            report.unreachable += 1
-            return
         await self._limiter.acquire()
         try:
             result = await asyncio.wait_for(
@@ -116,26 +164,25 @@ class OutboxSender:
         report.codes.append(result.code)
         attempt = {"at": self._clock().isoformat(), "code": result.code, "error": result.error}
         if result.outcome is Outcome.SENT:
-            await self._finish(message, OutboxStatus.SENT, attempt, sent_at=self._clock())
             report.sent += 1
-        elif result.outcome is Outcome.RETRY and message.attempts + 1 < self._max_attempts:
-            await self._finish(
+            return Finished(message, OutboxStatus.SENT, attempt, sent_at=self._clock())
+        if result.outcome is Outcome.RETRY and message.attempts + 1 < self._max_attempts:
+            report.retried += 1
+            return Finished(
                 message,
                 OutboxStatus.PENDING,
                 attempt,
                 next_attempt_at=self._next_try(message, result),
                 error=result.error,
             )
-            report.retried += 1
-        else:
-            await self._finish(message, OutboxStatus.FAILED, attempt, error=result.error)
-            logger.warning(
-                "Message %s failed after %d attempt(s): %s",
-                message.id,
-                message.attempts + 1,
-                result.error,
-            )
-            report.failed += 1
+        logger.warning(
+            "Message %s failed after %d attempt(s): %s",
+            message.id,
+            message.attempts + 1,
+            result.error,
+        )
+        report.failed += 1
+        return Finished(message, OutboxStatus.FAILED, attempt, error=result.error)
 
     def _next_try(self, message: Claimed, result: DeliveryResult) -> datetime:
         if result.retry_after is not None:
@@ -147,23 +194,63 @@ class OutboxSender:
         at = self._clock() + timedelta(seconds=delay)
         return at if message.urgent else self._quiet_hours.next_allowed(at)
 
-    async def _finish(
-        self,
-        message: Claimed,
-        status: OutboxStatus,
-        attempt: dict[str, Any] | None,
-        *,
-        next_attempt_at: datetime | None = None,
-        sent_at: datetime | None = None,
-        error: str | None = None,
-    ) -> None:
+    async def _record(self, finished: list[Finished]) -> None:
         async with self._database.sessions() as session, session.begin():
-            await outbox.finish(
-                session,
-                message.id,
-                status=status,
-                attempt=attempt,
-                next_attempt_at=next_attempt_at,
-                sent_at=sent_at,
-                error=error,
-            )
+            await outbox.finish_many(session, [f.row() for f in finished])
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """How one attempt leaves its message's row."""
+
+    message: Claimed
+    status: OutboxStatus
+    attempt: dict[str, Any] | None
+    next_attempt_at: datetime | None = None
+    sent_at: datetime | None = None
+    error: str | None = None
+
+    def row(self) -> dict[str, Any]:
+        """The row's new values, for outbox.finish_many."""
+        values: dict[str, Any] = {
+            "id": self.message.id,
+            "status": self.status,
+            "claimed_by": None,
+            "claimed_at": None,
+            "sent_at": self.sent_at,
+            "last_error": self.error[:300] if self.error else None,
+        }
+        if self.attempt is not None:
+            values["attempts"] = self.message.attempts + 1
+            values["attempt_log"] = [*self.message.attempt_log, self.attempt]
+        if self.next_attempt_at is not None:
+            values["next_attempt_at"] = self.next_attempt_at
+        return values
+
+
+class _Outcomes:
+    """Collects finished attempts and writes them a few at a time.
+
+    A message is sent twice only if the process dies after sending it and before its row
+    is written; writing every FLUSH_SIZE outcomes, or FLUSH_SECONDS after the oldest,
+    keeps that window to a fraction of a second at full speed.
+    """
+
+    def __init__(self, record: Callable[[list[Finished]], Awaitable[None]]) -> None:
+        self._record = record
+        self._pending: list[Finished] = []
+        self._oldest = 0.0
+        self._lock = asyncio.Lock()
+
+    async def add(self, finished: Finished) -> None:
+        if not self._pending:
+            self._oldest = time.monotonic()
+        self._pending.append(finished)
+        if len(self._pending) >= FLUSH_SIZE or time.monotonic() - self._oldest > FLUSH_SECONDS:
+            await self.flush()
+
+    async def flush(self) -> None:
+        async with self._lock:
+            batch, self._pending = self._pending, []
+            if batch:
+                await self._record(batch)

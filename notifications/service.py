@@ -113,6 +113,7 @@ class Notifications:
         scheduler.cancel(PASS_JOB)
         scheduler.cancel(DRAIN_JOB)
         scheduler.cancel(CALL_WATCH_JOB)
+        self.sender.stop()
         if self._kicks:
             await asyncio.gather(*self._kicks, return_exceptions=True)
         async with self._busy, self._watching:

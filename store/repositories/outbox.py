@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -23,6 +23,7 @@ class Claimed:
     urgent: bool
     attempts: int
     reference: dict[str, Any] | None
+    attempt_log: list[dict[str, Any]] = field(default_factory=list)
 
 
 async def queue(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
@@ -108,9 +109,21 @@ async def claim(session: AsyncSession, worker: str, now: datetime, limit: int) -
                 message.urgent,
                 message.attempts,
                 reference,
+                list(message.attempt_log),
             ),
         )
     return list(claimed.values())
+
+
+async def next_urgent_retry(session: AsyncSession) -> datetime | None:
+    """When the earliest urgent message waiting to be retried is due."""
+    result = await session.execute(
+        select(func.min(OutboxMessage.next_attempt_at)).where(
+            OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.urgent.is_(True)
+        )
+    )
+    due: datetime | None = result.scalar_one()
+    return due
 
 
 async def release_stale(session: AsyncSession, older_than: datetime) -> int:
@@ -123,30 +136,15 @@ async def release_stale(session: AsyncSession, older_than: datetime) -> int:
     return max(int(getattr(result, "rowcount", 0)), 0)
 
 
-async def finish(
-    session: AsyncSession,
-    message_id: int,
-    *,
-    status: OutboxStatus,
-    attempt: dict[str, Any] | None,
-    next_attempt_at: datetime | None = None,
-    sent_at: datetime | None = None,
-    error: str | None = None,
-) -> None:
-    """Records one attempt's outcome (and the next try, for a retry)."""
-    message = await session.get(OutboxMessage, message_id)
-    if message is None:
-        return
-    if attempt is not None:
-        message.attempts += 1
-        message.attempt_log = [*message.attempt_log, attempt]
-    message.status = status
-    message.claimed_by = None
-    message.claimed_at = None
-    if next_attempt_at is not None:
-        message.next_attempt_at = next_attempt_at
-    message.sent_at = sent_at
-    message.last_error = error[:300] if error else None
+async def finish_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Records several attempts' outcomes at once: each dict has the row's id and its new
+    values (see OutboxSender), in one UPDATE ... WHERE id = ? executed for each."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    for group in groups.values():
+        # An ORM bulk UPDATE by primary key needs every dict to have the same keys.
+        await session.execute(update(OutboxMessage), group)
 
 
 async def status_counts(session: AsyncSession) -> dict[str, int]:
