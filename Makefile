@@ -26,7 +26,7 @@ pytest: $(VENV)/.installed-test node_modules/.installed
 
 install: $(VENV)/.installed
 
-# The Teams app package, for the bot in MicrosoftAppId at INSPECTION_READY_PUBLIC_HOST.
+# The Teams app package, for the bot in MicrosoftAppId at INSPECTION_READY_PUBLIC_URL.
 package: $(VENV)/.installed
 	$(BIN)/inspection-ready package
 

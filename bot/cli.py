@@ -14,12 +14,16 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.app import build_notifications, create_app
+from bot.packaging import add_package_parser, run_package
 from bot.progress import TerminalProgress
 from bot.settings import Settings, SettingsError
 from demo.loader import load_demo
 from dialogs.ask_dialog import answer_text
 from knowledge.entries import KnowledgeError
 from knowledge.library import KnowledgeBase
+from notifications.errors import NotificationError
+from notifications.playbook import Playbook
+from notifications.rules import ReminderRules
 from store.db import Database
 from store.errors import StoreError
 from store.importers.problems import ImportFileError, ImportRejectedError
@@ -85,12 +89,16 @@ def build_parser() -> argparse.ArgumentParser:
     unanswered.add_argument(
         "--days", type=int, default=30, help="how far back to look (default 30 days)"
     )
+    add_package_parser(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs one command; returns the process exit code."""
     args = build_parser().parse_args(argv)
+    if args.command == "package":
+        # Packaging reads only the App ID and the host: no secret, no database.
+        return run_package(args)
     configure_logging()
     try:
         settings = Settings.from_env(os.environ)
@@ -123,6 +131,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KnowledgeError as exc:
         sys.stderr.write(f"inspection-ready: knowledge file error: {exc}\n")
         return 1
+    except NotificationError as exc:
+        sys.stderr.write(f"inspection-ready: reminder rules or playbook error: {exc}\n")
+        return 1
     sys.stderr.write(f"inspection-ready: unknown command {args.command!r}\n")
     return 2
 
@@ -139,7 +150,11 @@ def configure_logging() -> None:
 
 
 def serve(settings: Settings, host: str, port: int) -> int:
-    """Migrates, then serves until interrupted."""
+    """Checks the rule files, migrates, then serves until interrupted."""
+    # A mistake in a council's own reminder rules or playbook stops the start with its
+    # message, before anything listens.
+    ReminderRules.load(settings.reminder_rules)
+    Playbook.load(settings.playbook)
     asyncio.run(_with_database(settings, demo=False))
     logger.info("Serving on http://%s:%s/api/messages", host, port)
     web.run_app(create_app(settings), host=host, port=port, print=None)

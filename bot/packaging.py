@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
 APP_ID_VARIABLE = "MicrosoftAppId"
-PUBLIC_HOST_VARIABLE = "INSPECTION_READY_PUBLIC_HOST"
+PUBLIC_URL_VARIABLE = "INSPECTION_READY_PUBLIC_URL"
 DEFAULT_OUTPUT = Path("appPackage.zip")
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
@@ -67,7 +67,7 @@ def add_package_parser(commands: argparse._SubParsersAction[argparse.ArgumentPar
         "--public-host",
         metavar="HOST",
         help="the host name Teams reaches the service at, e.g. bot.example.gov.uk "
-        f"(default: {PUBLIC_HOST_VARIABLE})",
+        f"(default: the host of {PUBLIC_URL_VARIABLE})",
     )
     package.add_argument(
         "--app-version",
@@ -135,15 +135,18 @@ def parse_app_id(option: str | None, environ: Mapping[str, str]) -> str:
 
 
 def parse_public_host(option: str | None, environ: Mapping[str, str]) -> str:
-    """The public host name from `--public-host`, else from INSPECTION_READY_PUBLIC_HOST."""
+    """The public host name from `--public-host`, else the host of the service's address
+    in INSPECTION_READY_PUBLIC_URL (the setting the service itself uses for its links)."""
     if option:
         source, value = "--public-host", option.strip()
     else:
-        source, value = PUBLIC_HOST_VARIABLE, environ.get(PUBLIC_HOST_VARIABLE, "").strip()
+        source = PUBLIC_URL_VARIABLE
+        url = environ.get(PUBLIC_URL_VARIABLE, "").strip().rstrip("/")
+        value = url.removeprefix("https://")
     if not value:
         raise PackagingError(
-            f"the service's public host name is missing: set {PUBLIC_HOST_VARIABLE} or pass "
-            "--public-host"
+            f"the service's public host name is missing: set {PUBLIC_URL_VARIABLE} "
+            "(https://HOST) or pass --public-host"
         )
     host = value.lower()
     labels = host.split(".")
@@ -154,10 +157,12 @@ def parse_public_host(option: str | None, environ: Mapping[str, str]) -> str:
         or not all(_HOST_LABEL.match(label) for label in labels)
         or labels[-1].isdigit()
     ):
-        raise PackagingError(
-            f"{source} must be a plain host name such as bot.example.gov.uk "
-            f"(no https://, port or path), got {value!r}"
+        wanted = (
+            "https:// and a plain host name such as bot.example.gov.uk (no port or path)"
+            if source == PUBLIC_URL_VARIABLE
+            else "a plain host name such as bot.example.gov.uk (no https://, port or path)"
         )
+        raise PackagingError(f"{source} must be {wanted}, got {value!r}")
     return host
 
 

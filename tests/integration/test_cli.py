@@ -163,3 +163,39 @@ def test_unanswered_lists_recent_gaps(
 
     line = capsys.readouterr().out
     assert line.endswith("  not on the roster  'wifi password'  (nearest: a, b)\n")
+
+
+def test_package_needs_neither_the_secret_nor_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app_id = "1b4e28ba-2fa1-4d2e-883f-0016d3cca427"
+    # Without a password the service's settings would refuse to start; packaging need not.
+    monkeypatch.setenv("MicrosoftAppId", app_id)
+    monkeypatch.delenv("MicrosoftAppPassword", raising=False)
+    monkeypatch.setenv("INSPECTION_READY_PUBLIC_URL", "https://bot.example.gov.uk")
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    output = tmp_path / "appPackage.zip"
+
+    assert main(["package", "--output", str(output)]) == 0
+
+    assert output.is_file()
+    assert "https://bot.example.gov.uk/api/messages" in capsys.readouterr().out
+
+
+def test_serve_refuses_a_broken_playbook_before_listening(
+    database_env: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    playbook = tmp_path / "playbook.yaml"
+    playbook.write_text("types: {ilacs_short: ILACS}\ngeneral: []\n", encoding="utf-8")
+    monkeypatch.setenv("INSPECTION_READY_PLAYBOOK", str(playbook))
+
+    assert main(["serve", "--port", "1"]) == 1
+
+    assert (
+        "inspection-ready: reminder rules or playbook error: general: give a list of tasks"
+        in capsys.readouterr().err
+    )
+    assert not database_env.exists()

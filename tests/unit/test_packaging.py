@@ -140,7 +140,7 @@ def test_package_holds_the_filled_manifest_and_both_icons(tmp_path: Path) -> Non
 
 def test_app_id_and_host_come_from_the_environment_unless_given(tmp_path: Path) -> None:
     other_id = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
-    environ = {"MicrosoftAppId": APP_ID, "INSPECTION_READY_PUBLIC_HOST": HOST}
+    environ = {"MicrosoftAppId": APP_ID, "INSPECTION_READY_PUBLIC_URL": f"https://{HOST}/"}
 
     assert package(tmp_path, environ=environ) == 0
     with zipfile.ZipFile(tmp_path / "appPackage.zip") as archive:
@@ -211,7 +211,7 @@ def test_the_same_inputs_build_the_same_zip(tmp_path: Path) -> None:
         (
             ["--app-id", APP_ID],
             {},
-            "public host name is missing: set INSPECTION_READY_PUBLIC_HOST",
+            "public host name is missing: set INSPECTION_READY_PUBLIC_URL (https://HOST)",
         ),
         (
             ["--app-id", APP_ID, "--app-version", "1.2", "--public-host", HOST],
@@ -254,15 +254,33 @@ def test_refuses_what_teams_would_reject(
 def test_refuses_a_host_that_is_not_a_plain_host_name(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], host: str
 ) -> None:
-    environ = {"MicrosoftAppId": APP_ID, "INSPECTION_READY_PUBLIC_HOST": host}
+    assert package(tmp_path, "--app-id", APP_ID, f"--public-host={host}") == 1
+
+    assert (
+        f"--public-host must be a plain host name such as bot.example.gov.uk "
+        f"(no https://, port or path), got {host!r}"
+    ) in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "value"),
+    [
+        ("http://bot.example.gov.uk", "http://bot.example.gov.uk"),
+        (f"https://{HOST}/x", f"{HOST}/x"),
+    ],
+)
+def test_refuses_a_public_url_without_a_plain_https_host(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], url: str, value: str
+) -> None:
+    environ = {"MicrosoftAppId": APP_ID, "INSPECTION_READY_PUBLIC_URL": url}
 
     assert package(tmp_path, environ=environ) == 1
 
     assert (
-        f"INSPECTION_READY_PUBLIC_HOST must be a plain host name such as bot.example.gov.uk "
-        f"(no https://, port or path), got {host!r}"
+        "INSPECTION_READY_PUBLIC_URL must be https:// and a plain host name such as "
+        f"bot.example.gov.uk (no port or path), got {value!r}"
     ) in capsys.readouterr().err
-    assert list(tmp_path.iterdir()) == []
 
 
 def test_refuses_an_icon_of_the_wrong_size(tmp_path: Path) -> None:

@@ -133,3 +133,51 @@ def test_bad_optional_settings_fail_with_the_variable_named(
 ) -> None:
     with pytest.raises(SettingsError, match=message):
         Settings.from_env(environ)
+
+
+def test_reads_the_inspection_call_settings(tmp_path) -> None:
+    playbook = tmp_path / "playbook.yaml"
+    playbook.write_text("types: {}\n", encoding="utf-8")
+    settings = Settings.from_env(
+        {
+            "INSPECTION_READY_PLAYBOOK": str(playbook),
+            "INSPECTION_READY_CALL_RENOTIFY_MINUTES": "10",
+            "INSPECTION_READY_CALL_ESCALATE_MINUTES": "20",
+            "INSPECTION_READY_CALL_ROUNDS": "0",
+            "INSPECTION_READY_PUBLIC_URL": "https://bot.example.gov.uk/",
+        }
+    )
+
+    assert settings.playbook == playbook
+    assert (settings.call_renotify_minutes, settings.call_escalate_minutes) == (10, 20)
+    assert settings.call_rounds == 0
+    assert settings.service_url == "https://bot.example.gov.uk"
+
+
+def test_inspection_call_defaults_and_local_links() -> None:
+    settings = Settings.from_env({"PORT": "8080"})
+
+    assert (settings.call_renotify_minutes, settings.call_escalate_minutes) == (15, 30)
+    assert settings.call_rounds == 3
+    assert settings.playbook is None
+    assert settings.service_url == "http://localhost:8080"
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"INSPECTION_READY_PLAYBOOK": "/no/such/playbook.yaml"}, "must name an existing file"),
+        ({"INSPECTION_READY_CALL_RENOTIFY_MINUTES": "soon"}, "must be a whole number"),
+        ({"INSPECTION_READY_CALL_RENOTIFY_MINUTES": "0"}, "must be from 1 to 720, got 0"),
+        ({"INSPECTION_READY_CALL_ESCALATE_MINUTES": "2000"}, "must be from 1 to 1440"),
+        ({"INSPECTION_READY_CALL_ROUNDS": "-1"}, "must be from 0 to 20"),
+        ({"INSPECTION_READY_PUBLIC_URL": "http://bot.example.gov.uk"}, "https:// address"),
+        ({"INSPECTION_READY_PUBLIC_URL": "bot.example.gov.uk"}, "https:// address"),
+    ],
+)
+def test_bad_inspection_call_settings_fail_with_the_variable_named(
+    environ: dict[str, str], message: str
+) -> None:
+    [variable] = environ
+    with pytest.raises(SettingsError, match=f"{variable}.*{message}"):
+        Settings.from_env(environ)
