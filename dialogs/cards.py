@@ -21,6 +21,9 @@ def _environment() -> Environment:
         autoescape=False,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates ship with the package: no need to check their files on every render
+        # (a broadcast renders thousands of cards).
+        auto_reload=False,
     )
 
 

@@ -115,6 +115,9 @@ class Broadcast:
 
     async def chase(self, session: AsyncSession, call: InspectionCall, now: datetime) -> int:
         """Queues the reminders and manager messages due now; returns how many were new."""
+        elapsed = now - call.called_at
+        if not (self.policy.reminder_round(elapsed) or self.policy.escalation_round(elapsed)):
+            return 0  # nothing is due yet: skip loading everyone's acknowledgement
         unacknowledged = await calls.unacknowledged(session, call.id)
         fallback = [call.called_by_id] if call.called_by_id else []
         if not fallback:
@@ -215,8 +218,8 @@ class Broadcast:
         """The coordinator's status card context, with a fingerprint of what it shows."""
         facts = await self.facts(session, call)
         counts = await calls.counts(session, call.id)
-        rows = await calls.recipients(session, call.id)
-        waiting = [r for r in rows if r.acknowledged_at is None]
+        # Only the names the card lists are loaded: this runs every few seconds.
+        waiting = await calls.recipients(session, call.id, waiting_only=True, limit=LISTED_NAMES)
         alerts = counts.alerts
         stood_down = None
         if call.status is CallStatus.STOOD_DOWN and call.stood_down_at is not None:
@@ -239,8 +242,8 @@ class Broadcast:
             "stood_down": stood_down,
             "version_stamp": call.version,
             "updates_sent": call.updates_sent,
-            "waiting": [_waiting_line(r) for r in waiting[:LISTED_NAMES]],
-            "more_waiting": max(len(waiting) - LISTED_NAMES, 0),
+            "waiting": [_waiting_line(r) for r in waiting],
+            "more_waiting": max(counts.recipients - counts.acknowledged - len(waiting), 0),
             "policy": _policy_text(self.policy),
         }
         shown = json.dumps([figures, call.status.value, call.version, context["waiting"]])

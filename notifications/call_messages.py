@@ -92,14 +92,7 @@ def escalation(facts: CallFacts, round_number: int, names: list[str]) -> dict[st
 def update(facts: CallFacts, number: int, message: str, sender: str) -> dict[str, Any]:
     """An update from the coordinator to everyone the alert went to."""
     prefix = DRILL_PREFIX if facts.drill else ""
-    heading = f"{prefix}Inspection call update {number} from {sender}"
-    context = {**facts.context(), "heading": heading, "message": message}
-    return {
-        "text": f"{heading}: {message}",
-        "template": "call_notice",
-        "context": context,
-        "important": True,
-    }
+    return _notice(facts, f"{prefix}Inspection call update {number} from {sender}", message)
 
 
 def stand_down(facts: CallFacts, by: str, at: datetime) -> dict[str, Any]:
@@ -113,6 +106,10 @@ def stand_down(facts: CallFacts, by: str, at: datetime) -> dict[str, Any]:
     )
     if facts.drill:
         message += " Thank you for taking part in the drill."
+    return _notice(facts, heading, message)
+
+
+def _notice(facts: CallFacts, heading: str, message: str) -> dict[str, Any]:
     context = {**facts.context(), "heading": heading, "message": message}
     return {
         "text": f"{heading}: {message}",

@@ -130,10 +130,13 @@ async def acknowledge(session: AsyncSession, call_id: int, staff_id: int, now: d
     return int(getattr(result, "rowcount", 0)) == 1
 
 
-async def recipients(session: AsyncSession, call_id: int) -> list[RecipientRow]:
-    """Everyone the call went to, by name, with their acknowledgement and alert status."""
+async def recipients(
+    session: AsyncSession, call_id: int, *, waiting_only: bool = False, limit: int | None = None
+) -> list[RecipientRow]:
+    """Everyone the call went to (or only those yet to acknowledge, the first `limit`), by
+    name, with their acknowledgement and alert status."""
     manager = aliased(Staff)
-    rows = await session.execute(
+    query = (
         select(CallRecipient, Staff, manager.name, OutboxMessage.status, OutboxMessage.sent_at)
         .join(Staff, Staff.id == CallRecipient.staff_id)
         .outerjoin(manager, manager.id == Staff.manager_id)
@@ -147,7 +150,11 @@ async def recipients(session: AsyncSession, call_id: int) -> list[RecipientRow]:
         )
         .where(CallRecipient.call_id == call_id)
         .order_by(Staff.name, Staff.id)
+        .limit(limit)
     )
+    if waiting_only:
+        query = query.where(CallRecipient.acknowledged_at.is_(None))
+    rows = await session.execute(query)
     return [
         RecipientRow(
             staff_id=staff.id,

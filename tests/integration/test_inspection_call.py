@@ -25,16 +25,12 @@ from store.models import (
     Staff,
 )
 from tests import fakes
-from tests.fakes import FakeConnector, TeamsMember
-from tests.integration.test_work_turns import buttons, card
+from tests.fakes import FakeConnector
+from tests.integration.test_work_turns import PEOPLE, as_, buttons, card
 
 StartClient = Callable[..., Awaitable[TestClient]]
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # Wednesday 25 November 2026
 ROSTER = 30  # demo/staff.csv; the coordinator who calls is not alerted
-PEOPLE = {
-    name: TeamsMember(f"29:{name}", name.capitalize(), f"aad-{name}", f"{name}@example.com", None)
-    for name in ("adelev", "meganb", "pattif", "isaiahl", "alexw")
-}
 FORM = {"action": "call_preview", "inspection_type": "ilacs_short", "on_site": "2026-11-30"}
 
 
@@ -44,16 +40,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-def as_(name: str) -> dict[str, Any]:
-    member = PEOPLE[name]
-    return {
-        "user_id": member.user_id,
-        "aad_object_id": member.aad_object_id,
-        "user_name": member.name,
-        "conversation_id": f"a:personal-{name}",
-    }
 
 
 @pytest.fixture
