@@ -50,7 +50,7 @@ class Settings:
     local_knowledge: Path | None = None
     case_url_template: str | None = None
     reminder_rules: Path | None = None
-    claim_timeout_seconds: int = 300
+    claim_timeout_seconds: int = 60
     playbook: Path | None = None
     call_renotify_minutes: int = 15
     call_escalate_minutes: int = 30
@@ -104,7 +104,9 @@ class Settings:
                 environ.get("INSPECTION_READY_REMINDER_RULES", ""),
             ),
             claim_timeout_seconds=parse_seconds(
-                "INSPECTION_READY_CLAIM_TIMEOUT", environ.get("INSPECTION_READY_CLAIM_TIMEOUT", "")
+                "INSPECTION_READY_CLAIM_TIMEOUT",
+                environ.get("INSPECTION_READY_CLAIM_TIMEOUT", ""),
+                default=60,
             ),
             playbook=parse_file(
                 "INSPECTION_READY_PLAYBOOK", environ.get("INSPECTION_READY_PLAYBOOK", "")

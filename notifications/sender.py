@@ -27,10 +27,15 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
 BASE_BACKOFF_SECONDS = 2.0
+# The inspection call retries sooner: half a second to a second at first, still about half
+# a minute across all attempts, so a short outage is ridden out.
+URGENT_BASE_BACKOFF_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 600.0
 # A claim older than this belongs to a sender that died; its messages go back in the queue.
-# It must be longer than any send can take (SEND_TIMEOUT_SECONDS, per message).
-STALE_CLAIM = timedelta(minutes=5)
+# A live sender holds a claim while the message waits its turn (a batch and the workers'
+# queue: under 3 s at the rate limit) and then for one send (SEND_TIMEOUT_SECONDS at most),
+# so a minute is safely longer, and short enough that a crashed broadcast resumes quickly.
+STALE_CLAIM = timedelta(minutes=1)
 # A send that hangs longer than this is abandoned and retried.
 SEND_TIMEOUT_SECONDS = 30.0
 BATCH_SIZE = 100
@@ -189,7 +194,8 @@ class OutboxSender:
             delay = result.retry_after
         else:
             # Exponential backoff with full jitter, so retries from many rows spread out.
-            ceiling = min(MAX_BACKOFF_SECONDS, BASE_BACKOFF_SECONDS * 2**message.attempts)
+            base = URGENT_BASE_BACKOFF_SECONDS if message.urgent else BASE_BACKOFF_SECONDS
+            ceiling = min(MAX_BACKOFF_SECONDS, base * 2**message.attempts)
             delay = ceiling * (0.5 + self._jitter() / 2)
         at = self._clock() + timedelta(seconds=delay)
         return at if message.urgent else self._quiet_hours.next_allowed(at)

@@ -35,7 +35,11 @@ class OutboxMessage(Base):
     """A proactive message, written before anything is sent; the dedupe key makes it once."""
 
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_message_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_message_status_next", "status", "next_attempt_at"),
+        # A call's status card joins each recipient to their alert.
+        Index("ix_outbox_message_call_recipient", "call_id", "recipient_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dedupe_key: Mapped[str] = mapped_column(String(300), unique=True)
@@ -47,7 +51,7 @@ class OutboxMessage(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     # The inspection call a message belongs to, for its status counts. Not a foreign key:
     # calls are never deleted, and SQLite cannot add one to an existing table.
-    call_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    call_id: Mapped[int | None] = mapped_column(Integer)
     # Urgent messages (the inspection call) ignore working hours.
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[OutboxStatus] = mapped_column(

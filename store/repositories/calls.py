@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from store.models import (
+    Base,
     CallExport,
     CallRecipient,
     CallStatus,
@@ -102,8 +103,10 @@ async def add_recipients(
         {"call_id": call_id, "staff_id": staff_id, "inspection_role": role}
         for staff_id, role in people
     ]
+    # The table, not the ORM class: a plain executemany, with no per-row ORM bookkeeping.
+    statement = insert(Base.metadata.tables[CallRecipient.__tablename__])
     for start in range(0, len(rows), 1000):
-        await session.execute(insert(CallRecipient), rows[start : start + 1000])
+        await session.execute(statement, rows[start : start + 1000])
 
 
 async def recipient(session: AsyncSession, call_id: int, staff_id: int) -> CallRecipient | None:

@@ -84,7 +84,7 @@ async def test_killed_mid_send_then_restarted_sends_everything_once(
     # Five sends succeed, then every send hangs: the service is mid-send when it dies.
     connector.script = [*([None] * 5), *(["hang"] * MESSAGES)]
     connector.hang_seconds = 60
-    # The prepared database, and claims that expire after 2 s instead of 5 minutes.
+    # The prepared database, and claims that expire after 2 s instead of a minute.
     env = {"DATABASE_URL": sqlite_url(tmp_path), "INSPECTION_READY_CLAIM_TIMEOUT": "2"}
     first = ServiceProcess(tmp_path, demo=False, env=env)
     await first.start()

@@ -160,6 +160,7 @@ def test_inspection_call_defaults_and_local_links() -> None:
     assert (settings.call_renotify_minutes, settings.call_escalate_minutes) == (15, 30)
     assert settings.call_rounds == 3
     assert settings.playbook is None
+    assert settings.claim_timeout_seconds == 60
     assert settings.service_url == "http://localhost:8080"
 
 

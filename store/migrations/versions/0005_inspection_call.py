@@ -90,11 +90,13 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.add_column("outbox_message", sa.Column("call_id", sa.Integer(), nullable=True))
-    op.create_index("ix_outbox_message_call_id", "outbox_message", ["call_id"])
+    op.create_index(
+        "ix_outbox_message_call_recipient", "outbox_message", ["call_id", "recipient_id"]
+    )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_outbox_message_call_id", table_name="outbox_message")
+    op.drop_index("ix_outbox_message_call_recipient", table_name="outbox_message")
     with op.batch_alter_table("outbox_message") as batch:
         batch.drop_column("call_id")
     op.drop_table("call_export")
