@@ -14,3 +14,19 @@ def card_texts(card: dict[str, Any]) -> list[str]:
         if element["type"] == "FactSet":
             texts.extend(f"{fact['title']}: {fact['value']}" for fact in element["facts"])
     return texts
+
+
+def words(node: Any) -> list[str]:
+    """Every TextBlock and fact ("title: value") in a card, nested ones too, in order."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        if node.get("type") == "TextBlock":
+            found.append(str(node["text"]))
+        if node.get("type") == "FactSet":
+            found += [f"{fact['title']}: {fact['value']}" for fact in node["facts"]]
+        for value in node.values():
+            found += words(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += words(value)
+    return found

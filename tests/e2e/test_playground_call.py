@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import pytest
 
+from tests.cards import words
 from tests.e2e.playground import (
     ADAPTIVE_CARD_CONTENT_TYPE,
     PlaygroundClient,
@@ -36,22 +37,6 @@ TYPE_NAME = "ILACS short inspection"
 DRILL_BANNER = "DRILL: this is a practice, not a real inspection"
 STATUS_TITLE = f"DRILL: Inspection call status: {TYPE_NAME}"
 ALREADY = "An inspection call is already in progress; its live status follows."
-
-
-def words(node: Any) -> list[str]:
-    """Every TextBlock and fact ("title: value") in a card, nested ones too, in order."""
-    found: list[str] = []
-    if isinstance(node, dict):
-        if node.get("type") == "TextBlock":
-            found.append(str(node["text"]))
-        if node.get("type") == "FactSet":
-            found += [f"{fact['title']}: {fact['value']}" for fact in node["facts"]]
-        for value in node.values():
-            found += words(value)
-    elif isinstance(node, list):
-        for value in node:
-            found += words(value)
-    return found
 
 
 def title(card: dict[str, Any]) -> str:

@@ -25,6 +25,7 @@ from store.models import (
     Staff,
 )
 from tests import fakes
+from tests.cards import words
 from tests.fakes import FakeConnector
 from tests.integration.test_work_turns import PEOPLE, as_, buttons, card
 
@@ -110,22 +111,6 @@ async def execute(
 
 def texts(activity: dict[str, Any]) -> str:
     return " | ".join(words(card(activity)))
-
-
-def words(node: Any) -> list[str]:
-    """Every TextBlock and fact ("title: value") in a card, nested ones too, in order."""
-    found: list[str] = []
-    if isinstance(node, dict):
-        if node.get("type") == "TextBlock":
-            found.append(node["text"])
-        if node.get("type") == "FactSet":
-            found += [f"{fact['title']}: {fact['value']}" for fact in node["facts"]]
-        for value in node.values():
-            found += words(value)
-    elif isinstance(node, list):
-        for value in node:
-            found += words(value)
-    return found
 
 
 async def start_call(client: TestClient, connector: FakeConnector, drill: bool = False) -> Any:
