@@ -87,11 +87,19 @@ class OutboxSender:
         # How long a drain stays to retry urgent messages (a 429 during the inspection
         # call) rather than leave them for the next scheduled drain; 0 to never stay.
         self._linger = linger
-        self._stopping = asyncio.Event()
+        self._stopping = False
+        # Set when new messages are queued, or at shutdown: wakes a drain that is waiting
+        # for urgent retries, so what was just queued does not wait behind them.
+        self._nudged = asyncio.Event()
+
+    def nudge(self) -> None:
+        """New messages are queued: a drain waiting for retries sends them now."""
+        self._nudged.set()
 
     def stop(self) -> None:
         """Ends a drain that is waiting to retry urgent messages (at shutdown)."""
-        self._stopping.set()
+        self._stopping = True
+        self._nudged.set()
 
     async def drain(self) -> DrainReport:
         """Sends everything due now; returns when the queue has nothing due."""
@@ -101,15 +109,16 @@ class OutboxSender:
         if released:
             logger.warning("Requeued %d message(s) left by a sender that stopped", released)
         lingered_until = time.monotonic() + self._linger
-        while True:
+        while not self._stopping:
+            # Cleared before claiming: a nudge from here on is seen by the wait below.
+            self._nudged.clear()
             await self._send_due(report)
             wait = await self._urgent_retry_in(lingered_until - time.monotonic())
             if wait is None:
-                return report
+                break
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), wait)
-            if self._stopping.is_set():
-                return report
+                await asyncio.wait_for(self._nudged.wait(), wait)
+        return report
 
     async def _send_due(self, report: DrainReport) -> None:
         """Claims due messages in batches and sends them with a pool of workers, so the

@@ -72,6 +72,8 @@ class Notifications:
     def drain_soon(self) -> None:
         """Starts a drain now, without waiting for the next scheduled one (urgent messages
         were queued). One waiting drain is enough: it sends everything queued before it."""
+        # A drain already running may be waiting for retries: have it send these first.
+        self.sender.nudge()
         if self._kick_waiting:
             return
         self._kick_waiting = True

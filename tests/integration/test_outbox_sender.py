@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,9 @@ c@example.com,C,practitioner,,,
     return staff
 
 
-def sender(database: Database, clock: Clock, worker: str = "w1", **options: Any) -> OutboxSender:
+def sender(
+    database: Database, clock: Callable[[], datetime], worker: str = "w1", **options: Any
+) -> OutboxSender:
     adapter = create_adapter(Settings())
     return OutboxSender(
         database,
@@ -161,6 +164,54 @@ async def test_429_waits_for_retry_after_then_sends(
     [done] = await messages(database)
     assert [a["code"] for a in done.attempt_log] == [429, 201]
     assert len(connector.sent) == 1
+
+
+async def test_a_drain_stays_to_retry_urgent_messages_as_they_fall_due(
+    database: Database, connector: FakeConnector, people: dict[str, int]
+) -> None:
+    clock = Clock(datetime.now(UTC))
+    await queue(database, clock, [people["a"]], urgent=True)
+    connector.script = [(429, {"Retry-After": "0.3"})]
+
+    def real_time() -> datetime:
+        return datetime.now(UTC)
+
+    report = await sender(database, real_time, linger=10).drain()
+
+    assert (report.retried, report.sent) == (1, 1)
+    [done] = await messages(database)
+    assert [a["code"] for a in done.attempt_log] == [429, 201]
+
+
+async def test_a_nudge_sends_new_messages_while_a_drain_waits_for_retries(
+    database: Database, connector: FakeConnector, people: dict[str, int]
+) -> None:
+    # The clock stands still, so the 429's retry never falls due: only a nudge, or the
+    # stop, can end the wait.
+    clock = Clock(MONDAY_10AM)
+    await queue(database, clock, [people["a"]], urgent=True, prefix="first")
+    connector.script = [(429, {"Retry-After": "20"})]
+    waiting = sender(database, clock, linger=30)
+    drain = asyncio.create_task(waiting.drain())
+    await until(lambda: connector.attempts == 1)
+
+    await queue(database, clock, [people["b"]], urgent=True, prefix="second")
+    waiting.nudge()
+    await until(lambda: len(connector.sent) == 1)
+    waiting.stop()
+    report = await asyncio.wait_for(drain, 10)
+
+    assert connector.sent[0]["text"] == "message 0"
+    assert connector.sent[0]["_conversation_id"] == "a:b"
+    assert (report.retried, report.sent) == (1, 1)
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    """Waits (10 s at most) for something the sender does in the background."""
+    async with asyncio.timeout(10):
+        # The fake connector records requests in a list, not an event to wait on.
+        while not condition():  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
 
 
 async def test_server_errors_back_off_and_give_up_after_the_limit(
