@@ -18,6 +18,7 @@ from notifications import call_messages
 from notifications.broadcast import Broadcast, CallRequest, bump_version
 from notifications.call_chasing import ChasePolicy
 from notifications.playbook import Playbook
+from notifications.rendering import materialise
 from store.models import CallStatus, InspectionCall, Staff, StaffRole
 from store.repositories import audit_log, calls
 from store.repositories.staff import list_all, list_by_role
@@ -65,18 +66,14 @@ class CallDialog:
                 text="An inspection call is already in progress; its live status follows.",
                 follow_up=reply,
             )
-        return Reply(card=self._form(today, None, None, None, False))
+        return Reply(card=self._form(today))
 
     async def form(
         self, session: AsyncSession, person: Person, data: dict[str, Any], today: date
     ) -> Reply:
         """'Change' on the preview: the form again, as it was filled in."""
         await self._coordinator(session, person, "open the inspection-call alert")
-        drill = str(data.get("drill")).lower() == "true"
-        card = self._form(
-            today, None, _text(data.get("inspection_type")), _text(data.get("on_site")), drill
-        )
-        return Reply(card=card, refresh=True)
+        return Reply(card=self._form(today, data), refresh=True)
 
     async def preview(
         self, session: AsyncSession, person: Person, data: dict[str, Any], today: date
@@ -85,15 +82,7 @@ class CallDialog:
         await self._coordinator(session, person, "preview the inspection-call alert")
         request, problem = self._request(data, today)
         if request is None:
-            drill = str(data.get("drill")).lower() == "true"
-            card = self._form(
-                today,
-                problem,
-                _text(data.get("inspection_type")),
-                _text(data.get("on_site")),
-                drill,
-            )
-            return Reply(card=card, refresh=True)
+            return Reply(card=self._form(today, data, problem), refresh=True)
         return Reply(card=await self._preview_card(session, person, request), refresh=True)
 
     async def confirm(
@@ -149,13 +138,8 @@ class CallDialog:
         self, session: AsyncSession, call: InspectionCall, notice: str | None = None
     ) -> Reply:
         """The coordinator's status card, tracked so that it is kept up to date."""
-        context = await self.broadcast.status(session, call)
-        card = render_card("call_status", notice=notice, **context)
-        summary = (
-            f"{context['acknowledged']} of {context['recipients']} have acknowledged "
-            "the inspection call."
-        )
-        return Reply(text=summary, card=card, status_of_call=call.id)
+        message = materialise(await self.broadcast.status(session, call, notice))
+        return Reply(text=message["text"], card=message["card"], status_of_call=call.id)
 
     async def acknowledge(
         self, session: AsyncSession, person: Person, data: dict[str, Any], now: datetime
@@ -176,7 +160,7 @@ class CallDialog:
             payload = call_messages.alert(
                 facts, entry.staff_id, entry.inspection_role, tasks, stood_down=stood
             )
-            return Reply(text=stood, card=_card(payload), refresh=True)
+            return Reply(text=stood, card=materialise(payload)["card"], refresh=True)
         newly = await calls.acknowledge(session, call.id, entry.staff_id, now)
         if newly:
             audit_log.record_change(
@@ -198,7 +182,7 @@ class CallDialog:
         payload = call_messages.alert(
             facts, entry.staff_id, entry.inspection_role, tasks, acknowledged=text
         )
-        return Reply(text=text, card=_card(payload), refresh=True)
+        return Reply(text=text, card=materialise(payload)["card"], refresh=True)
 
     async def send_update(
         self, session: AsyncSession, person: Person, data: dict[str, Any], now: datetime
@@ -312,23 +296,19 @@ class CallDialog:
         return CallRequest(kind, on_site, str(drill).lower() == "true"), ""
 
     def _form(
-        self,
-        today: date,
-        problem: str | None,
-        chosen_type: str | None,
-        on_site: str | None,
-        drill: bool,
+        self, today: date, data: dict[str, Any] | None = None, problem: str | None = None
     ) -> dict[str, Any]:
-        types = list(self.broadcast.playbook.types.items())
+        """The trigger form, empty or filled in as `data` (a pressed card) had it."""
+        data = data or {}
         # ILACS inspectors arrive the Monday after the call: a sensible first guess.
         monday = today + timedelta(days=7 - today.weekday())
         return render_card(
             "call_form",
             problem=problem,
-            types=types,
-            chosen_type=chosen_type or "",
-            on_site=on_site or monday.isoformat(),
-            drill=drill,
+            types=list(self.broadcast.playbook.types.items()),
+            chosen_type=_text(data.get("inspection_type")),
+            on_site=_text(data.get("on_site")) or monday.isoformat(),
+            drill=str(data.get("drill")).lower() == "true",
         )
 
     async def _preview_card(
@@ -379,10 +359,6 @@ def _record_refusal(
 def hash_token(token: str) -> str:
     """Export links are stored hashed: a copy of the database does not hold usable links."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _card(payload: dict[str, Any]) -> dict[str, Any]:
-    return render_card(str(payload["template"]), **payload["context"])
 
 
 def _text(value: object) -> str:

@@ -161,17 +161,16 @@ class Broadcast:
         call.updates_sent += 1
         facts = await self.facts(session, call)
         payload = call_messages.update(facts, call.updates_sent, message, sender.name)
-        recipients = await calls.recipients(session, call.id)
         rows = [
             _row(
                 call,
-                f"call:{call.id}:update:{call.updates_sent}:{r.staff_id}",
-                r.staff_id,
+                f"call:{call.id}:update:{call.updates_sent}:{staff_id}",
+                staff_id,
                 "call_update",
                 payload,
                 now,
             )
-            for r in recipients
+            for staff_id in await calls.recipient_ids(session, call.id)
         ]
         _log(session, sender.email, call, "update", None, message)
         return await outbox.queue(session, rows)
@@ -214,8 +213,11 @@ class Broadcast:
         logger.info("Inspection call %s stood down; %d unsent withdrawn", call.id, withdrawn)
         return withdrawn, queued
 
-    async def status(self, session: AsyncSession, call: InspectionCall) -> dict[str, Any]:
-        """The coordinator's status card context, with a fingerprint of what it shows."""
+    async def status(
+        self, session: AsyncSession, call: InspectionCall, notice: str | None = None
+    ) -> dict[str, Any]:
+        """The coordinator's status card as a message payload (text, template, context; see
+        rendering.materialise), its context with a fingerprint of what it shows."""
         facts = await self.facts(session, call)
         counts = await calls.counts(session, call.id)
         # Only the names the card lists are loaded: this runs every few seconds.
@@ -245,10 +247,14 @@ class Broadcast:
             "waiting": [_waiting_line(r) for r in waiting],
             "more_waiting": max(counts.recipients - counts.acknowledged - len(waiting), 0),
             "policy": _policy_text(self.policy),
+            "notice": notice,
         }
         shown = json.dumps([figures, call.status.value, call.version, context["waiting"]])
         context["fingerprint"] = hashlib.sha256(shown.encode()).hexdigest()[:32]
-        return context
+        text = (
+            f"{counts.acknowledged} of {counts.recipients} have acknowledged the inspection call."
+        )
+        return {"text": text, "template": "call_status", "context": context}
 
 
 async def bump_version(session: AsyncSession, call: InspectionCall, seen: object) -> bool:

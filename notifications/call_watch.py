@@ -7,9 +7,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
-from dialogs.cards import render_card
 from notifications.broadcast import Broadcast
 from notifications.delivery import DeliveryResult, Outcome
+from notifications.rendering import materialise
 from store.repositories import calls
 
 if TYPE_CHECKING:
@@ -60,20 +60,18 @@ class CallWatch:
         updates: list[tuple[dict[str, Any], dict[str, Any]]] = []
         async with self._database.sessions() as session, session.begin():
             for call in await calls.calls_with_status_cards(session, now - FINAL_REFRESH_WINDOW):
-                context = await self._broadcast.status(session, call)
-                fingerprint = str(context["fingerprint"])
+                payload = await self._broadcast.status(session, call)
+                fingerprint = str(payload["context"]["fingerprint"])
                 if fingerprint == call.status_shown or call.status_card is None:
                     continue
                 if await calls.claim_status_refresh(
                     session, call.id, call.status_shown, fingerprint
                 ):
-                    updates.append((call.status_card, context))
+                    updates.append((call.status_card, payload))
         updated = 0
-        for location, context in updates:
-            card = render_card("call_status", notice=None, **context)
-            text = f"{context['acknowledged']} of {context['recipients']} have acknowledged."
+        for location, payload in updates:
             result = await self._updater.update(
-                location["reference"], str(location["activity_id"]), {"text": text, "card": card}
+                location["reference"], str(location["activity_id"]), materialise(payload)
             )
             if result.outcome is Outcome.SENT:
                 updated += 1

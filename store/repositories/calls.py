@@ -52,20 +52,18 @@ class CallCounts:
     alerts: dict[str, int]
 
 
-async def active_call(session: AsyncSession) -> InspectionCall | None:
-    """The call in progress, if there is one."""
-    result = await session.execute(
-        select(InspectionCall).where(InspectionCall.status == CallStatus.ACTIVE)
-    )
-    return result.scalar_one_or_none()
-
-
 async def active_calls(session: AsyncSession) -> list[InspectionCall]:
     """Calls in progress (at most one, but the watcher does not rely on it)."""
     result = await session.execute(
         select(InspectionCall).where(InspectionCall.status == CallStatus.ACTIVE)
     )
     return list(result.scalars())
+
+
+async def active_call(session: AsyncSession) -> InspectionCall | None:
+    """The call in progress, if there is one (active_slot allows one at most)."""
+    active = await active_calls(session)
+    return active[0] if active else None
 
 
 async def calls_with_status_cards(
@@ -190,6 +188,16 @@ async def counts(session: AsyncSession, call_id: int) -> CallCounts:
         .group_by(OutboxMessage.status)
     )
     return CallCounts(int(total), int(acknowledged), {str(s): int(n) for s, n in statuses})
+
+
+async def recipient_ids(session: AsyncSession, call_id: int) -> list[int]:
+    """Everyone the call went to."""
+    rows = await session.execute(
+        select(CallRecipient.staff_id)
+        .where(CallRecipient.call_id == call_id)
+        .order_by(CallRecipient.staff_id)
+    )
+    return list(rows.scalars())
 
 
 async def unacknowledged(session: AsyncSession, call_id: int) -> list[tuple[int, int | None]]:
