@@ -11,6 +11,9 @@ ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 SHORT_YEAR_DATE = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# How Entra ID shows an object id: 32 hex digits as 8-4-4-4-12, in either case.
+GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+GUID_EXAMPLE = "6f1c9a2e-0b7d-4c1a-9f3e-2a5b8c7d4e10"
 
 Choice = TypeVar("Choice", bound=StrEnum)
 
@@ -41,9 +44,22 @@ def parse_date(text: str) -> date:
 def parse_email(text: str) -> str:
     """A trimmed, lower-cased email address."""
     email = text.strip().lower()
-    if not EMAIL.match(email):
+    # Control and invisible characters (a bidi override, say) would let an address pass
+    # for another one wherever it is shown.
+    if not EMAIL.match(email) or not email.isprintable():
         raise FieldError(f"not an email address: {text!r}")
     return email
+
+
+def parse_guid(text: str) -> str:
+    """A GUID such as an Entra ID (AAD) object id, lower-cased."""
+    guid = text.strip()
+    if not GUID.fullmatch(guid):
+        raise FieldError(
+            f"not an AAD object id: {text!r}; use the object id Entra ID shows, "
+            f"e.g. {GUID_EXAMPLE}"
+        )
+    return guid.lower()
 
 
 def choice_key(text: str) -> str:

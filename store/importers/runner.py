@@ -9,7 +9,8 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from store.importers import action_file, audit_file, event_file, staff_file
-from store.importers.problems import ImportRejectedError
+from store.importers.limits import DEFAULT_LIMITS, ImportLimits
+from store.importers.problems import ImportRejectedError, escape_unprintable
 from store.importers.sources import Table, read_table
 from store.importers.upsert import ChangeLog, Progress, UpsertCounts
 from store.importers.validation import MISSING_COLUMN, check_header, normalise_header
@@ -55,20 +56,22 @@ async def import_file(
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> ImportResult:
     """Imports one file in one transaction; a dry run rolls it back.
 
     Raises:
-        ImportFileError: the file cannot be read.
+        ImportFileError: the file cannot be read, or is over one of `limits`.
         ImportRejectedError: the file has problems (all of them listed); nothing is written.
     """
-    table = read_table(path)
+    table = read_table(path, limits=limits)
     async with database.sessions() as session:
         counts = await import_table(
             session,
             kind,
             table,
-            ChangeLog(ChangeSource.IMPORT, actor=f"import of {path.name}"),
+            # The log is read in Teams and in exports: the file's name is made safe for both.
+            ChangeLog(ChangeSource.IMPORT, actor=f"import of {escape_unprintable(path.name)}"),
             progress=progress,
         )
         if dry_run:
@@ -90,16 +93,17 @@ async def import_table(
     """Validates a whole table, then upserts it in the caller's transaction.
 
     Raises:
-        ImportRejectedError: with every problem found; nothing has been written.
+        ImportRejectedError: with every problem found (rows the file could not be read at
+            included); nothing has been written.
     """
     importer = IMPORTERS[kind]
-    header_problems = check_header(table, importer.COLUMNS)
-    if any(p.message == MISSING_COLUMN for p in header_problems):
+    file_problems = table.problems + check_header(table, importer.COLUMNS)
+    if any(p.message == MISSING_COLUMN for p in file_problems):
         # Without a required column every row would only repeat the same complaint.
-        raise ImportRejectedError(header_problems)
+        raise ImportRejectedError(file_problems)
     records, row_problems = await importer.validate(session, normalise_header(table))
-    if header_problems or row_problems:
-        raise ImportRejectedError(header_problems + row_problems)
+    if file_problems or row_problems:
+        raise ImportRejectedError(file_problems + row_problems)
     outcome = await importer.apply(
         session, records, log, update_existing=update_existing, progress=progress
     )

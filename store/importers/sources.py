@@ -4,23 +4,70 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import os
 import zipfile
-from dataclasses import dataclass
+import zlib
+from collections.abc import Generator, Iterator, Sequence
+from contextlib import closing
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import BinaryIO
+from xml.etree.ElementTree import ParseError
 
 from openpyxl import load_workbook
+from openpyxl import xml as openpyxl_xml
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-from store.importers.problems import HEADER_ROW, ImportFileError
+from store.importers.limits import (
+    DEFAULT_LIMITS,
+    ImportLimits,
+    check_file_size,
+    check_unpacked_size,
+    too_many_rows,
+)
+from store.importers.problems import (
+    HEADER_ROW,
+    NO_COLUMN,
+    ImportFileError,
+    Problem,
+    escape_unprintable,
+)
 
 SUPPORTED_EXTENSIONS = (".csv", ".xlsx")
+# The widest import file has eight columns, and a column the importer does not know is a
+# problem anyway; a wider header is not an import file. Every row is read only as wide as
+# the header, so this also bounds the work a row can cause.
+MAX_COLUMNS = 50
+# Excel's last row. openpyxl yields an empty row for every row number a sheet skips, so a
+# row numbered in the billions would otherwise keep it busy for hours.
+EXCEL_MAX_ROWS = 1_048_576
+# What openpyxl raises on a corrupt workbook, a hostile one (defusedxml's refusals of entity
+# declarations are ValueErrors) or XML that does not parse.
+UNREADABLE_WORKBOOK = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    IndexError,
+    KeyError,
+    OSError,
+    ParseError,
+    ValueError,
+)
+
+Record = Sequence[object]
 
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One data row: its row number as a spreadsheet shows it, and its cells by column."""
+    """One data row: its row number as a spreadsheet shows it, and its cells by column.
+
+    Only the row's non-empty cells under a named column are kept: read a cell with
+    `cells.get(column, "")`.
+    """
 
     number: int
     cells: dict[str, str]
@@ -28,46 +75,93 @@ class Row:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A file's header (as written) and its non-empty data rows."""
+    """A file's header (as written), its non-empty data rows, and rows it could not read."""
 
     name: str
     header: list[str]
     rows: list[Row]
+    problems: list[Problem] = field(default_factory=list)
 
 
-def read_table(path: Path, display_name: str | None = None) -> Table:
+def read_table(
+    path: Path, display_name: str | None = None, limits: ImportLimits = DEFAULT_LIMITS
+) -> Table:
     """Reads `path` by its extension; every cell comes back as stripped text.
 
+    A CSV row that cannot be parsed becomes one of the table's problems, at its row. The
+    table's name is safe to print (see `escape_unprintable`).
+
     Raises:
-        ImportFileError: the file is missing, not CSV or XLSX, unreadable, or has no header.
+        ImportFileError: the file is missing, not CSV or XLSX, unreadable, has no header, or
+            is over one of `limits`.
     """
-    name = display_name or str(path)
+    name = escape_unprintable(display_name or str(path))
     extension = path.suffix.lower()
     if extension not in SUPPORTED_EXTENSIONS:
         raise ImportFileError(f"{name}: not a .csv or .xlsx file")
     if not path.is_file():
         raise ImportFileError(f"{name}: no such file")
-    records = _read_csv(path, name) if extension == ".csv" else _read_xlsx(path, name)
-    header_cells = next(records, None)
-    if header_cells is None or not any(cell for cell in header_cells):
-        raise ImportFileError(f"{name}: the file is empty; the first row must name the columns")
-    header = [cell.strip() for cell in header_cells]
-    rows = []
-    for number, cells in enumerate(records, start=HEADER_ROW + 1):
-        if not any(cell.strip() for cell in cells):
-            continue
-        padded = [*cells, *([""] * (len(header) - len(cells)))]
-        rows.append(
-            Row(
-                number,
-                {column: value.strip() for column, value in zip(header, padded, strict=False)},
-            )
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise ImportFileError(f"{name}: cannot be opened ({exc.strerror})") from exc
+    with handle:
+        # One open file throughout, so the file whose size was checked is the file read.
+        check_file_size(name, os.fstat(handle.fileno()).st_size, limits)
+        problems: list[Problem] = []
+        records = (
+            _csv_records(handle, name, limits, problems)
+            if extension == ".csv"
+            else _xlsx_records(handle, name, limits)
         )
-    return Table(name, header, rows)
+        # Closing the generator closes the workbook when reading stops early.
+        with closing(records):
+            return _collect(name, records, limits, problems)
 
 
-def _read_csv(path: Path, name: str) -> Any:
-    raw = path.read_bytes()
+def _collect(
+    name: str, records: Iterator[Record], limits: ImportLimits, problems: list[Problem]
+) -> Table:
+    header_cells = next(records, None)
+    header = [_cell_text(value).strip() for value in header_cells or ()]
+    while header and not header[-1]:
+        header.pop()
+    if not header:
+        raise ImportFileError(f"{name}: the file is empty; the first row must name the columns")
+    if len(header) > MAX_COLUMNS:
+        raise ImportFileError(
+            f"{name}: the first row has more than {MAX_COLUMNS} columns; it must name only "
+            "the file's columns"
+        )
+    rows = []
+    for number, record in enumerate(records, start=HEADER_ROW + 1):
+        if _blank(record):
+            continue
+        cells = {}
+        for column, value in zip(header, record, strict=False):
+            text = _cell_text(value).strip()
+            if column and text:
+                cells[column] = text
+        rows.append(Row(number, cells))
+        # Checked as each row is added, so a file over the limit is not read to its end.
+        if len(rows) > limits.max_rows:
+            raise too_many_rows(name, limits)
+    return Table(name, header, rows, problems)
+
+
+def _blank(record: Record) -> bool:
+    # Most blank rows of a workbook are all None: counting them is quick.
+    if record.count(None) == len(record):
+        return True
+    return not any(_cell_text(value).strip() for value in record)
+
+
+def _csv_records(
+    handle: BinaryIO, name: str, limits: ImportLimits, problems: list[Problem]
+) -> Generator[Record, None, None]:
+    # Never more than one byte past the limit, whatever the size on disk said.
+    raw = handle.read(limits.max_bytes + 1)
+    check_file_size(name, len(raw), limits)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -75,20 +169,65 @@ def _read_csv(path: Path, name: str) -> Any:
         text = raw.decode("cp1252", errors="replace")
     if "\x00" in text:
         raise ImportFileError(f"{name}: this is not a text CSV file")
-    return iter(list(csv.reader(io.StringIO(text, newline=""))))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    for number in itertools.count(HEADER_ROW):
+        try:
+            record: list[str] = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # E.g. a cell longer than csv.field_size_limit(). The reader goes on at the next
+            # line, so every such row is reported, not just the first.
+            if number == HEADER_ROW:
+                raise ImportFileError(
+                    f"{name}: the first row is not readable as CSV ({exc})"
+                ) from exc
+            problems.append(Problem(name, number, NO_COLUMN, f"not readable as CSV ({exc})"))
+            record = []  # an empty record keeps the rows after it numbered as they are
+        yield record
 
 
-def _read_xlsx(path: Path, name: str) -> Any:
+def _xlsx_records(
+    handle: BinaryIO, name: str, limits: ImportLimits
+) -> Generator[Record, None, None]:
+    if not openpyxl_xml.DEFUSEDXML:
+        # OPENPYXL_DEFUSEDXML=False in the environment would switch the protection off
+        # silently; an untrusted workbook is then not read at all.
+        raise ImportFileError(
+            f"{name}: workbooks cannot be read safely here: defusedxml is missing or "
+            "OPENPYXL_DEFUSEDXML is set to something other than True"
+        )
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        with zipfile.ZipFile(handle) as archive:
+            # zipfile never returns more than a member's declared size, so the declared
+            # sizes bound what openpyxl can unpack.
+            check_unpacked_size(name, sum(item.file_size for item in archive.infolist()), limits)
+        handle.seek(0)
+        # openpyxl parses the XML with defusedxml (a dependency), which refuses entity
+        # declarations instead of expanding them ("billion laughs").
+        workbook = load_workbook(handle, read_only=True, data_only=True)
+    except UNREADABLE_WORKBOOK as exc:
         raise ImportFileError(f"{name}: not a readable .xlsx workbook") from exc
     try:
         sheet = workbook.worksheets[0]
-        rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+        if not isinstance(sheet, ReadOnlyWorksheet):
+            raise ImportFileError(f"{name}: not a readable .xlsx workbook")
+        # The sheet's own <dimension> is not trusted: openpyxl would stop after the last row
+        # it claims and pad rows to the width it claims. Rows are read as wide as the header
+        # may be, and no wider.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)
+        for number, values in enumerate(rows, start=HEADER_ROW):
+            if number > EXCEL_MAX_ROWS:
+                raise ImportFileError(
+                    f"{name}: not a readable .xlsx workbook (it has rows past row "
+                    f"{EXCEL_MAX_ROWS:,}, Excel's last)"
+                )
+            yield values
+    except UNREADABLE_WORKBOOK as exc:
+        raise ImportFileError(f"{name}: not a readable .xlsx workbook") from exc
     finally:
         workbook.close()
-    return iter(rows)
 
 
 def _cell_text(value: object) -> str:

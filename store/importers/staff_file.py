@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.importers.problems import Problem
-from store.importers.sources import Table
+from store.importers.sources import Row, Table
 from store.importers.upsert import ChangeLog, Outcome, Progress, upsert_rows
 from store.importers.validation import Column, RowReader, duplicate_key_problems
 from store.models import Staff, StaffRole, Team
@@ -21,6 +21,9 @@ COLUMNS = (
     Column("team", required=False),
     Column("manager_email", required=False),
     Column("inspection_role", required=False),
+    # From an Entra ID export; links the person to their Teams account before they first
+    # talk to the bot, or corrects a link.
+    Column("aad_object_id", required=False),
 )
 
 
@@ -35,12 +38,16 @@ class StaffRecord:
     team: str | None
     manager_email: str | None
     inspection_role: str | None
+    # None (an empty cell, or no column) leaves a stored id alone: a file never unlinks.
+    aad_object_id: str | None = None
 
 
 async def validate(session: AsyncSession, table: Table) -> tuple[list[StaffRecord], list[Problem]]:
-    """Every row checked, then line managers: on the roster, and no cycles."""
+    """Every row checked, then line managers (on the roster, no cycles) and AAD object ids
+    (each person's own)."""
     problems: list[Problem] = []
     records = []
+    object_ids: list[tuple[Row, str]] = []
     for row in table.rows:
         cells = RowReader(table, row, problems)
         email = cells.email("email")
@@ -49,11 +56,23 @@ async def validate(session: AsyncSession, table: Table) -> tuple[list[StaffRecor
         team = cells.text("team", required=False)
         manager_email = cells.email("manager_email", required=False)
         inspection_role = cells.text("inspection_role", required=False)
+        aad_object_id = cells.guid("aad_object_id")
         if email is not None and manager_email == email:
             cells.problem("manager_email", "a person cannot be their own line manager")
+        if aad_object_id is not None:
+            object_ids.append((row, aad_object_id))
         if cells.ok and email and name and role:
             records.append(
-                StaffRecord(row.number, email, name, role, team, manager_email, inspection_role)
+                StaffRecord(
+                    row.number,
+                    email,
+                    name,
+                    role,
+                    team,
+                    manager_email,
+                    inspection_role,
+                    aad_object_id,
+                )
             )
     problems += duplicate_key_problems(
         table,
@@ -61,7 +80,9 @@ async def validate(session: AsyncSession, table: Table) -> tuple[list[StaffRecor
         "email",
         "email",
     )
+    problems += duplicate_key_problems(table, object_ids, "aad_object_id", "AAD object id")
     problems += await _manager_problems(session, table, records)
+    problems += await _object_id_problems(session, table, records)
     return records, problems
 
 
@@ -76,6 +97,8 @@ async def apply(
     """Creates missing teams, upserts people by email, then links line managers."""
     teams = await _ensure_teams(session, {r.team for r in records if r.team}, log)
     existing = await _staff_by_email(session)
+    if update_existing:
+        await _release_object_ids(session, records, existing)
     outcome = await upsert_rows(
         session,
         model=Staff,
@@ -89,6 +112,12 @@ async def apply(
                     "role": r.role,
                     "team_id": teams[r.team.lower()].id if r.team else None,
                     "inspection_role": r.inspection_role,
+                    # An empty cell leaves a stored id alone; a new person gets None.
+                    **(
+                        {"aad_object_id": r.aad_object_id}
+                        if r.aad_object_id is not None or r.email not in existing
+                        else {}
+                    ),
                 },
             )
             for r in records
@@ -120,6 +149,32 @@ async def apply(
     # A link made for a person created in this import is part of their creation.
     outcome.changed -= outcome.created
     return outcome
+
+
+async def _release_object_ids(
+    session: AsyncSession, records: list[StaffRecord], existing: dict[str, Staff]
+) -> None:
+    """Clears, in the database only, the stored ids this file replaces.
+
+    Ids may move between people in one file (two swapped by mistake, say), and the column is
+    unique, so no order of single updates could make the move. The loaded objects keep the old
+    values, so the upsert still compares against them and logs each change as old -> new.
+    """
+    replaced = [
+        stored.id
+        for r in records
+        if r.aad_object_id is not None
+        and (stored := existing.get(r.email)) is not None
+        and stored.aad_object_id is not None
+        and stored.aad_object_id != r.aad_object_id
+    ]
+    if replaced:
+        await session.execute(
+            update(Staff)
+            .where(Staff.id.in_(replaced))
+            .values(aad_object_id=None)
+            .execution_options(synchronize_session=False)
+        )
 
 
 async def _staff_by_email(session: AsyncSession) -> dict[str, Staff]:
@@ -173,6 +228,37 @@ async def _manager_problems(
                     record.row,
                     "manager_email",
                     "line managers form a loop: " + " -> ".join(cycle),
+                )
+            )
+    return problems
+
+
+async def _object_id_problems(
+    session: AsyncSession, table: Table, records: list[StaffRecord]
+) -> list[Problem]:
+    """An id already linked to someone else, unless this file gives them a different one."""
+    stored = await session.execute(
+        select(Staff.email, Staff.aad_object_id).where(Staff.aad_object_id.is_not(None))
+    )
+    # Compared without case: the bot stores an id as Teams sends it.
+    linked_to = {str(object_id).lower(): email for email, object_id in stored}
+    in_file = {r.email: r.aad_object_id for r in records if r.aad_object_id is not None}
+    problems = []
+    for record in records:
+        holder = linked_to.get(record.aad_object_id or "")
+        if holder is None or holder == record.email:
+            continue
+        holder_gets = in_file.get(holder)
+        if holder_gets == record.aad_object_id:
+            continue  # the same id twice in this file: reported as a duplicate
+        if holder_gets is None:
+            problems.append(
+                Problem(
+                    table.name,
+                    record.row,
+                    "aad_object_id",
+                    f"AAD object id {record.aad_object_id} is already linked to {holder}; "
+                    f"to move it, give {holder} their own id in this file",
                 )
             )
     return problems

@@ -8,7 +8,7 @@ from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
-from store.importers.fields import FieldError, parse_choice, parse_date, parse_email
+from store.importers.fields import FieldError, parse_choice, parse_date, parse_email, parse_guid
 from store.importers.problems import HEADER_ROW, Problem
 from store.importers.sources import Row, Table
 
@@ -57,7 +57,7 @@ def normalise_header(table: Table) -> Table:
         Row(row.number, {name.strip().lower(): value for name, value in row.cells.items()})
         for row in table.rows
     ]
-    return Table(table.name, [name.strip().lower() for name in table.header], rows)
+    return Table(table.name, [name.strip().lower() for name in table.header], rows, table.problems)
 
 
 class RowReader:
@@ -99,6 +99,12 @@ class RowReader:
         if not required and not self.row.cells.get(column, ""):
             return None
         return self._parsed(column, parse_email)
+
+    def guid(self, column: str) -> str | None:
+        """An optional GUID, lower-cased; None when the cell is empty."""
+        if not self.row.cells.get(column, ""):
+            return None
+        return self._parsed(column, parse_guid)
 
     def choice(
         self, column: str, choices: type[Choice], default: Choice | None = None
