@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from dialogs.ask_dialog import CardActionError
-from dialogs.cards import render_card
+from dialogs.cards import plain_text, render_card
 from dialogs.people import Person
 from dialogs.replies import Reply
 from store.models import ReminderPreference, StaffRole
@@ -67,7 +67,11 @@ async def unreachable(session: AsyncSession, person: Person) -> Reply:
     people = await outbox.unreachable_people(session)
     if not people:
         return Reply(text="Everyone on the roster can be reached in Teams.")
-    lines = [f"- {staff.name} ({staff.email}): {reason}" for staff, reason in people[:50]]
+    # A markdown list of imported names and addresses: those are made plain.
+    lines = [
+        f"- {plain_text(staff.name)} ({plain_text(staff.email)}): {reason}"
+        for staff, reason in people[:50]
+    ]
     more = f"\n...and {len(people) - 50} more." if len(people) > 50 else ""
     return Reply(
         text=f"{len(people)} people cannot be reached in Teams:\n" + "\n".join(lines) + more

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from dialogs.cards import plain_text
 from notifications.playbook import DatedTask
 
 DRILL_PREFIX = "DRILL: "
@@ -110,9 +111,11 @@ def stand_down(facts: CallFacts, by: str, at: datetime) -> dict[str, Any]:
 
 
 def _notice(facts: CallFacts, heading: str, message: str) -> dict[str, Any]:
+    # The card escapes its own context; the message text is escaped here. Both can hold what
+    # a coordinator typed and their name.
     context = {**facts.context(), "heading": heading, "message": message}
     return {
-        "text": f"{heading}: {message}",
+        "text": f"{plain_text(heading)}: {plain_text(message)}",
         "template": "call_notice",
         "context": context,
         "important": True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dialogs.cards import render_card
+from dialogs.cards import plain_text, render_card
 from dialogs.work_items import ItemKind, WorkItem, most_urgent_first
 from notifications.errors import NotificationError
 from notifications.planner import MessageKind, Planned, Recipient
@@ -62,7 +62,9 @@ def _item(planned: Planned) -> dict[str, Any]:
         "advice": advice,
         "snooze": planned.kind is not MessageKind.ESCALATION,
     }
-    return {"text": f"{heading}: {item.ref}", "template": "reminder", "context": context}
+    # The card escapes its own context; the message text is escaped here.
+    text = f"{plain_text(heading)}: {plain_text(item.ref)}"
+    return {"text": text, "template": "reminder", "context": context}
 
 
 def _event(planned: Planned) -> dict[str, Any]:
@@ -82,7 +84,7 @@ def _event(planned: Planned) -> dict[str, Any]:
         ],
     }
     return {
-        "text": f"{heading}: {event.title}, {when}",
+        "text": f"{heading}: {plain_text(event.title)}, {when}",
         "template": "calendar",
         "context": context,
     }
@@ -101,7 +103,7 @@ def _digest(planned: Planned, recipient: Recipient) -> dict[str, Any]:
         "more": None,
         "show_owner": True,
     }
-    return {"text": heading, "template": "work_list", "context": context}
+    return {"text": plain_text(heading), "template": "work_list", "context": context}
 
 
 def materialise(payload: dict[str, Any]) -> dict[str, Any]:
