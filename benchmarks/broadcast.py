@@ -223,6 +223,7 @@ async def run(
                 "DATABASE_URL": url,
                 "MicrosoftAppId": "",
                 "MicrosoftAppPassword": "",
+                "INSPECTION_READY_DEV_NO_AUTH": "1",
             }
             service = Service(env, folder / "service.log")
             await service.start()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import (
@@ -14,6 +14,7 @@ from botbuilder.integration.aiohttp import (
 from botbuilder.schema import Activity, ActivityTypes
 from botframework.connector.auth.authenticate_request_result import AuthenticateRequestResult
 
+from bot.log_safety import describe_exception
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ class SdkConfiguration:
     """The attribute names the SDK's configuration classes read our settings from."""
 
     APP_ID: str
-    APP_PASSWORD: str
+    APP_PASSWORD: str = field(repr=False)
     APP_TYPE: str
     APP_TENANTID: str
 
@@ -57,24 +58,27 @@ def create_adapter(settings: Settings) -> CloudAdapter:
 async def on_turn_error(turn_context: TurnContext, error: Exception) -> None:
     """Logs the failure under a correlation id and apologises to the user.
 
-    The message text is never logged: it may name a child or a case.
+    Neither the message text nor the exception's message is logged: either may repeat
+    what someone typed. The exception's types and stack are enough to find the fault.
     """
     reference = uuid.uuid4().hex[:12]
     activity: Activity = turn_context.activity
     logger.error(
-        "Turn failed [ref %s] activity type=%s id=%s conversation type=%s",
+        "Turn failed [ref %s] activity type=%s id=%s conversation type=%s: %s",
         reference,
         activity.type,
         activity.id,
         activity.conversation.conversation_type if activity.conversation else None,
-        exc_info=error,
+        describe_exception(error),
     )
     if activity.type in (ActivityTypes.message, ActivityTypes.invoke):
         try:
             await turn_context.send_activity(APOLOGY.format(ref=reference))
-        except Exception:
+        except Exception as exc:
             # The channel itself may be what failed; the log above already has the cause.
-            logger.exception("Could not send the apology [ref %s]", reference)
+            logger.error(  # noqa: TRY400 - see above: types and stack, never messages
+                "Could not send the apology [ref %s]: %s", reference, describe_exception(exc)
+            )
 
 
 class AuthenticationFailedError(Exception):

@@ -9,17 +9,20 @@ from datetime import timedelta
 from aiohttp import web
 
 from bot.adapter import create_adapter, create_authentication
+from bot.flood import TurnLimiter
 from bot.keys import (
     ADAPTER,
     BOT,
     CLOCK,
     DATABASE,
     KNOWLEDGE,
+    LIMITER,
     NOTIFICATIONS,
     SCHEDULER,
     SETTINGS,
 )
-from bot.middlewares import error_middleware, size_limit_middleware
+from bot.log_safety import protect_logs
+from bot.middlewares import error_middleware, security_headers, size_limit_middleware
 from bot.proactive import ProactiveSender
 from bot.routes import setup_routes
 from bot.settings import MAX_REQUEST_BYTES, Settings
@@ -50,13 +53,21 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     """The whole service; resources open on startup and close on cleanup, in order.
 
     `clock` is for tests that need a fixed "today".
+
+    Raises:
+        SettingsError: the settings would serve /api/messages open by accident (see
+            Settings.check_can_serve).
     """
+    settings.check_can_serve()
+    protect_logs()
     app = web.Application(
         middlewares=[error_middleware, size_limit_middleware],
         client_max_size=MAX_REQUEST_BYTES,
     )
     app[SETTINGS] = settings
     app[CLOCK] = clock
+    app[LIMITER] = TurnLimiter(settings.turns_per_minute)
+    app.on_response_prepare.append(security_headers)
     app.cleanup_ctx.extend(
         [database_context, scheduler_context, knowledge_context, bot_context, reminders_context]
     )
@@ -93,8 +104,8 @@ async def bot_context(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     if not settings.authentication_enabled:
         logger.warning(
-            "Authentication is OFF: MicrosoftAppId is empty, so any caller can post activities. "
-            "Use this only on a developer machine."
+            "Authentication is OFF (INSPECTION_READY_DEV_NO_AUTH=1): requests to /api/messages "
+            "are not checked. This is for a developer's machine only."
         )
     adapter = create_adapter(settings)
     calendar = WorkingDays()
@@ -113,6 +124,7 @@ async def bot_context(app: web.Application) -> AsyncIterator[None]:
         ProactiveSender(adapter, app[DATABASE], settings.app_id),
         # The notifications are built after the bot; look them up when the alert is sent.
         on_urgent=lambda: app[NOTIFICATIONS].drain_soon(),
+        home_tenants=settings.accepted_tenants,
     )
     yield
 

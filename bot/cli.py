@@ -14,6 +14,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.app import build_notifications, create_app
+from bot.log_safety import protect_logs
 from bot.packaging import add_package_parser, run_package
 from bot.progress import TerminalProgress
 from bot.settings import Settings, SettingsError
@@ -26,7 +27,8 @@ from notifications.playbook import Playbook
 from notifications.rules import ReminderRules
 from store.db import Database
 from store.errors import StoreError
-from store.importers.problems import ImportFileError, ImportRejectedError
+from store.importers.limits import ImportLimits
+from store.importers.problems import ImportFileError, ImportRejectedError, escape_unprintable
 from store.importers.runner import ImportKind, import_file
 from store.importers.upsert import UpsertCounts
 from store.migrate import upgrade_database
@@ -38,6 +40,7 @@ from store.repositories import staff as staff_repository
 logger = logging.getLogger(__name__)
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+LOOPBACK = "127.0.0.1"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,7 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="apply migrations, serve HTTP and run the scheduler")
-    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (0.0.0.0)")
+    serve.add_argument(
+        "--host",
+        default="0.0.0.0",
+        help="address to listen on (0.0.0.0); always 127.0.0.1 when authentication is off",
+    )
     serve.add_argument("--port", type=int, help="port to listen on (PORT, else 3978)")
 
     db = commands.add_parser("db", help="database maintenance")
@@ -141,8 +148,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def configure_logging() -> None:
     """INFO to stderr; never message bodies (our loggers log ids and types only)."""
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
-    # msrest warns about every Teams channelData field it has no model for: noise, not news.
-    logging.getLogger("msrest.serialization").setLevel(logging.ERROR)
+    # msrest warns about every Teams channelData field it has no model for (noise), and
+    # logs HTTP bodies at DEBUG; request logs carry links whose tokens must not be kept.
+    protect_logs()
     # Alembic narrates each step; store.migrate says what changed in one line instead.
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # The outbox drain runs every 30 seconds; APScheduler would log each run at INFO.
@@ -150,12 +158,31 @@ def configure_logging() -> None:
 
 
 def serve(settings: Settings, host: str, port: int) -> int:
-    """Checks the rule files, migrates, then serves until interrupted."""
+    """Checks the configuration and rule files, migrates, then serves until interrupted.
+
+    Raises:
+        SettingsError: the service would be open to anyone (no App ID without the developer
+            flag), or is multi-tenant without its tenant list.
+    """
+    settings.check_can_serve()
     # A mistake in a council's own reminder rules or playbook stops the start with its
     # message, before anything listens.
     ReminderRules.load(settings.reminder_rules)
     Playbook.load(settings.playbook)
+    if not settings.authentication_enabled and host != LOOPBACK:
+        # Without authentication the service must not be reachable from other machines.
+        logger.warning(
+            "Authentication is OFF, so listening on %s only, not on %s as asked", LOOPBACK, host
+        )
+        host = LOOPBACK
     asyncio.run(_with_database(settings, demo=False))
+    if not settings.authentication_enabled:
+        logger.warning(
+            "*** AUTHENTICATION IS OFF (INSPECTION_READY_DEV_NO_AUTH=1): a developer's machine "
+            "only; listening on %s:%s. Never set this in production. ***",
+            LOOPBACK,
+            port,
+        )
     logger.info("Serving on http://%s:%s/api/messages", host, port)
     web.run_app(create_app(settings), host=host, port=port, print=None)
     return 0
@@ -171,7 +198,8 @@ async def run_import(settings: Settings, kind: ImportKind, path: Path, *, dry_ru
             kind,
             path,
             dry_run=dry_run,
-            progress=TerminalProgress(sys.stderr, f"Importing {path.name}"),
+            progress=TerminalProgress(sys.stderr, f"Importing {escape_unprintable(path.name)}"),
+            limits=ImportLimits.from_megabytes(settings.import_max_mb, settings.import_max_rows),
         )
     except ImportFileError as exc:
         sys.stderr.write(f"inspection-ready: {exc}\n")

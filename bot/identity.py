@@ -1,9 +1,21 @@
-"""This module matches a Teams user to a person on the roster and remembers the match."""
+"""This module matches a Teams user to a person on the roster, in a way that cannot be borrowed.
+
+The rules, in order:
+1. A Teams user whose AAD object id is linked to a roster row is that person.
+2. Otherwise the conversation's member record is asked for the user's addresses. Only a
+   member of the home tenant whose role is not guest (or anonymous) is matched by address,
+   on the user principal name before the mail address (`mail` is not verified; a guest
+   can carry anyone's).
+3. A row found by address that is not linked yet is linked to this object id. A row
+   already linked to another object id is never relinked automatically: the attempt is
+   refused, written to the audit log, and the person is told to ask a coordinator.
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
 from aiohttp import ClientError
@@ -13,39 +25,73 @@ from botbuilder.schema import ChannelAccount
 from botframework.connector.models import ErrorResponseException
 from msrest.exceptions import HttpOperationError
 
-from store.repositories import audit_log
 from store.repositories import staff as staff_repository
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
-
+    from store.db import Database
     from store.models import Staff
 
 logger = logging.getLogger(__name__)
 
+# Member roles that are never matched by address (Teams' userRole values).
+UNTRUSTED_ROLES = frozenset({"guest", "anonymous"})
+
+
+class Refusal(StrEnum):
+    """Why an address match was not accepted; the text goes to the audit log."""
+
+    LINKED_ELSEWHERE = "the roster entry is linked to another Teams account"
+    GUEST = "a guest account is never matched by address"
+    OTHER_TENANT = "the account belongs to another tenant"
+
 
 @dataclass(frozen=True, slots=True)
 class TeamsUser:
-    """Who sent an activity, as Teams describes them."""
+    """Who sent an activity, as Teams describes them, and the tenant it came from."""
 
     user_id: str
     aad_object_id: str | None = None
     name: str | None = None
+    tenant_id: str | None = None
 
     @classmethod
-    def from_account(cls, account: ChannelAccount) -> TeamsUser:
+    def from_account(cls, account: ChannelAccount, tenant_id: str | None = None) -> TeamsUser:
         """The sender of an activity."""
         return cls(
             user_id=account.id or "",
-            aad_object_id=account.aad_object_id or None,
+            aad_object_id=(account.aad_object_id or "").strip().lower() or None,
             name=account.name or None,
+            tenant_id=(tenant_id or "").strip().lower() or None,
         )
 
 
-class MemberDirectory(Protocol):
-    """Looks up a conversation member's email addresses (email first, then UPN)."""
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A conversation member as Teams' roster API returns them."""
 
-    async def addresses_of(self, user_id: str) -> list[str]: ...
+    user_principal_name: str | None = None
+    email: str | None = None
+    tenant_id: str | None = None
+    user_role: str | None = None
+
+    @property
+    def addresses(self) -> list[str]:
+        """The addresses to match on, the verified one (UPN) first."""
+        return [a for a in (self.user_principal_name, self.email) if a]
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who the roster says a Teams user is: a staff row, nobody, or a refused match."""
+
+    staff: Staff | None = None
+    refused: Refusal | None = None
+
+
+class MemberDirectory(Protocol):
+    """Looks up a conversation member; None when Teams does not say."""
+
+    async def member(self, user_id: str) -> Member | None: ...
 
 
 class TeamsMemberDirectory:
@@ -54,44 +100,72 @@ class TeamsMemberDirectory:
     def __init__(self, turn_context: TurnContext) -> None:
         self._turn_context = turn_context
 
-    async def addresses_of(self, user_id: str) -> list[str]:
+    async def member(self, user_id: str) -> Member | None:
         try:
-            member = await TeamsInfo.get_member(self._turn_context, user_id)
+            found = await TeamsInfo.get_member(self._turn_context, user_id)
         except (ErrorResponseException, HttpOperationError, ClientError, OSError) as exc:
             # Without the roster API we can only answer as for a guest; the turn goes on.
             logger.warning("Could not look up a conversation member: %s", type(exc).__name__)
-            return []
-        return [a for a in (member.email, member.user_principal_name) if a]
+            return None
+        return Member(
+            user_principal_name=found.user_principal_name or None,
+            email=found.email or None,
+            tenant_id=(found.tenant_id or "").strip().lower() or None,
+            user_role=(found.user_role or "").strip().lower() or None,
+        )
 
 
 async def identify(
-    session: AsyncSession, user: TeamsUser, directory: MemberDirectory
-) -> Staff | None:
-    """The roster entry for `user`: by AAD object id, else by email or UPN (remembered).
+    database: Database,
+    user: TeamsUser,
+    directory: MemberDirectory,
+    home_tenants: frozenset[str],
+) -> Identity:
+    """The roster entry for `user`, following the rules at the top of this module.
 
-    The caller owns the transaction; a new match is written to the staff row so the next
-    turn finds it by AAD object id without asking Teams.
+    `home_tenants` are the tenants this bot serves; when none is configured (a developer's
+    machine), the activity's own tenant counts as home. Each step opens its own short
+    transaction: the member look-up is an HTTP call and holds no database connection.
     """
     if user.aad_object_id:
-        staff = await staff_repository.find_by_aad_object_id(session, user.aad_object_id)
+        async with database.sessions() as session:
+            staff = await staff_repository.find_by_aad_object_id(session, user.aad_object_id)
         if staff is not None:
-            return staff
+            return Identity(staff)
     if not user.user_id:
-        return None
-    staff = await staff_repository.find_by_emails(
-        session, await directory.addresses_of(user.user_id)
-    )
-    if staff is not None and user.aad_object_id and staff.aad_object_id != user.aad_object_id:
-        if staff.aad_object_id:
-            logger.warning("Staff %s has a new AAD object id; keeping the new one", staff.id)
-        audit_log.record_change(
-            session,
-            actor=staff.email,
-            entity="staff",
-            key=staff.email,
-            field="aad_object_id",
-            old=staff.aad_object_id,
-            new=user.aad_object_id,
-        )
-        staff.aad_object_id = user.aad_object_id
-    return staff
+        return Identity()
+    member = await directory.member(user.user_id)
+    if member is None or not member.addresses:
+        return Identity()
+    refusal = _untrusted(member, user, home_tenants)
+    async with database.sessions() as session, session.begin():
+        staff = await staff_repository.find_by_emails(session, member.addresses)
+        if staff is None:
+            return Identity()
+        if refusal is None and staff.aad_object_id and staff.aad_object_id != user.aad_object_id:
+            refusal = Refusal.LINKED_ELSEWHERE
+        if refusal is None and staff.aad_object_id is None and user.aad_object_id:
+            linked = await staff_repository.link_identity(session, staff, user.aad_object_id)
+            # Teams sends two activities for one install, often handled at once: the other
+            # may have just linked this very account, which is no reason to refuse.
+            if not linked and await staff_repository.linked_to(session, staff.id) != (
+                user.aad_object_id
+            ):
+                refusal = Refusal.LINKED_ELSEWHERE
+        if refusal is not None:
+            logger.warning("Refused to match a Teams account to staff %s: %s", staff.id, refusal)
+            await staff_repository.record_refused_link(
+                session, staff, user.aad_object_id, user.name, refusal.value
+            )
+            return Identity(refused=refusal)
+    return Identity(staff)
+
+
+def _untrusted(member: Member, user: TeamsUser, home_tenants: frozenset[str]) -> Refusal | None:
+    if (member.user_role or "").strip().lower() in UNTRUSTED_ROLES:
+        return Refusal.GUEST
+    home = home_tenants or ({user.tenant_id} if user.tenant_id else frozenset())
+    tenant = member.tenant_id or user.tenant_id
+    if not home or tenant not in home:
+        return Refusal.OTHER_TENANT
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter
 
+from bot.flood import TurnLimiter
 from bot.settings import Settings
 from bot.teams_bot import TeamsBot
 from dialogs.turns import Clock
@@ -21,3 +22,4 @@ BOT = web.AppKey("bot", TeamsBot)
 KNOWLEDGE = web.AppKey("knowledge", KnowledgeBase)
 NOTIFICATIONS = web.AppKey("notifications", Notifications)
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
+LIMITER = web.AppKey("limiter", TurnLimiter)

@@ -2,37 +2,72 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import time
-from enum import StrEnum
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from bot.setting_values import (
+    DEFAULT_DATABASE_URL,
+    DEFAULT_PORT,
+    DEFAULT_TIMEZONE,
+    AppType,
+    SettingsError,
+    blank_is_unset,
+    check_spelling,
+    parse_app_type,
+    parse_case_url_template,
+    parse_database_url,
+    parse_dev_flag,
+    parse_file,
+    parse_folder,
+    parse_port,
+    parse_public_url,
+    parse_seconds,
+    parse_tenants,
+    parse_timezone,
+    parse_whole,
+    parse_working_hours,
+)
 from notifications.quiet_hours import WorkingHours
 
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/inspection-ready.db"
-DEFAULT_PORT = 3978
-DEFAULT_TIMEZONE = "Europe/London"
-DEFAULT_WORKING_HOURS = "08:00-18:00"
+__all__ = ["MAX_REQUEST_BYTES", "AppType", "Settings", "SettingsError"]
+
 # Teams activities are a few kilobytes; anything this large is not one of them.
 MAX_REQUEST_BYTES = 256 * 1024
-
-_SUPPORTED_DATABASE_SCHEMES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
-_WORKING_HOURS_PATTERN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
-
-
-class SettingsError(ValueError):
-    """A setting in the environment is missing or malformed; the message names it."""
-
-
-class AppType(StrEnum):
-    """The Azure Bot registration types the Bot Framework SDK understands."""
-
-    MULTI_TENANT = "MultiTenant"
-    SINGLE_TENANT = "SingleTenant"
-    USER_ASSIGNED_MSI = "UserAssignedMSI"
+DEV_NO_AUTH = "INSPECTION_READY_DEV_NO_AUTH"
+ALLOWED_TENANTS = "INSPECTION_READY_ALLOWED_TENANTS"
+# Every variable the service reads; one spelt another way is refused (see check_spelling).
+VARIABLES = (
+    "DATABASE_URL",
+    "MicrosoftAppId",
+    "MicrosoftAppPassword",
+    "MicrosoftAppType",
+    "MicrosoftAppTenantId",
+    "PORT",
+    DEV_NO_AUTH,
+    ALLOWED_TENANTS,
+    "INSPECTION_READY_TURNS_PER_MINUTE",
+    "INSPECTION_READY_TIMEZONE",
+    "INSPECTION_READY_WORKING_HOURS",
+    "INSPECTION_READY_LOCAL_KNOWLEDGE",
+    "INSPECTION_READY_CASE_URL_TEMPLATE",
+    "INSPECTION_READY_REMINDER_RULES",
+    "INSPECTION_READY_CLAIM_TIMEOUT",
+    "INSPECTION_READY_PLAYBOOK",
+    "INSPECTION_READY_CALL_RENOTIFY_MINUTES",
+    "INSPECTION_READY_CALL_ESCALATE_MINUTES",
+    "INSPECTION_READY_CALL_ROUNDS",
+    "INSPECTION_READY_PUBLIC_URL",
+    "INSPECTION_READY_IMPORT_MAX_MB",
+    "INSPECTION_READY_IMPORT_MAX_ROWS",
+)
+# Fields whose values are secrets: never shown by repr, so never in a log or a traceback.
+_SECRET_FIELDS = frozenset({"app_password"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +76,13 @@ class Settings:
 
     database_url: str = DEFAULT_DATABASE_URL
     app_id: str = ""
-    app_password: str = ""
+    app_password: str = field(default="", repr=False)
     app_type: AppType = AppType.MULTI_TENANT
     app_tenant_id: str = ""
+    # Authentication off, on a developer's machine only (INSPECTION_READY_DEV_NO_AUTH=1).
+    dev_no_auth: bool = False
+    allowed_tenants: frozenset[str] = frozenset()
+    turns_per_minute: int = 30
     port: int = DEFAULT_PORT
     timezone: ZoneInfo = ZoneInfo(DEFAULT_TIMEZONE)
     working_hours: WorkingHours = WorkingHours(time(8, 0), time(18, 0))
@@ -56,24 +95,57 @@ class Settings:
     call_escalate_minutes: int = 30
     call_rounds: int = 3
     public_url: str | None = None
+    import_max_mb: int = 50
+    import_max_rows: int = 100_000
+
+    def __repr__(self) -> str:
+        # The database URL may carry a password; the app password is left out entirely.
+        shown = []
+        for setting in fields(self):
+            if setting.name in _SECRET_FIELDS:
+                continue
+            value = getattr(self, setting.name)
+            if setting.name == "database_url":
+                value = _without_password(value)
+            shown.append(f"{setting.name}={value!r}")
+        return f"Settings({', '.join(shown)})"
 
     @property
     def authentication_enabled(self) -> bool:
         """Whether inbound requests must carry a valid Bot Framework token."""
         return bool(self.app_id)
 
+    @property
+    def accepted_tenants(self) -> frozenset[str]:
+        """The tenants whose activities are accepted; empty means no tenant check.
+
+        The list wins where one is given; otherwise the app's own tenant. Only a developer
+        machine (INSPECTION_READY_DEV_NO_AUTH=1) may run with neither.
+        """
+        if self.allowed_tenants:
+            return self.allowed_tenants
+        return frozenset({self.app_tenant_id.lower()}) if self.app_tenant_id else frozenset()
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         """Reads and validates the settings, failing loudly on the first bad value.
 
         Raises:
-            SettingsError: a value is malformed or a required companion value is missing.
+            SettingsError: a value is malformed, misspelt, or contradicts another.
         """
-        app_id = environ.get("MicrosoftAppId", "").strip()
-        app_password = environ.get("MicrosoftAppPassword", "")
-        app_type = parse_app_type(environ.get("MicrosoftAppType", ""))
-        app_tenant_id = environ.get("MicrosoftAppTenantId", "").strip()
+        check_spelling(environ, VARIABLES)
+        app_id = blank_is_unset(environ.get("MicrosoftAppId")).strip()
+        app_password = blank_is_unset(environ.get("MicrosoftAppPassword"))
+        app_type_text = blank_is_unset(environ.get("MicrosoftAppType"))
+        app_type = parse_app_type(app_type_text)
+        app_tenant_id = blank_is_unset(environ.get("MicrosoftAppTenantId")).strip()
+        dev_no_auth = parse_dev_flag(DEV_NO_AUTH, environ.get(DEV_NO_AUTH, ""))
         if app_id:
+            if dev_no_auth:
+                raise SettingsError(
+                    f"{DEV_NO_AUTH}=1 turns authentication off, but MicrosoftAppId is set; "
+                    f"unset one of them ({DEV_NO_AUTH} is for a developer's machine only)"
+                )
             if app_type is not AppType.USER_ASSIGNED_MSI and not app_password:
                 raise SettingsError(
                     "MicrosoftAppPassword is required when MicrosoftAppId is set "
@@ -83,12 +155,27 @@ class Settings:
                 raise SettingsError(
                     f"MicrosoftAppTenantId is required when MicrosoftAppType is {app_type}"
                 )
+        else:
+            for name, value in (
+                ("MicrosoftAppPassword", app_password),
+                ("MicrosoftAppType", app_type_text),
+            ):
+                if value:
+                    raise SettingsError(
+                        f"{name} is set but MicrosoftAppId is not; set MicrosoftAppId too "
+                        "(a secret without its App ID would be ignored)"
+                    )
         return cls(
             database_url=parse_database_url(environ.get("DATABASE_URL", "")),
             app_id=app_id,
             app_password=app_password,
             app_type=app_type,
             app_tenant_id=app_tenant_id,
+            dev_no_auth=dev_no_auth,
+            allowed_tenants=parse_tenants(ALLOWED_TENANTS, environ.get(ALLOWED_TENANTS, "")),
+            turns_per_minute=parse_whole(
+                "INSPECTION_READY_TURNS_PER_MINUTE", environ, default=30, low=1, high=10_000
+            ),
             port=parse_port(environ.get("PORT", "")),
             timezone=parse_timezone(environ.get("INSPECTION_READY_TIMEZONE", "")),
             working_hours=parse_working_hours(environ.get("INSPECTION_READY_WORKING_HOURS", "")),
@@ -121,7 +208,37 @@ class Settings:
                 "INSPECTION_READY_CALL_ROUNDS", environ, default=3, low=0, high=20
             ),
             public_url=parse_public_url(environ.get("INSPECTION_READY_PUBLIC_URL", "")),
+            import_max_mb=parse_whole(
+                "INSPECTION_READY_IMPORT_MAX_MB", environ, default=50, low=1, high=2048
+            ),
+            import_max_rows=parse_whole(
+                "INSPECTION_READY_IMPORT_MAX_ROWS",
+                environ,
+                default=100_000,
+                low=1,
+                high=10_000_000,
+            ),
         )
+
+    def check_can_serve(self) -> None:
+        """Refuses to serve a configuration that would leave /api/messages open by accident.
+
+        Raises:
+            SettingsError: no App ID without the developer flag, or a multi-tenant bot with
+                no list of the tenants it serves.
+        """
+        if not self.app_id and not self.dev_no_auth:
+            raise SettingsError(
+                "MicrosoftAppId is not set, so anyone could post activities to this service. "
+                "Set MicrosoftAppId and MicrosoftAppPassword (see docs/deploy.md), or, on a "
+                f"developer's machine only, {DEV_NO_AUTH}=1"
+            )
+        if self.app_id and self.app_type is AppType.MULTI_TENANT and not self.allowed_tenants:
+            raise SettingsError(
+                f"{ALLOWED_TENANTS} is required when MicrosoftAppType is MultiTenant: list "
+                "the tenant ids whose Teams may talk to this bot (or register it SingleTenant "
+                "and set MicrosoftAppTenantId)"
+            )
 
     @property
     def service_url(self) -> str:
@@ -129,142 +246,8 @@ class Settings:
         return self.public_url or f"http://localhost:{self.port}"
 
 
-def parse_database_url(value: str) -> str:
-    """Returns the async SQLAlchemy URL, or the default SQLite file when unset."""
-    url = value.strip() or DEFAULT_DATABASE_URL
-    if not url.startswith(_SUPPORTED_DATABASE_SCHEMES):
-        supported = " or ".join(_SUPPORTED_DATABASE_SCHEMES)
-        raise SettingsError(f"DATABASE_URL must start with {supported}, got {url.split(':')[0]!r}")
-    return url
-
-
-def parse_app_type(value: str) -> AppType:
-    """Returns the registration type, matching the SDK's case-insensitive spelling."""
-    if not value.strip():
-        return AppType.MULTI_TENANT
-    for app_type in AppType:
-        if app_type.value.lower() == value.strip().lower():
-            return app_type
-    allowed = ", ".join(app_type.value for app_type in AppType)
-    raise SettingsError(f"MicrosoftAppType must be one of {allowed}, got {value!r}")
-
-
-def parse_port(value: str) -> int:
-    """Returns the HTTP port, or 3978 when unset."""
-    if not value.strip():
-        return DEFAULT_PORT
+def _without_password(url: str) -> str:
     try:
-        port = int(value)
-    except ValueError:
-        raise SettingsError(f"PORT must be a whole number, got {value!r}") from None
-    if not 1 <= port <= 65535:
-        raise SettingsError(f"PORT must be between 1 and 65535, got {port}")
-    return port
-
-
-def parse_timezone(value: str) -> ZoneInfo:
-    """Returns the local time zone, or Europe/London when unset."""
-    name = value.strip() or DEFAULT_TIMEZONE
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise SettingsError(
-            f"INSPECTION_READY_TIMEZONE must be an IANA time zone such as Europe/London, "
-            f"got {name!r}"
-        ) from None
-
-
-def parse_working_hours(value: str) -> WorkingHours:
-    """Parses "HH:MM-HH:MM" (start before end, same day), or 08:00-18:00 when unset."""
-    text = value.strip() or DEFAULT_WORKING_HOURS
-    match = _WORKING_HOURS_PATTERN.match(text)
-    problem = f"INSPECTION_READY_WORKING_HOURS must look like 08:00-18:00, got {text!r}"
-    if match is None:
-        raise SettingsError(problem)
-    start_hour, start_minute, end_hour, end_minute = (int(part) for part in match.groups())
-    try:
-        start = time(start_hour, start_minute)
-        end = time(end_hour, end_minute)
-    except ValueError:
-        raise SettingsError(problem) from None
-    if start >= end:
-        raise SettingsError(f"INSPECTION_READY_WORKING_HOURS must start before it ends: {text!r}")
-    return WorkingHours(start, end)
-
-
-def parse_folder(variable: str, value: str) -> Path | None:
-    """An existing folder, or None when unset."""
-    if not value.strip():
-        return None
-    folder = Path(value.strip())
-    if not folder.is_dir():
-        raise SettingsError(f"{variable} must name an existing folder, got {value!r}")
-    return folder
-
-
-def parse_case_url_template(value: str) -> str | None:
-    """A case-record address with {case_ref} where the reference goes, or None."""
-    template = value.strip()
-    if not template:
-        return None
-    if not template.startswith("https://") or "{case_ref}" not in template:
-        raise SettingsError(
-            "INSPECTION_READY_CASE_URL_TEMPLATE must be an https:// address containing "
-            f"{{case_ref}}, got {template!r}"
-        )
-    return template
-
-
-def parse_file(variable: str, value: str) -> Path | None:
-    """An existing file, or None when unset."""
-    if not value.strip():
-        return None
-    path = Path(value.strip())
-    if not path.is_file():
-        raise SettingsError(f"{variable} must name an existing file, got {value!r}")
-    return path
-
-
-def parse_seconds(variable: str, value: str, default: int = 300) -> int:
-    """A whole number of seconds above zero, or `default` when unset."""
-    if not value.strip():
-        return default
-    try:
-        seconds = int(value)
-    except ValueError:
-        raise SettingsError(
-            f"{variable} must be a whole number of seconds, got {value!r}"
-        ) from None
-    if seconds <= 0:
-        raise SettingsError(f"{variable} must be above 0, got {seconds}")
-    return seconds
-
-
-def parse_whole(
-    variable: str, environ: Mapping[str, str], *, default: int, low: int, high: int
-) -> int:
-    """A whole number from `low` to `high`, or `default` when unset."""
-    value = environ.get(variable, "").strip()
-    if not value:
-        return default
-    try:
-        number = int(value)
-    except ValueError:
-        raise SettingsError(f"{variable} must be a whole number, got {value!r}") from None
-    if not low <= number <= high:
-        raise SettingsError(f"{variable} must be from {low} to {high}, got {number}")
-    return number
-
-
-def parse_public_url(value: str) -> str | None:
-    """The service's public address (https, or http on this machine), or None."""
-    url = value.strip().rstrip("/")
-    if not url:
-        return None
-    local = url.startswith(("http://localhost", "http://127.0.0.1"))
-    if not (url.startswith("https://") or local) or " " in url:
-        raise SettingsError(
-            "INSPECTION_READY_PUBLIC_URL must be the service's https:// address "
-            f"(http only for localhost), got {url!r}"
-        )
-    return url
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable URL>"

@@ -27,8 +27,6 @@ from store.repositories import conversations
 from store.repositories.conversations import ConversationRecord
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
-
     from store.db import Database
 
 logger = logging.getLogger(__name__)
@@ -63,10 +61,13 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         dialogs: Dialogs,
         sender: ProactiveSender,
         on_urgent: Callable[[], None] | None = None,
+        home_tenants: frozenset[str] = frozenset(),
     ) -> None:
         self._database = database
         self._dialogs = dialogs
         self._sender = sender
+        # The tenants whose own (non-guest) members may be matched to the roster by address.
+        self._home_tenants = home_tenants
         # Called when a turn queued urgent messages (the inspection call): send them now
         # rather than at the next scheduled drain.
         self._on_urgent = on_urgent
@@ -102,9 +103,11 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
             return
         # In group chats and channels the bot only hears messages that @mention it.
         text = (TurnContext.remove_recipient_mention(activity) or "").strip()
+        person = await self._person(turn_context)
         async with self._database.sessions() as session, session.begin():
-            person = await self._person(session, turn_context)
-            reply = await self._dialogs.message(session, person, text)
+            reply = await self._dialogs.message(
+                session, person, text, personal=_is_personal(activity)
+            )
         await _send(turn_context, reply)
         await self._follow_up(turn_context, reply)
 
@@ -140,10 +143,12 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         await self._follow_up(turn_context, reply)
 
     async def _card_action(self, turn_context: TurnContext, data: dict[str, Any]) -> Reply:
+        person = await self._person(turn_context)
+        voter = person.email or turn_context.activity.from_property.id
         async with self._database.sessions() as session, session.begin():
-            person = await self._person(session, turn_context)
-            voter = person.email or turn_context.activity.from_property.id
-            reply = await self._dialogs.card_action(session, person, voter, data)
+            reply = await self._dialogs.card_action(
+                session, person, voter, data, personal=_is_personal(turn_context.activity)
+            )
         # Notices go out only once the change they announce is committed.
         unreachable = [n.name for n in reply.notices if not await self._sender.deliver(n)]
         if unreachable:
@@ -160,6 +165,10 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         follow_up = reply.follow_up
         if follow_up is None:
             return
+        if not _is_personal(turn_context.activity):
+            # Status cards, export links and lists of people only ever go to a 1:1 chat.
+            logger.warning("Withheld a follow-up message from a group conversation")
+            return
         sent = await _send(turn_context, follow_up)
         if follow_up.status_of_call is not None and sent is not None and sent.id:
             # The status card is refreshed in place as acknowledgements come in.
@@ -171,12 +180,12 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
 
     async def _installed(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
-        if _conversation_type(activity) != PERSONAL:
+        if not _is_personal(activity):
             # Teams and group chats get a short hello; personal data stays in 1:1 chats.
             await turn_context.send_activity(TEAM_INSTALL_TEXT)
             return
+        person = await self._person(turn_context)
         async with self._database.sessions() as session, session.begin():
-            person = await self._person(session, turn_context)
             first_activation = await conversations.save_installation(
                 session, _conversation_record(activity, person)
             )
@@ -193,14 +202,50 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
         if was_active:
             logger.info("Uninstalled; conversation reference marked inactive")
 
-    async def _person(self, session: AsyncSession, turn_context: TurnContext) -> Person:
-        user = TeamsUser.from_account(turn_context.activity.from_property)
-        staff = await identify(session, user, TeamsMemberDirectory(turn_context))
-        return Person.from_staff(staff) if staff is not None else Person.guest(user.name)
+    async def _person(self, turn_context: TurnContext) -> Person:
+        activity = turn_context.activity
+        user = TeamsUser.from_account(activity.from_property, _tenant_of(activity))
+        identity = await identify(
+            self._database, user, TeamsMemberDirectory(turn_context), self._home_tenants
+        )
+        if identity.staff is not None:
+            return Person.from_staff(identity.staff)
+        return Person.guest(user.name, link_refused=identity.refused is not None)
 
 
 def _conversation_type(activity: Activity) -> str:
-    return (activity.conversation.conversation_type or PERSONAL) if activity.conversation else ""
+    if _is_personal(activity):
+        return PERSONAL
+    return (activity.conversation.conversation_type or "") if activity.conversation else ""
+
+
+def _is_personal(activity: Activity) -> bool:
+    """Whether the activity comes from a 1:1 chat, the only place personal data is shown.
+
+    Teams names the kind of conversation. Where it does not (the Agents Playground leaves
+    it out of 1:1 chats), the chat counts as one to one only if nothing says otherwise:
+    not marked a group, no team or channel, and not a thread id, which every Teams group
+    chat and channel has ("19:...@thread.v2").
+    """
+    conversation = activity.conversation
+    if conversation is None:
+        return False
+    if conversation.conversation_type:
+        return bool(conversation.conversation_type == PERSONAL)
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    return (
+        conversation.is_group is not True
+        and not channel_data.get("team")
+        and not channel_data.get("channel")
+        and "@thread" not in (conversation.id or "")
+    )
+
+
+def _tenant_of(activity: Activity) -> str | None:
+    conversation_tenant = activity.conversation.tenant_id if activity.conversation else None
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = channel_data.get("tenant")
+    return conversation_tenant or (tenant.get("id") if isinstance(tenant, dict) else None)
 
 
 def _includes_bot(members: list[ChannelAccount], activity: Activity) -> bool:

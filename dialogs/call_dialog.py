@@ -10,7 +10,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from dialogs.ask_dialog import CardActionError
-from dialogs.cards import render_card
+from dialogs.card_data import parse_id
+from dialogs.cards import plain_text, render_card
 from dialogs.people import Person
 from dialogs.replies import Reply
 from knowledge.working_days import WorkingDays
@@ -33,10 +34,19 @@ logger = logging.getLogger(__name__)
 # How far ahead the first on-site date may be: JTAI gives 10 working days' notice, the
 # others less; anything further is almost certainly a typing mistake.
 MAX_NOTICE_DAYS = 60
-EXPORT_LINK_LIFETIME = timedelta(minutes=15)
+# Export links are bearer links: short-lived and single use (see bot/exports.py).
+EXPORT_LINK_LIFETIME = timedelta(minutes=5)
+# The least time between two updates to everyone: a second press, or a coordinator
+# sending in a hurry, must not flood hundreds of chats.
+UPDATE_COOL_DOWN = timedelta(seconds=60)
 MAX_UPDATE = 1000
 LISTED_UNREACHABLE = 20
 DEFAULT_PUBLIC_URL = "http://localhost:3978"
+
+
+STALE_STATUS_CARD = (
+    "the status card was out of date (someone else acted on it); press Refresh and try again"
+)
 
 
 class CallRefusedError(CardActionError):
@@ -189,12 +199,21 @@ class CallDialog:
     ) -> Reply:
         """Send update on the status card: queued to everyone the alert went to."""
         sender = await self._coordinator(session, person, "send an inspection-call update")
-        call = await self._live_call(session, data)
         message = _text(data.get("update_message"))
         if not message:
             raise CardActionError("write the update in the box first")
         if len(message) > MAX_UPDATE:
             raise CardActionError(f"keep the update under {MAX_UPDATE} characters")
+        # Checked before the card's version is used up, so a refused press leaves it valid.
+        last = _current(await self._call(session, data), data).last_update_at
+        if last is not None and now - last < UPDATE_COOL_DOWN:
+            wait = int((UPDATE_COOL_DOWN - (now - last)).total_seconds()) + 1
+            raise CardActionError(
+                f"an update went out {int((now - last).total_seconds())} seconds ago; wait "
+                f"{wait} seconds before sending another, so people are not flooded"
+            )
+        call = await self._live_call(session, data)
+        call.last_update_at = now
         queued = await self.broadcast.send_update(session, call, message, sender, now)
         reply = await self.status_reply(
             session, call, notice=f"Update {call.updates_sent} sent to {queued} people."
@@ -223,7 +242,7 @@ class CallDialog:
         token = secrets.token_urlsafe(32)
         expires = now + EXPORT_LINK_LIFETIME
         await calls.forget_expired_exports(session, now)
-        await calls.save_export(session, hash_token(token), call.id, coordinator.id, expires)
+        await calls.save_export(session, hash_token(token), call.id, coordinator.id, now, expires)
         audit_log.record_change(
             session,
             actor=coordinator.email,
@@ -247,7 +266,10 @@ class CallDialog:
         if staff is not None and staff.role is StaffRole.COORDINATOR:
             return staff
         _record_refusal(session, person, None, what)
-        coordinators = [s.name for s in await list_by_role(session, StaffRole.COORDINATOR)]
+        # The refusal is sent as message text, with names from the staff import.
+        coordinators = [
+            plain_text(s.name) for s in await list_by_role(session, StaffRole.COORDINATOR)
+        ]
         who = f" ({', '.join(coordinators[:3])})" if coordinators else ""
         raise CallRefusedError(
             f"only inspection coordinators can {what}. If Ofsted has called, tell a "
@@ -255,24 +277,17 @@ class CallDialog:
         )
 
     async def _call(self, session: AsyncSession, data: dict[str, Any]) -> InspectionCall:
-        try:
-            call_id = int(str(data.get("call")))
-        except ValueError:
-            raise CardActionError("that inspection call is not one I know") from None
-        call = await session.get(InspectionCall, call_id)
+        call_id = parse_id(data.get("call"))
+        call = await session.get(InspectionCall, call_id) if call_id is not None else None
         if call is None:
             raise CardActionError("that inspection call is not one I know")
         return call
 
     async def _live_call(self, session: AsyncSession, data: dict[str, Any]) -> InspectionCall:
-        call = await self._call(session, data)
-        if call.status is not CallStatus.ACTIVE:
-            raise CardActionError("that alert has been stood down already")
-        if not await bump_version(session, call, data.get("version")):
-            raise CardActionError(
-                "the status card was out of date (someone else acted on it); press Refresh "
-                "and try again"
-            )
+        call = _current(await self._call(session, data), data)
+        # The check above tells a stale card apart; this one settles a race between two.
+        if not await bump_version(session, call, call.version):
+            raise CardActionError(STALE_STATUS_CARD)
         return call
 
     def _request(self, data: dict[str, Any], today: date) -> tuple[CallRequest | None, str]:
@@ -338,6 +353,15 @@ class CallDialog:
             more_unreachable=max(len(unreachable) - LISTED_UNREACHABLE, 0),
             outcome=outcome,
         )
+
+
+def _current(call: InspectionCall, data: dict[str, Any]) -> InspectionCall:
+    """The call, if it is live and the card pressed shows its current version."""
+    if call.status is not CallStatus.ACTIVE:
+        raise CardActionError("that alert has been stood down already")
+    if parse_id(data.get("version")) != call.version:
+        raise CardActionError(STALE_STATUS_CARD)
+    return call
 
 
 def _record_refusal(

@@ -3,42 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 from dialogs.people import Person
-from store.models import StaffRole
-
-
-class Audience(StrEnum):
-    """Who a capability is offered to."""
-
-    EVERYONE = "everyone"
-    ROSTER = "roster"
-    MANAGERS = "managers"
-    COORDINATORS = "coordinators"
+from dialogs.policy import INTENTS
+from dialogs.routing import Intent
 
 
 @dataclass(frozen=True, slots=True)
 class Capability:
-    """One thing the bot does; `available` is False until it ships, so help never overpromises."""
+    """One thing the bot does; `available` is False until it ships, so help never overpromises.
+
+    Who is offered it is the permission policy of the command it stands for, so the help
+    card offers exactly what the dialogs will do.
+    """
 
     title: str
     description: str
     example: str
-    audience: Audience
+    intent: Intent
     available: bool
 
-    def offered_to(self, person: Person) -> bool:
-        """Whether `person` would be able to use this."""
-        if self.audience is Audience.EVERYONE:
-            return True
-        if person.role is None:
-            return False
-        if self.audience is Audience.MANAGERS:
-            return person.role in (StaffRole.MANAGER, StaffRole.COORDINATOR, StaffRole.ADMIN)
-        if self.audience is Audience.COORDINATORS:
-            return person.role in (StaffRole.COORDINATOR, StaffRole.ADMIN)
-        return True
+    def offered_to(self, person: Person, *, personal: bool = True) -> bool:
+        """Whether `person` would be able to use this, in a 1:1 chat or in a group."""
+        access = INTENTS[self.intent]
+        return access.allows(person) and (personal or access.in_groups)
 
 
 CAPABILITIES: tuple[Capability, ...] = (
@@ -46,35 +34,35 @@ CAPABILITIES: tuple[Capability, ...] = (
         "Framework questions",
         "What inspectors look at, and statutory timescales, with the source.",
         "ICPC timescale",
-        Audience.EVERYONE,
+        Intent.QUESTION,
         available=True,
     ),
     Capability(
         "My actions",
         "Your improvement-plan actions, overdue first; complete them or ask for more time.",
         "what's overdue",
-        Audience.ROSTER,
+        Intent.MY_ACTIONS,
         available=True,
     ),
     Capability(
         "My audits",
         "Your case-audit assignments and when they are due.",
         "my audits",
-        Audience.ROSTER,
+        Intent.MY_AUDITS,
         available=True,
     ),
     Capability(
         "Calendar",
         "Monitoring visits, Improvement Board and action-plan dates.",
         "calendar",
-        Audience.ROSTER,
+        Intent.CALENDAR,
         available=True,
     ),
     Capability(
         "My team",
         "Overdue and due-soon items for everyone who reports to you.",
         "my team",
-        Audience.MANAGERS,
+        Intent.MY_TEAM,
         available=True,
     ),
     Capability(
@@ -82,27 +70,44 @@ CAPABILITIES: tuple[Capability, ...] = (
         "A nudge before and after deadlines, on working days, in working hours; choose "
         "digest only or pause them.",
         "reminders",
-        Audience.ROSTER,
+        Intent.REMINDERS,
         available=True,
     ),
     Capability(
         "Inspection call",
         "Alert everyone on the roster with their role and first tasks; track who has seen it.",
         "inspection call",
-        Audience.COORDINATORS,
+        Intent.INSPECTION_CALL,
+        available=True,
+    ),
+    Capability(
+        "Who cannot be reached",
+        "People the bot cannot message in Teams yet, and why.",
+        "unreachable",
+        Intent.UNREACHABLE,
+        available=True,
+    ),
+    Capability(
+        "Link a Teams account",
+        "Link someone's Teams account to their roster entry when it could not be done "
+        "automatically.",
+        "relink name@council.gov.uk",
+        Intent.RELINK,
         available=True,
     ),
     Capability(
         "Help",
         "This list, whenever you need it.",
         "help",
-        Audience.EVERYONE,
+        Intent.HELP,
         available=True,
     ),
 )
 
 
-def capabilities_for(person: Person) -> tuple[list[Capability], list[Capability]]:
-    """What `person` can use now, and what is coming for them."""
-    offered = [c for c in CAPABILITIES if c.offered_to(person)]
+def capabilities_for(
+    person: Person, *, personal: bool = True
+) -> tuple[list[Capability], list[Capability]]:
+    """What `person` can use now (in a 1:1 chat, or in a group), and what is coming."""
+    offered = [c for c in CAPABILITIES if c.offered_to(person, personal=personal)]
     return [c for c in offered if c.available], [c for c in offered if not c.available]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dialogs.capabilities import capabilities_for
-from dialogs.cards import render_card
+from dialogs.cards import plain_text, render_card
 from dialogs.people import Person
 from dialogs.replies import Reply
 from store.models import StaffRole
@@ -30,20 +30,46 @@ async def welcome_reply(session: AsyncSession, person: Person) -> Reply:
     """The card sent once, when the app is installed for someone."""
     heading = f"Hello {person.first_name}, I'm {PRODUCT_NAME}."
     reply = await _capabilities_reply(session, person, heading)
-    return Reply(text=f"{heading} Type 'help' at any time to see what I can do.", card=reply.card)
+    text = f"{plain_text(heading)} Type 'help' at any time to see what I can do."
+    return Reply(text=text, card=reply.card)
 
 
-async def help_reply(session: AsyncSession, person: Person, *, understood: bool = True) -> Reply:
-    """The same capabilities, when someone asks for help or says something not yet understood."""
+async def help_reply(
+    session: AsyncSession, person: Person, *, understood: bool = True, personal: bool = True
+) -> Reply:
+    """The same capabilities, when someone asks for help or says something not yet understood.
+
+    In a group chat or channel (`personal` False) only what works there is offered, with a
+    pointer to the 1:1 chat for the rest.
+    """
     heading = f"Here is what I can do for you, {person.first_name}."
     if not understood:
         heading = f"Sorry {person.first_name}, I did not understand that. Here is what I can do."
-    return await _capabilities_reply(session, person, heading)
+    if not personal:
+        heading = (
+            "Here is what I can do in this conversation. For your own actions and audits, "
+            "chat with me one to one."
+        )
+    return await _capabilities_reply(session, person, heading, personal=personal)
 
 
-async def _capabilities_reply(session: AsyncSession, person: Person, heading: str) -> Reply:
-    available, coming = capabilities_for(person)
+async def _capabilities_reply(
+    session: AsyncSession, person: Person, heading: str, *, personal: bool = True
+) -> Reply:
+    available, coming = capabilities_for(person, personal=personal)
     contacts: list[Contact] = []
+    if not personal:
+        return Reply(
+            card=render_card(
+                "capabilities",
+                heading=heading,
+                person=person,
+                role_line=None,
+                available=available,
+                coming=coming,
+                contacts=[],
+            )
+        )
     if not person.on_roster:
         # A guest needs a name to ask; coordinators keep the roster.
         coordinators = await staff_repository.list_by_role(session, StaffRole.COORDINATOR)
@@ -61,6 +87,11 @@ async def _capabilities_reply(session: AsyncSession, person: Person, heading: st
 
 
 def _role_line(person: Person) -> str:
+    if person.link_refused:
+        return (
+            "Your Teams account could not be linked to the roster automatically, so I cannot "
+            "show you anyone's actions or audits yet. Ask a coordinator to link it."
+        )
     if person.role is None:
         return (
             "You are not on this council's inspection-readiness roster yet, so I cannot show "

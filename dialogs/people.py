@@ -17,6 +17,9 @@ class Person:
     role: StaffRole | None = None
     team: str | None = None
     inspection_role: str | None = None
+    # True when the person's Teams account matched a roster entry that could not be
+    # linked to it automatically (linked to another account, or a guest account).
+    link_refused: bool = False
 
     @property
     def on_roster(self) -> bool:
@@ -42,6 +45,13 @@ class Person:
         )
 
     @classmethod
-    def guest(cls, display_name: str | None) -> Person:
-        """Someone the roster does not know."""
-        return cls(display_name=(display_name or "").strip() or "there")
+    def guest(cls, display_name: str | None, *, link_refused: bool = False) -> Person:
+        """Someone the roster does not know (or whose match to it was refused)."""
+        return cls(display_name=(display_name or "").strip() or "there", link_refused=link_refused)
+
+    def in_public(self) -> Person:
+        """How the person is treated in a group chat or channel: as nobody in particular.
+
+        Whatever their role, what the bot shows there is what anyone in the group may see.
+        """
+        return Person(display_name=self.display_name)

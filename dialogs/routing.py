@@ -22,6 +22,7 @@ class Intent(StrEnum):
     CALENDAR = "calendar"
     REMINDERS = "reminders"
     UNREACHABLE = "unreachable"
+    RELINK = "relink"
     INSPECTION_CALL = "inspection_call"
     # Anything else is a framework question.
     QUESTION = "question"
@@ -29,8 +30,8 @@ class Intent(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    """What a message asks for; `argument` is the area or team for "overdue in ...", or the
-    kind of event for calendar questions."""
+    """What a message asks for; `argument` is the area or team for "overdue in ...", the
+    kind of event for calendar questions, or the email address to relink."""
 
     intent: Intent
     argument: str | None = None
@@ -111,6 +112,7 @@ PHRASES: dict[Intent, tuple[str, ...]] = {
         "notification settings",
     ),
     Intent.UNREACHABLE: ("unreachable", "who is unreachable", "who cant be reached"),
+    Intent.RELINK: ("relink", "link requests", "relink an account", "link a teams account"),
     Intent.INSPECTION_CALL: (
         "inspection call",
         "the inspection call",
@@ -141,6 +143,10 @@ PHRASES: dict[Intent, tuple[str, ...]] = {
 }
 # How alike a message and a phrase must be (difflib ratio) to count as a typo of it.
 TYPO_SIMILARITY = 0.85
+# No command is longer than this, typos included; anything longer is a question, and is
+# never compared phrase by phrase (which costs time in proportion to the text's length).
+MAX_COMMAND_CHARS = 60
+_RELINK = re.compile(r"^\s*re-?link\s+(\S+@\S+)\s*$", re.IGNORECASE)
 _OVERDUE_IN = re.compile(r"^(?:(?:what s|whats|what is) )?(\w+) (?:in|for) (.+)$")
 _NOT_WORDS = re.compile(r"[^a-z0-9 ]+")
 _EVENT_KINDS = {
@@ -158,16 +164,29 @@ def normalise(text: str) -> str:
 
 def classify(text: str) -> Command:
     """The command a message is, allowing for typos; anything else is a QUESTION."""
+    if len(text) > MAX_COMMAND_CHARS * 2:
+        return Command(Intent.QUESTION)
+    relink = _RELINK.match(text)
+    if relink:
+        return Command(Intent.RELINK, relink.group(1).strip().lower())
     cleaned = normalise(text)
     if not cleaned:
         return Command(Intent.HELP)
+    if len(cleaned) > MAX_COMMAND_CHARS:
+        return Command(Intent.QUESTION)
     overdue_in = _OVERDUE_IN.match(cleaned)
     if overdue_in and _alike(overdue_in.group(1), "overdue"):
         return Command(Intent.OVERDUE_IN, overdue_in.group(2).strip())
     best: tuple[float, Intent, str] | None = None
     for intent, phrases in PHRASES.items():
         for phrase in phrases:
-            ratio = 1.0 if cleaned == phrase else SequenceMatcher(None, cleaned, phrase).ratio()
+            if cleaned == phrase:
+                ratio = 1.0
+            elif _ratio_bound(cleaned, phrase) < TYPO_SIMILARITY:
+                # Lengths this far apart can never be a typo of each other: skip the work.
+                continue
+            else:
+                ratio = SequenceMatcher(None, cleaned, phrase).ratio()
             if ratio >= TYPO_SIMILARITY and (best is None or ratio > best[0]):
                 best = (ratio, intent, phrase)
     if best is None:
@@ -177,6 +196,11 @@ def classify(text: str) -> Command:
         kind = next((k for word, k in _EVENT_KINDS.items() if word in phrase), None)
         return Command(intent, kind)
     return Command(intent)
+
+
+def _ratio_bound(a: str, b: str) -> float:
+    # difflib's ratio is 2 * matches / total length, and matches <= the shorter length.
+    return 2 * min(len(a), len(b)) / (len(a) + len(b))
 
 
 def _alike(word: str, target: str) -> bool:

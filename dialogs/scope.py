@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dialogs.people import Person
+from dialogs.policy import may_change_others
 from store.models import StaffRole
 from store.repositories import work
 
@@ -29,10 +30,23 @@ async def visible_owners(session: AsyncSession, person: Person) -> set[int] | No
     return {person.staff_id}
 
 
-async def may_change(session: AsyncSession, person: Person, owner_id: int) -> bool:
-    """Whether `person` may act on an item belonging to `owner_id`: the same rule as seeing."""
+async def may_see(session: AsyncSession, person: Person, owner_id: int) -> bool:
+    """Whether `person` may see an item belonging to `owner_id`."""
+    if person.staff_id is None:
+        return False
     owners = await visible_owners(session, person)
     return owners is None or owner_id in owners
+
+
+async def may_change(session: AsyncSession, person: Person, owner_id: int) -> bool:
+    """Whether `person` may act on an item belonging to `owner_id`.
+
+    Everyone may act on their own items; managers and coordinators also on the items they
+    see. Admins see everyone's items but change only their own (see dialogs/policy.py).
+    """
+    if person.staff_id is not None and owner_id == person.staff_id:
+        return True
+    return may_change_others(person) and await may_see(session, person, owner_id)
 
 
 async def reports(session: AsyncSession, person: Person) -> set[int]:

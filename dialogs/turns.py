@@ -1,24 +1,31 @@
-"""This module decides what each message or card action is for and which dialog answers it."""
+"""This module decides what each message or card action is for and which dialog answers it.
+
+Every command and button passes the one permission policy (dialogs/policy.py) first: in a
+group chat or channel only what is safe there, and only for the roles allowed.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from dialogs import ask_dialog, help_dialog, reminder_settings
+from dialogs import ask_dialog, help_dialog, relink_dialog, reminder_settings
 from dialogs.ask_dialog import CardActionError
 from dialogs.call_dialog import CallDialog
+from dialogs.card_data import parse_whole
 from dialogs.people import Person
+from dialogs.policy import ASK_IN_PERSONAL, INTENTS, VERBS, Access, Verb
 from dialogs.replies import Reply
 from dialogs.routing import Command, Intent, classify
 from dialogs.work_changes import WorkChanges
 from dialogs.work_dialog import WorkViews
 from knowledge.working_days import WorkingDays
-from store.models import utc_now
+from store.models import StaffRole, utc_now
 from store.repositories import calls as calls_repository
+from store.repositories.staff import list_by_role
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,15 +34,34 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-WORK_INTENTS = frozenset(Intent) - {
-    Intent.HELP,
-    Intent.QUESTION,
-    Intent.REMINDERS,
-    Intent.UNREACHABLE,
-    Intent.INSPECTION_CALL,
-}
+WORK_INTENTS = frozenset(
+    {
+        Intent.MY_ACTIONS,
+        Intent.OVERDUE,
+        Intent.DUE_THIS_WEEK,
+        Intent.MY_AUDITS,
+        Intent.AUDITS_DUE,
+        Intent.MY_TEAM,
+        Intent.OVERDUE_IN,
+        Intent.CALENDAR,
+    }
+)
+# Longer than any question a person types; a paste this long is not searched at all.
+MAX_MESSAGE_CHARS = 2000
+TOO_LONG = (
+    "That message is {length:,} characters long; I can read questions of up to "
+    f"{MAX_MESSAGE_CHARS:,}. Please ask it in a sentence or two."
+)
+LINK_REFUSED = (
+    "I could not link your Teams account to the inspection-readiness roster automatically, "
+    "so I cannot show you anyone's work yet. Please ask a coordinator{who} to link it for "
+    "you. You can still ask me framework questions."
+)
+# Further down a list than anyone pages; a larger offset in card data is not a real press.
+MAX_OFFSET = 100_000
 # Tells the time (timezone-aware); tests pass a fixed one.
 Clock = Callable[[], datetime]
+Handler = Callable[["AsyncSession", Person, dict[str, Any], date, datetime], Awaitable[Reply]]
 
 
 class Dialogs:
@@ -58,92 +84,110 @@ class Dialogs:
         self.views = WorkViews(calendar, case_url_template)
         self.changes = WorkChanges(self.views)
         self.calls = calls or CallDialog.default(calendar, timezone)
+        self._handlers = self._verb_handlers()
 
     def today(self) -> date:
         """Today where the council is."""
         return self._clock().astimezone(self._timezone).date()
 
-    async def message(self, session: AsyncSession, person: Person, text: str) -> Reply:
-        """The reply to a typed message: help, the person's work, or a framework answer."""
+    async def message(
+        self, session: AsyncSession, person: Person, text: str, *, personal: bool = True
+    ) -> Reply:
+        """The reply to a typed message: help, the person's work, or a framework answer.
+
+        `personal` is False in group chats and channels, where only what anyone there may
+        see is answered.
+        """
+        if len(text) > MAX_MESSAGE_CHARS:
+            return Reply(text=TOO_LONG.format(length=len(text)))
         command = classify(text)
-        if command.intent is Intent.HELP:
-            return await help_dialog.help_reply(session, person)
-        if command.intent is Intent.REMINDERS:
-            return await reminder_settings.settings_card(session, person, self.today())
-        if command.intent is Intent.UNREACHABLE:
-            return await reminder_settings.unreachable(session, person)
+        access = INTENTS[command.intent]
+        if not personal and not access.in_groups:
+            return Reply(text=ASK_IN_PERSONAL)
+        viewer = person if personal else person.in_public()
         if command.intent is Intent.INSPECTION_CALL:
+            # The call dialog refuses (and audits) anyone but a coordinator itself.
             try:
-                return await self.calls.start(session, person, self.today())
+                return await self.calls.start(session, viewer, self.today())
             except CardActionError as exc:
                 return Reply(text=f"Sorry: {exc}.")
+        if not access.allows(viewer):
+            return Reply(text=await refusal_text(session, viewer, access))
+        if command.intent is Intent.HELP:
+            return await help_dialog.help_reply(session, viewer, personal=personal)
+        if command.intent is Intent.REMINDERS:
+            return await reminder_settings.settings_card(session, viewer, self.today())
+        if command.intent is Intent.UNREACHABLE:
+            return await reminder_settings.unreachable(session, viewer)
+        if command.intent is Intent.RELINK:
+            return await relink_dialog.relink_card(session, viewer, command.argument)
         if command.intent in WORK_INTENTS:
-            return await self.views.show(session, person, command, self.today())
-        return await ask_dialog.ask(session, self.knowledge, text, person, self.today())
+            return await self.views.show(session, viewer, command, self.today())
+        return await ask_dialog.ask(session, self.knowledge, text, viewer, self.today())
 
     async def card_action(
-        self, session: AsyncSession, person: Person, voter: str, data: dict[str, Any]
-    ) -> Reply:
-        """The reply to a button press; a malformed, stale or forged one is refused."""
-        action = data.get("action")
-        today = self.today()
-        changes = self.changes
-        handlers = {
-            "open_item": changes.open_item,
-            "complete_action": changes.complete_action,
-            "set_action_status": changes.set_action_status,
-            "request_extension": changes.request_extension,
-            "start_audit": changes.start_audit,
-            "complete_audit": changes.complete_audit,
-            "snooze": changes.snooze,
-        }
-        try:
-            if action == "answer_feedback":
-                return await ask_dialog.vote(session, self.knowledge, data, voter)
-            if action == "show_entry":
-                return ask_dialog.show_entry(self.knowledge, data)
-            if action == "show_list":
-                return await self._show_list(session, person, data, today)
-            if action == "reminder_settings":
-                return await reminder_settings.choose(session, person, data, today)
-            if action == "open_extension":
-                return await changes.open_extension(session, person, data)
-            if action == "decide_extension":
-                return await changes.decide_extension(session, person, data)
-            if isinstance(action, str) and action.startswith("call_"):
-                return await self._call_action(session, person, action, data, today)
-            if isinstance(action, str) and action in handlers:
-                return await handlers[action](session, person, data, today)
-        except CardActionError as exc:
-            return _refused(action, person, str(exc))
-        return _refused(action, person, "that button is not one I know")
-
-    async def _call_action(
         self,
         session: AsyncSession,
         person: Person,
-        action: str,
+        voter: str,
         data: dict[str, Any],
-        today: date,
+        *,
+        personal: bool = True,
     ) -> Reply:
-        calls, now = self.calls, self._clock()
-        if action == "call_form":
-            return await calls.form(session, person, data, today)
-        if action == "call_preview":
-            return await calls.preview(session, person, data, today)
-        if action == "call_confirm":
-            return await calls.confirm(session, person, data, today, now)
-        if action == "call_status":
-            return await calls.status(session, person, data)
-        if action == "call_acknowledge":
-            return await calls.acknowledge(session, person, data, now)
-        if action == "call_update":
-            return await calls.send_update(session, person, data, now)
-        if action == "call_stand_down":
-            return await calls.stand_down(session, person, data, now)
-        if action == "call_export":
-            return await calls.export(session, person, data, now)
-        raise CardActionError("that button is not one I know")
+        """The reply to a button press; a malformed, stale, forged or misplaced one is refused."""
+        action = data.get("action")
+        try:
+            verb = Verb(action) if isinstance(action, str) else None
+        except ValueError:
+            verb = None
+        if verb is None:
+            return _refused(None, person, "that button is not one I know")
+        access = VERBS[verb]
+        if not personal and not access.in_groups:
+            return Reply(text=ASK_IN_PERSONAL)
+        if not access.allows(person) and not verb.value.startswith("call_"):
+            # The call dialog refuses (and audits) anyone but a coordinator itself.
+            return _refused(
+                verb, person, await refusal_text(session, person, access, sentence=False)
+            )
+        try:
+            if verb is Verb.ANSWER_FEEDBACK:
+                return await ask_dialog.vote(session, self.knowledge, data, voter)
+            if verb is Verb.SHOW_ENTRY:
+                return ask_dialog.show_entry(self.knowledge, data)
+            return await self._handlers[verb](session, person, data, self.today(), self._clock())
+        except CardActionError as exc:
+            return _refused(verb, person, str(exc))
+
+    def _verb_handlers(self) -> dict[Verb, Handler]:
+        """Each button's handler, all with one shape: (session, person, data, today, now)."""
+        changes, calls = self.changes, self.calls
+        handlers: dict[Verb, Handler] = {
+            Verb.SHOW_LIST: lambda s, p, d, t, n: self._show_list(s, p, d, t),
+            Verb.OPEN_ITEM: lambda s, p, d, t, n: changes.open_item(s, p, d, t),
+            Verb.COMPLETE_ACTION: lambda s, p, d, t, n: changes.complete_action(s, p, d, t),
+            Verb.SET_ACTION_STATUS: lambda s, p, d, t, n: changes.set_action_status(s, p, d, t),
+            Verb.REQUEST_EXTENSION: lambda s, p, d, t, n: changes.request_extension(s, p, d, t),
+            Verb.START_AUDIT: lambda s, p, d, t, n: changes.start_audit(s, p, d, t),
+            Verb.COMPLETE_AUDIT: lambda s, p, d, t, n: changes.complete_audit(s, p, d, t),
+            Verb.SNOOZE: lambda s, p, d, t, n: changes.snooze(s, p, d, t),
+            Verb.OPEN_EXTENSION: lambda s, p, d, t, n: changes.open_extension(s, p, d),
+            Verb.DECIDE_EXTENSION: lambda s, p, d, t, n: changes.decide_extension(s, p, d),
+            Verb.REMINDER_SETTINGS: lambda s, p, d, t, n: reminder_settings.choose(s, p, d, t),
+            Verb.RELINK: lambda s, p, d, t, n: relink_dialog.relink(s, p, d),
+            Verb.CALL_FORM: lambda s, p, d, t, n: calls.form(s, p, d, t),
+            Verb.CALL_PREVIEW: lambda s, p, d, t, n: calls.preview(s, p, d, t),
+            Verb.CALL_CONFIRM: lambda s, p, d, t, n: calls.confirm(s, p, d, t, n),
+            Verb.CALL_STATUS: lambda s, p, d, t, n: calls.status(s, p, d),
+            Verb.CALL_ACKNOWLEDGE: lambda s, p, d, t, n: calls.acknowledge(s, p, d, n),
+            Verb.CALL_UPDATE: lambda s, p, d, t, n: calls.send_update(s, p, d, n),
+            Verb.CALL_STAND_DOWN: lambda s, p, d, t, n: calls.stand_down(s, p, d, n),
+            Verb.CALL_EXPORT: lambda s, p, d, t, n: calls.export(s, p, d, n),
+        }
+        missing = set(Verb) - set(handlers) - {Verb.ANSWER_FEEDBACK, Verb.SHOW_ENTRY}
+        if missing:
+            raise RuntimeError(f"buttons without a handler: {sorted(missing)}")
+        return handlers
 
     async def status_card_sent(
         self, session: AsyncSession, call_id: int, reference: dict[str, Any], activity_id: str
@@ -156,19 +200,50 @@ class Dialogs:
     ) -> Reply:
         try:
             intent = Intent(str(data.get("intent")))
-            offset = int(data.get("offset") or 0)
         except ValueError:
             raise CardActionError("that list is not one I know") from None
-        if intent not in WORK_INTENTS or offset < 0:
+        offset = parse_whole(data.get("offset") or 0, 0, MAX_OFFSET)
+        if intent not in WORK_INTENTS or offset is None:
             raise CardActionError("that list is not one I know")
         argument = data.get("argument")
-        command = Command(intent, str(argument) if argument else None)
+        if argument is not None and (not isinstance(argument, str) or len(argument) > 200):
+            raise CardActionError("that list is not one I know")
+        command = Command(intent, argument or None)
         return await self.views.show(session, person, command, today, offset=offset)
 
 
-def _refused(action: object, person: Person, reason: str) -> Reply:
-    # Logged because a forged or replayed submission looks exactly like this.
+async def refusal_text(
+    session: AsyncSession, person: Person, access: Access, *, sentence: bool = True
+) -> str:
+    """What someone the policy refuses is told: why, and who to ask."""
+    if person.link_refused:
+        return LINK_REFUSED.format(who=await _coordinators(session))
+    if person.role is None:
+        text = (
+            "You are not on this council's inspection-readiness roster, so I cannot do that "
+            f"for you. Ask a coordinator{await _coordinators(session)} to add you"
+        )
+    else:
+        roles = sorted(access.roles or (), key=list(StaffRole).index)
+        names = [f"{role.value}s" for role in roles]
+        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        text = f"only {who} can {access.what}"
+    if sentence:
+        return text[0].upper() + text[1:] + "."
+    return text
+
+
+async def _coordinators(session: AsyncSession) -> str:
+    names = [s.name for s in await list_by_role(session, StaffRole.COORDINATOR)]
+    return f" ({', '.join(names[:3])})" if names else ""
+
+
+def _refused(verb: Verb | None, person: Person, reason: str) -> Reply:
+    # Logged because a forged or replayed submission looks exactly like this. Only a known
+    # verb is logged: anything else in the data is the sender's, and may be what they typed.
     logger.warning(
-        "Refused a card action %.40r from staff %s: %s", action, person.staff_id, reason
+        "Refused a card action %s from staff %s",
+        verb.value if verb else "(unknown)",
+        person.staff_id,
     )
     return Reply(text=f"Sorry, that did not work: {reason}. Please ask again.")

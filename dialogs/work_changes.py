@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from dialogs.ask_dialog import CardActionError
-from dialogs.cards import render_card
+from dialogs.card_data import parse_choice, parse_id
+from dialogs.cards import plain_text, render_card
 from dialogs.people import Person
+from dialogs.policy import may_decide_extensions
 from dialogs.replies import Notice, Reply
-from dialogs.scope import may_change
+from dialogs.scope import may_change, may_see
 from dialogs.work_dialog import WorkViews, version_of
 from store.models import (
     Action,
@@ -138,10 +140,10 @@ class WorkChanges:
             item, owner_id, kind = action, action.owner_id, "action"
         if owner_id != person.staff_id:
             raise PermissionRefusedError("only the owner can snooze reminders about it")
-        days = data.get("days")
-        if days not in (1, 3):
+        days = parse_choice(data.get("days"), (1, 3))
+        if days is None:
             raise CardActionError("snooze for 1 or 3 working days")
-        until = self.views.calendar.add(today, int(days))
+        until = self.views.calendar.add(today, days)
         existing = (
             await session.execute(
                 select(Snooze).where(
@@ -155,7 +157,8 @@ class WorkChanges:
             session.add(Snooze(staff_id=owner_id, item_kind=kind, item_id=item.id, until=until))
         else:
             existing.until = until
-        return Reply(text=f"Snoozed: no reminders about {item.ref} until after {until:%A %d %B}.")
+        ref = plain_text(item.ref)
+        return Reply(text=f"Snoozed: no reminders about {ref} until after {until:%A %d %B}.")
 
     async def request_extension(
         self, session: AsyncSession, person: Person, data: dict[str, Any], today: date
@@ -240,15 +243,16 @@ class WorkChanges:
         outcome = f"{request.status.value.capitalize()} by {person.display_name}" + (
             f": {note}" if note else "."
         )
+        # The card escapes `outcome` itself; this message text is escaped here.
         told = Reply(
-            text=f"Your extension request for action {action.ref} was {request.status.value} "
-            f"by {person.display_name}."
+            text=f"Your extension request for action {plain_text(action.ref)} was "
+            f"{request.status.value} by {plain_text(person.display_name)}."
             + (
                 f" The new due date is {request.requested_due_date:%A %d %B %Y}."
                 if decision == "approve"
                 else ""
             )
-            + (f" Note: {note}" if note else "")
+            + (f" Note: {plain_text(note)}" if note else "")
         )
         notice = Notice(action.owner_id, action.owner.name, told)
         return Reply(card=self.extension_card(request, outcome), notices=(notice,), refresh=True)
@@ -276,7 +280,8 @@ class WorkChanges:
         action = await work.action_by_id(session, _id(data, "id"))
         if action is None:
             raise CardActionError("that action no longer exists")
-        await self._check(session, person, action.owner_id, f"action {action.ref}")
+        what = f"action {plain_text(action.ref)}"
+        await self._check(session, person, action.owner_id, what, changing)
         if changing:
             _check_version(data, version_of(action))
         return action
@@ -292,7 +297,8 @@ class WorkChanges:
         audit = await work.audit_by_id(session, _id(data, "id"))
         if audit is None:
             raise CardActionError("that audit no longer exists")
-        await self._check(session, person, audit.auditor_id, f"audit {audit.ref}")
+        what = f"audit {plain_text(audit.ref)}"
+        await self._check(session, person, audit.auditor_id, what, changing)
         if changing:
             _check_version(data, version_of(audit))
         return audit
@@ -304,17 +310,22 @@ class WorkChanges:
         if request is None:
             raise CardActionError("that extension request no longer exists")
         owner = request.action.owner_id
-        # The requester's managers (at any level) and coordinators decide; never the owner.
-        allowed = owner != person.staff_id and await may_change(session, person, owner)
-        if not allowed or person.role is StaffRole.PRACTITIONER:
+        if person.staff_id in (owner, request.requested_by_id):
+            # Nobody decides their own request, or one about their own action.
+            raise PermissionRefusedError("you cannot decide an extension you asked for")
+        # The owner's managers (at any level) and coordinators decide; admins do not.
+        allowed = may_decide_extensions(person) and await may_change(session, person, owner)
+        if not allowed:
             raise PermissionRefusedError("only the owner's line manager can decide this request")
         return request
 
     async def _check(
-        self, session: AsyncSession, person: Person, owner_id: int, what: str
+        self, session: AsyncSession, person: Person, owner_id: int, what: str, changing: bool
     ) -> None:
-        if person.staff_id is None or not await may_change(session, person, owner_id):
-            raise PermissionRefusedError(f"you cannot see or change {what}")
+        check = may_change if changing else may_see
+        if person.staff_id is None or not await check(session, person, owner_id):
+            verb = "change" if changing else "see"
+            raise PermissionRefusedError(f"you cannot {verb} {what}")
 
     async def _deciders(self, session: AsyncSession, action: Action) -> list[tuple[int, str]]:
         manager_id = action.owner.manager_id
@@ -350,10 +361,10 @@ def _refreshed(reply: Reply) -> Reply:
 
 
 def _id(data: dict[str, Any], name: str) -> int:
-    value = data.get(name)
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+    number = parse_id(data.get(name))
+    if number is None:
         raise CardActionError("the button does not say which item it is for")
-    return int(value)
+    return number
 
 
 def _text(data: dict[str, Any], name: str, what: str) -> str:

@@ -8,7 +8,7 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from dialogs.cards import render_card
+from dialogs.cards import plain_text, render_card
 from dialogs.people import Person
 from dialogs.replies import Reply
 from dialogs.routing import Command, Intent, normalise
@@ -64,10 +64,11 @@ class WorkViews:
         self, session: AsyncSession, person: Person, command: Command, today: date, offset: int = 0
     ) -> Reply:
         """The card for one of the work commands."""
+        if command.intent is Intent.CALENDAR:
+            # Anyone may see the dates meant for everyone; roles see their own too.
+            return await self.calendar_card(session, person, today, command.argument)
         if person.staff_id is None:
             return Reply(text=NOT_ON_ROSTER)
-        if command.intent is Intent.CALENDAR:
-            return await self.calendar_card(session, person, today, command.argument)
         if command.intent is Intent.MY_TEAM:
             return await self.team_card(session, person, today, offset)
         if command.intent is Intent.OVERDUE_IN:
@@ -195,10 +196,12 @@ class WorkViews:
         teams = {t.name: t for t in await work.teams(session)}
         team_name = _closest(name, list(teams)) if area is None else None
         if area is None and team_name is None:
-            known = ", ".join(areas)
+            # What they typed is echoed back, and the names come from import files.
+            known = ", ".join(plain_text(a) for a in areas)
+            known_teams = ", ".join(plain_text(t) for t in teams)
             return Reply(
-                text=f"I don't know a priority area or team called '{name}'. "
-                f"Priority areas: {known}. Teams: {', '.join(teams)}."
+                text=f"I don't know a priority area or team called '{plain_text(name)}'. "
+                f"Priority areas: {known}. Teams: {known_teams}."
             )
         if area is not None:
             actions = await work.open_actions(session, owners, due_by=today, priority_area=area)

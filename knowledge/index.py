@@ -12,6 +12,10 @@ K1 = 1.2
 B = 0.75
 # Words shorter than this are never "corrected": too many short words are one edit apart.
 MIN_CORRECTABLE_LENGTH = 5
+# Nor longer than this: the candidates grow with the square of a word's length (every
+# two-letter deletion), and no word of the framework's is this long, so a typo of one
+# cannot be either. A pasted run of letters costs nothing.
+MAX_CORRECTABLE_LENGTH = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +46,10 @@ class SearchIndex:
             for term, p in self._postings.items()
         }
         self._deletions: dict[str, list[str]] = defaultdict(list)
+        # How many deletion variants queries have generated: the bounded cost of typos.
+        self.variants_generated = 0
         for term in self._postings if correct_typos else ():
-            if len(term) >= MIN_CORRECTABLE_LENGTH and not term.isdigit():
+            if _correctable(term):
                 for variant in _deletions(term, _max_edits(term)):
                     self._deletions[variant].append(term)
 
@@ -58,10 +64,12 @@ class SearchIndex:
 
     def correct(self, term: str) -> str:
         """The term itself if indexed, else the likeliest indexed term it is a typo of."""
-        if term in self._postings or len(term) < MIN_CORRECTABLE_LENGTH or term.isdigit():
+        if term in self._postings or not _correctable(term):
             return term
         candidates: set[str] = set()
-        for variant in _deletions(term, _max_edits(term)):
+        variants = _deletions(term, _max_edits(term))
+        self.variants_generated += len(variants)
+        for variant in variants:
             candidates.update(self._deletions.get(variant, ()))
         close = [c for c in candidates if _distance(term, c) <= _max_edits(term)]
         if not close:
@@ -80,6 +88,10 @@ class SearchIndex:
                 scores[document] += idf * count * (K1 + 1) / (count + norm)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         return [Hit(document, score) for document, score in ranked[:limit]]
+
+
+def _correctable(term: str) -> bool:
+    return MIN_CORRECTABLE_LENGTH <= len(term) <= MAX_CORRECTABLE_LENGTH and not term.isdigit()
 
 
 def _max_edits(term: str) -> int:

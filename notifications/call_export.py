@@ -19,8 +19,8 @@ COLUMNS = (
     "alert_delivered_at",
     "acknowledged_at",
 )
-# Spreadsheets run a cell that starts with one of these as a formula.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets run a cell that starts with one of these as a formula, even after spaces.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def acknowledgement_csv(rows: list[RecipientRow], timezone: ZoneInfo) -> str:
@@ -30,7 +30,7 @@ def acknowledgement_csv(rows: list[RecipientRow], timezone: ZoneInfo) -> str:
     writer.writerow(COLUMNS)
     for row in rows:
         writer.writerow(
-            _safe(value)
+            neutralise(value)
             for value in (
                 row.name,
                 row.email,
@@ -49,5 +49,6 @@ def _local(moment: datetime | None, timezone: ZoneInfo) -> str:
     return moment.astimezone(timezone).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
 
 
-def _safe(value: str) -> str:
-    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+def neutralise(value: str) -> str:
+    """A cell a spreadsheet shows as text, never runs: a leading quote before a formula."""
+    return f"'{value}" if value.lstrip(" ").startswith(_FORMULA_STARTS) else value

@@ -7,11 +7,13 @@ cd "$(dirname "$0")/.."
 port="${PORT:-3978}"
 playground_port="${PLAYGROUND_PORT:-56150}"
 export DATABASE_URL="${DATABASE_URL:-sqlite+aiosqlite:///var/inspection-ready.db}"
+# The playground sends unsigned activities: authentication off, on 127.0.0.1 only.
+export INSPECTION_READY_DEV_NO_AUTH=1
 cli=.venv/bin/inspection-ready
 
 if [ -n "${MicrosoftAppId:-}" ]; then
   echo "MicrosoftAppId is set; the playground talks to a bot with authentication off." >&2
-  echo "Unset it (and MicrosoftAppPassword) for the local demo." >&2
+  echo "Unset it (and MicrosoftAppPassword, MicrosoftAppType) for the local demo." >&2
   exit 1
 fi
 

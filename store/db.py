@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 # Several turns may write at once; SQLite makes them queue for this long instead of failing.
 SQLITE_BUSY_TIMEOUT_SECONDS = 15
+# aiosqlite logs every call it runs, with its bound parameters, at DEBUG: what people typed.
+_DRIVER_LOGGER = "aiosqlite"
 
 
 class Database:
@@ -40,13 +42,18 @@ class Database:
         )
 
     def _create_engine(self) -> AsyncEngine:
+        # hide_parameters: an error's message then shows the SQL but not the values bound to
+        # it (questions, notes, case references).
         if not self.is_sqlite:
-            return create_async_engine(self.url, pool_pre_ping=True)
+            return create_async_engine(self.url, pool_pre_ping=True, hide_parameters=True)
+        driver_logger = logging.getLogger(_DRIVER_LOGGER)
+        if driver_logger.level < logging.INFO:
+            driver_logger.setLevel(logging.INFO)
         database = make_url(self.url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(
-            self.url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}
+            self.url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}, hide_parameters=True
         )
         event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
         return engine

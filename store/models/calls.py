@@ -47,6 +47,9 @@ class InspectionCall(Base):
     )
     stood_down_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     updates_sent: Mapped[int] = mapped_column(Integer, default=0)
+    # When the last update went out: updates have a cool-down, so a pressed-again button
+    # cannot flood everyone's chat.
+    last_update_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # Bumped by every coordinator action, which carries it: a replayed button is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
     # Where the coordinator's status card is ({"reference": ..., "activity_id": ...}), so
@@ -69,7 +72,10 @@ class CallRecipient(Base):
 
 
 class CallExport(Base):
-    """A short-lived download link for a call's acknowledgement list (the token's hash)."""
+    """A short-lived, single-use download link for a call's acknowledgement list.
+
+    Only the token's hash is kept. `used_at` and `used_from` record the one download.
+    """
 
     __tablename__ = "call_export"
 
@@ -77,3 +83,6 @@ class CallExport(Base):
     call_id: Mapped[int] = mapped_column(ForeignKey("inspection_call.id", ondelete="CASCADE"))
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    used_from: Mapped[str | None] = mapped_column(String(200))

@@ -263,23 +263,46 @@ async def claim_status_refresh(
 
 
 async def save_export(
-    session: AsyncSession, token_hash: str, call_id: int, staff_id: int, expires_at: datetime
+    session: AsyncSession,
+    token_hash: str,
+    call_id: int,
+    staff_id: int,
+    created_at: datetime,
+    expires_at: datetime,
 ) -> None:
     """Keeps a download link's token (hashed) until it expires."""
     session.add(
         CallExport(
-            token_hash=token_hash, call_id=call_id, staff_id=staff_id, expires_at=expires_at
+            token_hash=token_hash,
+            call_id=call_id,
+            staff_id=staff_id,
+            created_at=created_at,
+            expires_at=expires_at,
         )
     )
     await session.flush()
 
 
-async def find_export(session: AsyncSession, token_hash: str, now: datetime) -> CallExport | None:
-    """The export a link is for, if the link exists and has not expired."""
-    export = await session.get(CallExport, token_hash)
-    if export is None or export.expires_at <= now:
+async def claim_export(
+    session: AsyncSession, token_hash: str, now: datetime, address: str
+) -> CallExport | None:
+    """Uses up a download link: the export it is for, once, while it has not expired.
+
+    The conditional update lets exactly one request through, even two arriving together
+    on two replicas; every later one gets None, as for a link that never existed.
+    """
+    claimed = await session.execute(
+        update(CallExport)
+        .where(
+            CallExport.token_hash == token_hash,
+            CallExport.used_at.is_(None),
+            CallExport.expires_at > now,
+        )
+        .values(used_at=now, used_from=address[:200])
+    )
+    if int(getattr(claimed, "rowcount", 0)) != 1:
         return None
-    return export
+    return await session.get(CallExport, token_hash, populate_existing=True)
 
 
 async def forget_expired_exports(session: AsyncSession, now: datetime) -> None:

@@ -130,3 +130,35 @@ async def active_personal_for_staff(
         .limit(1)
     )
     return result.scalar_one_or_none()
+
+
+async def assign_personal_chats(session: AsyncSession, aad_object_id: str, staff_id: int) -> None:
+    """The personal chats of this Teams account belong to this person from now on."""
+    model = ConversationReference
+    await session.execute(
+        update(model)
+        .where(
+            model.user_aad_object_id == aad_object_id,
+            model.conversation_type == "personal",
+        )
+        .values(staff_id=staff_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def release_personal_chats(
+    session: AsyncSession, staff_id: int, *, keep: str | None
+) -> None:
+    """Personal chats of this person's other Teams accounts stop being theirs.
+
+    Proactive messages (reminders, the inspection call) then cannot reach an account the
+    person was unlinked from.
+    """
+    model = ConversationReference
+    other_account = model.user_aad_object_id.is_(None) | (model.user_aad_object_id != keep)
+    await session.execute(
+        update(model)
+        .where(model.staff_id == staff_id, model.conversation_type == "personal", other_account)
+        .values(staff_id=None)
+        .execution_options(synchronize_session=False)
+    )

@@ -29,6 +29,7 @@ class ServiceProcess:
             "DATABASE_URL": f"sqlite+aiosqlite:///{self.database_path}",
             "MicrosoftAppId": "",
             "MicrosoftAppPassword": "",
+            "INSPECTION_READY_DEV_NO_AUTH": "1",
             **(env or {}),
         }
         self._process: asyncio.subprocess.Process | None = None

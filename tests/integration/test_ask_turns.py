@@ -37,7 +37,9 @@ async def client(
     connector.add_member(ADELE)
     local = tmp_path / "local-knowledge"
     write(local, "ours.yaml", LOCAL)
-    return await make_client(Settings(database_url=database.url, local_knowledge=local))
+    return await make_client(
+        Settings(dev_no_auth=True, database_url=database.url, local_knowledge=local)
+    )
 
 
 def only_card(activity: dict[str, Any]) -> dict[str, Any]:

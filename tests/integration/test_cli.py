@@ -109,6 +109,25 @@ def test_import_with_problems_lists_them_all_and_exits_1(
     assert "2 problem(s) found; nothing was imported." in output.err
 
 
+def test_import_limits_come_from_the_environment(
+    database_env: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rows = "".join(f"p{n}@example.com,P{n},practitioner,,,\n" for n in range(3))
+    staff = write_csv(tmp_path / "staff.csv", f"{STAFF_HEADER}\n{rows}")
+    monkeypatch.setenv("INSPECTION_READY_IMPORT_MAX_ROWS", "2")
+
+    assert main(["import", "staff", str(staff)]) == 1
+    assert "more than 2 data rows; the limit is 2 (INSPECTION_READY_IMPORT_MAX_ROWS)" in (
+        capsys.readouterr().err
+    )
+    monkeypatch.setenv("INSPECTION_READY_IMPORT_MAX_ROWS", "3")
+    monkeypatch.setenv("INSPECTION_READY_IMPORT_MAX_MB", "1")
+    assert main(["import", "staff", str(staff)]) == 0
+
+
 def test_import_of_an_unreadable_file_exits_1(
     database_env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -191,6 +210,7 @@ def test_serve_refuses_a_broken_playbook_before_listening(
     playbook = tmp_path / "playbook.yaml"
     playbook.write_text("types: {ilacs_short: ILACS}\ngeneral: []\n", encoding="utf-8")
     monkeypatch.setenv("INSPECTION_READY_PLAYBOOK", str(playbook))
+    monkeypatch.setenv("INSPECTION_READY_DEV_NO_AUTH", "1")
 
     assert main(["serve", "--port", "1"]) == 1
 

@@ -1,30 +1,44 @@
-"""Matching a Teams user to the roster: AAD object id first, then email or UPN, remembered."""
+"""Matching a Teams user to the roster: by object id, else by UPN then mail, never borrowed."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
-from bot.identity import TeamsUser, identify
+from bot.identity import Identity, Member, Refusal, TeamsUser, identify
 from store.db import Database
-from store.models import ChangeSource, Staff
+from store.models import AuditLogEntry, ChangeSource, ConversationReference, Staff
 from store.repositories import audit_log
 from store.repositories import staff as staff_repository
 from tests.importing import STAFF_HEADER, run, write_csv
+
+HOME = "tenant-home"
+HOME_TENANTS = frozenset({HOME})
 
 
 @dataclass
 class FakeDirectory:
     """Answers member look-ups from a dict and records who was asked about."""
 
-    addresses: dict[str, list[str]] = field(default_factory=dict)
+    members: dict[str, Member] = field(default_factory=dict)
     asked: list[str] = field(default_factory=list)
 
-    async def addresses_of(self, user_id: str) -> list[str]:
+    async def member(self, user_id: str) -> Member | None:
         self.asked.append(user_id)
-        return self.addresses.get(user_id, [])
+        return self.members.get(user_id)
+
+
+def member(upn: str | None, mail: str | None = None, **fields: str) -> Member:
+    return Member(
+        user_principal_name=upn,
+        email=mail,
+        tenant_id=fields.get("tenant_id", HOME),
+        user_role=fields.get("user_role", "user"),
+    )
 
 
 @pytest.fixture
@@ -38,22 +52,41 @@ isaiahl@example.com,Isaiah Langer,practitioner,,,
     return database
 
 
-async def resolve(database: Database, user: TeamsUser, directory: FakeDirectory) -> Staff | None:
-    async with database.sessions() as session, session.begin():
-        return await identify(session, user, directory)
+async def resolve(
+    database: Database,
+    user: TeamsUser,
+    directory: FakeDirectory,
+    home: frozenset[str] = HOME_TENANTS,
+) -> Identity:
+    return await identify(database, user, directory, home)
 
 
-async def test_matches_by_email_and_remembers_the_aad_object_id(roster: Database) -> None:
-    directory = FakeDirectory({"29:adele": ["AdeleV@example.com", "adele.upn@example.com"]})
-    adele = TeamsUser("29:adele", "aad-adele", "Adele Vance")
+async def staff_row(database: Database, email: str) -> Staff:
+    async with database.sessions() as session:
+        found = await staff_repository.find_by_email(session, email)
+    assert found is not None
+    return found
+
+
+async def audit_count(database: Database) -> int:
+    async with database.sessions() as session:
+        return (
+            await session.execute(select(func.count()).select_from(AuditLogEntry))
+        ).scalar_one()
+
+
+async def test_matches_by_upn_and_remembers_the_aad_object_id(roster: Database) -> None:
+    directory = FakeDirectory({"29:adele": member("AdeleV@example.com", "other@example.com")})
+    adele = TeamsUser("29:adele", "aad-adele", "Adele Vance", HOME)
 
     first = await resolve(roster, adele, directory)
     second = await resolve(roster, adele, directory)
 
-    assert first is not None
-    assert second is not None
-    assert (first.email, second.email) == ("adelev@example.com", "adelev@example.com")
-    assert second.aad_object_id == "aad-adele"
+    assert first.staff is not None
+    assert second.staff is not None
+    assert (first.staff.email, second.staff.email) == ("adelev@example.com", "adelev@example.com")
+    assert second.staff.aad_object_id == "aad-adele"
+    # The second turn found the link without asking Teams.
     assert directory.asked == ["29:adele"]
     async with roster.sessions() as session:
         created, entry = await audit_log.history(session, "staff", "adelev@example.com")
@@ -67,43 +100,219 @@ async def test_matches_by_email_and_remembers_the_aad_object_id(roster: Database
     )
 
 
-async def test_falls_back_to_the_user_principal_name(roster: Database) -> None:
-    directory = FakeDirectory({"29:isaiah": ["isaiah.mail@example.com", "IsaiahL@example.com"]})
+async def test_upn_is_tried_before_mail(roster: Database) -> None:
+    # The mail attribute names Adele, but the verified UPN is Isaiah's: Isaiah it is.
+    directory = FakeDirectory({"29:x": member("isaiahl@example.com", "adelev@example.com")})
 
-    staff = await resolve(roster, TeamsUser("29:isaiah", "aad-isaiah"), directory)
+    identity = await resolve(roster, TeamsUser("29:x", "aad-x", None, HOME), directory)
 
-    assert staff is not None
-    assert staff.email == "isaiahl@example.com"
+    assert identity.staff is not None
+    assert identity.staff.email == "isaiahl@example.com"
+
+
+async def test_falls_back_to_mail_when_the_upn_is_not_on_the_roster(roster: Database) -> None:
+    directory = FakeDirectory({"29:isaiah": member("isaiah@example.com", "IsaiahL@example.com")})
+
+    identity = await resolve(roster, TeamsUser("29:isaiah", "aad-isaiah", None, HOME), directory)
+
+    assert identity.staff is not None
+    assert identity.staff.email == "isaiahl@example.com"
 
 
 async def test_someone_not_on_the_roster_is_not_matched(roster: Database) -> None:
-    directory = FakeDirectory({"29:guest": ["guest@elsewhere.example"]})
+    directory = FakeDirectory({"29:guest": member("guest@elsewhere.example")})
 
-    assert await resolve(roster, TeamsUser("29:guest", "aad-guest"), directory) is None
+    identity = await resolve(roster, TeamsUser("29:guest", "aad-guest", None, HOME), directory)
+
+    assert identity == Identity()
     async with roster.sessions() as session:
         assert await staff_repository.find_by_aad_object_id(session, "aad-guest") is None
 
 
 async def test_no_directory_answer_means_no_match(roster: Database) -> None:
-    assert await resolve(roster, TeamsUser("29:adele", "aad-adele"), FakeDirectory()) is None
+    identity = await resolve(
+        roster, TeamsUser("29:adele", "aad-adele", None, HOME), FakeDirectory()
+    )
+
+    assert identity == Identity()
 
 
-async def test_without_an_aad_object_id_the_match_is_by_email_each_time(roster: Database) -> None:
-    directory = FakeDirectory({"29:adele": ["adelev@example.com"]})
+async def test_a_linked_row_is_never_taken_over_by_a_second_account(roster: Database) -> None:
+    real = TeamsUser("29:adele", "aad-adele", "Adele Vance", HOME)
+    impostor = TeamsUser("29:other", "aad-impostor", "Adele Vance", HOME)
+    directory = FakeDirectory(
+        {
+            "29:adele": member("adelev@example.com"),
+            # Same tenant, same mail address: the mail attribute is not verified.
+            "29:other": member("someone@example.com", "adelev@example.com"),
+        }
+    )
+    await resolve(roster, real, directory)
+    before = await audit_count(roster)
 
-    await resolve(roster, TeamsUser("29:adele"), directory)
-    staff = await resolve(roster, TeamsUser("29:adele"), directory)
+    refused = await resolve(roster, impostor, directory)
+    refused_again = await resolve(roster, impostor, directory)
+    real_again = await resolve(roster, real, directory)
 
-    assert staff is not None
-    assert staff.aad_object_id is None
+    assert refused == Identity(refused=Refusal.LINKED_ELSEWHERE)
+    assert refused_again == Identity(refused=Refusal.LINKED_ELSEWHERE)
+    assert real_again.staff is not None
+    assert real_again.staff.aad_object_id == "aad-adele"
+    assert (await staff_row(roster, "adelev@example.com")).aad_object_id == "aad-adele"
+    # One audit entry for the refusal, not one per message.
+    assert await audit_count(roster) == before + 1
+    async with roster.sessions() as session:
+        [attempt] = await staff_repository.refused_links(
+            session, await staff_row(roster, "adelev@example.com")
+        )
+    assert (attempt.aad_object_id, attempt.display_name) == ("aad-impostor", "Adele Vance")
+    assert attempt.reason == Refusal.LINKED_ELSEWHERE.value
+
+
+@pytest.mark.parametrize(
+    ("found", "refusal"),
+    [
+        (member("adelev@example.com", user_role="guest"), Refusal.GUEST),
+        (member("adelev@example.com", user_role="Anonymous"), Refusal.GUEST),
+        (member("adelev@example.com", tenant_id="tenant-other"), Refusal.OTHER_TENANT),
+    ],
+    ids=["guest", "anonymous", "other-tenant"],
+)
+async def test_guests_and_other_tenants_are_never_matched_by_address(
+    roster: Database, found: Member, refusal: Refusal
+) -> None:
+    directory = FakeDirectory({"29:g": found})
+
+    identity = await resolve(roster, TeamsUser("29:g", "aad-g", "Visitor", HOME), directory)
+
+    assert identity == Identity(refused=refusal)
+    assert (await staff_row(roster, "adelev@example.com")).aad_object_id is None
+
+
+async def test_without_a_configured_tenant_the_activitys_own_tenant_is_home(
+    roster: Database,
+) -> None:
+    directory = FakeDirectory(
+        {
+            "29:a": member("adelev@example.com", tenant_id="tenant-dev"),
+            "29:b": member("isaiahl@example.com", tenant_id="tenant-elsewhere"),
+        }
+    )
+
+    same = await resolve(
+        roster, TeamsUser("29:a", "aad-a", None, "tenant-dev"), directory, frozenset()
+    )
+    other = await resolve(
+        roster, TeamsUser("29:b", "aad-b", None, "tenant-dev"), directory, frozenset()
+    )
+
+    assert same.staff is not None
+    assert other == Identity(refused=Refusal.OTHER_TENANT)
+
+
+async def test_without_an_aad_object_id_the_match_is_by_address_each_time(
+    roster: Database,
+) -> None:
+    directory = FakeDirectory({"29:adele": member("adelev@example.com")})
+
+    await resolve(roster, TeamsUser("29:adele", None, None, HOME), directory)
+    identity = await resolve(roster, TeamsUser("29:adele", None, None, HOME), directory)
+
+    assert identity.staff is not None
+    assert identity.staff.aad_object_id is None
     assert directory.asked == ["29:adele", "29:adele"]
 
 
-async def test_a_new_aad_object_id_for_the_same_email_replaces_the_old(roster: Database) -> None:
-    directory = FakeDirectory({"29:adele": ["adelev@example.com"]})
-    await resolve(roster, TeamsUser("29:adele", "aad-old"), directory)
+async def test_an_account_without_an_object_id_cannot_use_a_linked_row(roster: Database) -> None:
+    directory = FakeDirectory(
+        {"29:adele": member("adelev@example.com"), "29:anon": member("adelev@example.com")}
+    )
+    await resolve(roster, TeamsUser("29:adele", "aad-adele", None, HOME), directory)
 
-    staff = await resolve(roster, TeamsUser("29:adele", "aad-new"), directory)
+    identity = await resolve(roster, TeamsUser("29:anon", None, None, HOME), directory)
 
-    assert staff is not None
-    assert staff.aad_object_id == "aad-new"
+    assert identity == Identity(refused=Refusal.LINKED_ELSEWHERE)
+
+
+async def test_a_coordinator_relinks_and_the_chats_follow(roster: Database) -> None:
+    directory = FakeDirectory(
+        {"29:old": member("adelev@example.com"), "29:new": member("adelev@example.com")}
+    )
+    await resolve(roster, TeamsUser("29:old", "aad-old", None, HOME), directory)
+    adele = await staff_row(roster, "adelev@example.com")
+    async with roster.sessions() as session, session.begin():
+        for user, aad in (("29:old", "aad-old"), ("29:new", "aad-new")):
+            session.add(
+                ConversationReference(
+                    conversation_id=f"a:{aad}",
+                    conversation_type="personal",
+                    staff_id=adele.id if aad == "aad-old" else None,
+                    user_id=user,
+                    user_aad_object_id=aad,
+                    service_url="https://smba.example/",
+                    channel_id="msteams",
+                    reference={},
+                )
+            )
+    assert (await resolve(roster, TeamsUser("29:new", "aad-new", None, HOME), directory)).refused
+
+    async with roster.sessions() as session, session.begin():
+        row = await session.get(Staff, adele.id)
+        assert row is not None
+        await staff_repository.relink(session, row, "aad-new", actor="alexw@example.com")
+
+    identity = await resolve(roster, TeamsUser("29:new", "aad-new", None, HOME), directory)
+    old = await resolve(roster, TeamsUser("29:old", "aad-old", None, HOME), directory)
+    assert identity.staff is not None
+    assert identity.staff.email == "adelev@example.com"
+    assert old == Identity(refused=Refusal.LINKED_ELSEWHERE)
+    async with roster.sessions() as session:
+        owners = dict(
+            (
+                await session.execute(
+                    select(
+                        ConversationReference.user_aad_object_id, ConversationReference.staff_id
+                    )
+                )
+            ).all()
+        )
+        history = await audit_log.history(session, "staff", "adelev@example.com")
+    assert owners == {"aad-old": None, "aad-new": adele.id}
+    relinked = [entry for entry in history if entry.field == "aad_object_id"][-1]
+    assert (relinked.actor, relinked.old_value, relinked.new_value) == (
+        "alexw@example.com",
+        "aad-old",
+        "aad-new",
+    )
+
+
+async def test_relinking_to_an_account_someone_else_holds_is_refused(roster: Database) -> None:
+    directory = FakeDirectory({"29:isaiah": member("isaiahl@example.com")})
+    await resolve(roster, TeamsUser("29:isaiah", "aad-isaiah", None, HOME), directory)
+    adele = await staff_row(roster, "adelev@example.com")
+
+    async with roster.sessions() as session, session.begin():
+        row = await session.get(Staff, adele.id)
+        assert row is not None
+        with pytest.raises(staff_repository.IdentityInUseError, match="isaiahl@example.com"):
+            await staff_repository.relink(session, row, "aad-isaiah", actor="alexw@example.com")
+
+    assert (await staff_row(roster, "adelev@example.com")).aad_object_id is None
+
+
+async def test_the_same_account_arriving_twice_at_once_is_linked_not_refused(
+    roster: Database,
+) -> None:
+    # Teams sends installationUpdate and conversationUpdate together for one install.
+    directory = FakeDirectory({"29:adele": member("adelev@example.com")})
+    adele = TeamsUser("29:adele", "aad-adele", "Adele Vance", HOME)
+
+    identities = await asyncio.gather(*(resolve(roster, adele, directory) for _ in range(4)))
+
+    assert [i.refused for i in identities] == [None] * 4
+    assert {i.staff.email for i in identities if i.staff} == {"adelev@example.com"}
+    async with roster.sessions() as session:
+        refusals = await staff_repository.refused_links(
+            session, await staff_row(roster, "adelev@example.com")
+        )
+    assert refusals == []

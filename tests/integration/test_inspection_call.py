@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,6 +26,7 @@ from store.models import (
     OutboxMessage,
     Staff,
 )
+from store.repositories import audit_log
 from tests import fakes
 from tests.cards import words
 from tests.fakes import FakeConnector
@@ -57,7 +60,10 @@ async def client(
     for member in PEOPLE.values():
         connector.add_member(member)
     started = await make_client(
-        Settings(database_url=database.url, public_url="https://ir.example.gov.uk"), clock=clock
+        Settings(
+            dev_no_auth=True, database_url=database.url, public_url="https://ir.example.gov.uk"
+        ),
+        clock=clock,
     )
     for name in PEOPLE:
         response = await started.post(
@@ -352,6 +358,26 @@ async def test_an_update_goes_to_everyone_once_and_a_replayed_button_is_refused(
     assert adele[-1]["text"] == f"Inspection call update 1 from Alex Wilber: {message}"
 
 
+async def test_updates_have_a_cool_down_that_leaves_the_card_usable(
+    client: TestClient, connector: FakeConnector, database: Database, clock: Clock
+) -> None:
+    replies = await start_call(client, connector)
+    send_update = buttons(card(replies[1]))["Send update"]
+    [first] = await press(client, connector, "alexw", {**send_update, "update_message": "One"})
+    fresh = buttons(card(first))["Send update"]
+
+    clock.now = NOW + timedelta(seconds=30)
+    [early] = await press(client, connector, "alexw", {**fresh, "update_message": "Two"})
+    clock.now = NOW + timedelta(seconds=61)
+    [later] = await press(client, connector, "alexw", {**fresh, "update_message": "Two"})
+
+    assert "an update went out 30 seconds ago; wait 31 seconds" in early["text"]
+    assert f"Update 2 sent to {ROSTER - 1} people." in texts(later)
+    assert await count(database, OutboxMessage, OutboxMessage.kind == "call_update") == 2 * (
+        ROSTER - 1
+    )
+
+
 async def test_standing_down_ends_the_call_tells_those_alerted_and_allows_a_new_one(
     client: TestClient, connector: FakeConnector, database: Database
 ) -> None:
@@ -409,8 +435,75 @@ async def test_export_gives_a_short_lived_link_to_the_acknowledgement_csv(
     assert isaiah["acknowledged_at"] == "2026-11-25 09:02:00"
     assert isaiah["line_manager"] == "Megan Bowen"
     assert next(r for r in rows if r["email"] == "adelev@example.com")["acknowledged_at"] == ""
-    clock.now = NOW + timedelta(minutes=18)
-    expired = await client.get(url.removeprefix("https://ir.example.gov.uk"))
-    assert expired.status == 404
-    assert "expired" in str(await expired.json())
     assert (await client.get("/exports/not-a-token")).status == 404
+
+
+async def test_an_export_link_works_once_within_five_minutes_and_is_audited(
+    client: TestClient,
+    connector: FakeConnector,
+    database: Database,
+    clock: Clock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    replies = await start_call(client, connector)
+    export = buttons(card(replies[1]))["Export acknowledgements (CSV)"]
+
+    async def link() -> str:
+        [_, link_card] = await press(client, connector, "alexw", export)
+        url: str = card(link_card)["actions"][0]["url"]
+        return url.removeprefix("https://ir.example.gov.uk")
+
+    first = await link()
+    used = await client.get(first, headers={"X-Forwarded-For": "203.0.113.9, <script>"})
+    again = await client.get(first)
+    late = await link()
+    clock.now = NOW + timedelta(minutes=5)
+    expired = await client.get(late)
+    just_in_time = await link()
+    clock.now = NOW + timedelta(minutes=9, seconds=59)
+    in_time = await client.get(just_in_time)
+
+    assert used.status == 200
+    assert used.headers["Referrer-Policy"] == "no-referrer"
+    assert used.headers["X-Content-Type-Options"] == "nosniff"
+    assert used.headers["Cache-Control"] == "no-store"
+    assert (again.status, expired.status, in_time.status) == (404, 404, 200)
+    assert "used already or has expired" in (await again.json())["message"]
+    async with database.sessions() as session:
+        entries = await audit_log.history(session, "inspection_call", "1")
+    downloads = [e for e in entries if e.field == "export_downloaded"]
+    assert len(downloads) == 2
+    assert downloads[0].actor == "alexw@example.com"
+    assert downloads[0].new_value is not None
+    assert downloads[0].new_value.startswith("link made by alexw@example.com at 2026-11-25T09:00")
+    assert "downloaded at 2026-11-25T09:00:00+00:00 from 127.0.0.1" in downloads[0].new_value
+    assert downloads[0].new_value.endswith("from 127.0.0.1 (forwarded for 203.0.113.9)")
+    # No token in any log line at any level (the access log: tests/integration/test_logs.py).
+    tokens = [path.rsplit("/", 1)[1] for path in (first, late, just_in_time)]
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "downloaded (link by staff" in logged
+    assert not any(token in logged for token in tokens)
+
+
+async def test_the_alert_goes_out_in_full_while_someone_floods_the_bot(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    await start_call(client, connector, drill=True)
+    flood = [fakes.message(connector.url, "help", **as_("adelev")) for _ in range(200)]
+
+    await asyncio.gather(
+        client.app[NOTIFICATIONS].drain(),
+        *(client.post("/api/messages", json=a) for a in flood),
+    )
+    await client.app[NOTIFICATIONS].drain()
+
+    alerts = OutboxMessage.kind == "call_alert"
+    reachable = len(PEOPLE) - 1  # everyone installed but the caller
+    assert await count(database, OutboxMessage, alerts, OutboxMessage.status == "sent") == (
+        reachable
+    )
+    assert len([a for a in connector.sent if "DRILL" in (a.get("text") or "")]) >= reachable
+    to_adele = [a for a in connector.sent if a["_conversation_id"] == "a:personal-adelev"]
+    # Her alert, her allowed turns and one "slow down": the other 170 did nothing.
+    assert len(to_adele) <= 1 + 30 + 1

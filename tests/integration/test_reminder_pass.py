@@ -151,7 +151,7 @@ async def test_the_service_sends_the_pass_through_teams(
                 staff_id=adele,
             ),
         )
-    settings = Settings(database_url=demo.url)
+    settings = Settings(dev_no_auth=True, database_url=demo.url)
     notifications = build_notifications(settings, demo, lambda: WEDNESDAY_9AM)
 
     report = await notifications.run_pass()

@@ -39,7 +39,7 @@ async def client(
         await load_demo(session, DEMO_ANCHOR)
     for member in (ALEX, ISAIAH, STRANGER):
         connector.add_member(member)
-    return await make_client(Settings(database_url=database.url))
+    return await make_client(Settings(dev_no_auth=True, database_url=database.url))
 
 
 async def post(client: TestClient, activity: dict[str, Any]) -> int:
@@ -184,7 +184,7 @@ async def test_anything_that_is_not_a_command_is_a_framework_question(
     assert texts[0] == "I'm not sure I have the right answer to that."
 
 
-async def test_group_chat_mention_works_like_one_to_one(
+async def test_group_chat_mention_gets_the_help_meant_for_groups(
     client: TestClient, connector: FakeConnector
 ) -> None:
     mention = {
@@ -204,7 +204,10 @@ async def test_group_chat_mention_works_like_one_to_one(
     )
 
     [reply] = connector.sent
-    assert card_texts(card_of(reply))[0] == "Here is what I can do for you, Alex."
+    texts = card_texts(card_of(reply))
+    assert texts[0].startswith("Here is what I can do in this conversation.")
+    assert not any(t.startswith(("My actions", "Inspection call")) for t in texts)
+    assert any(t.startswith("Framework questions") for t in texts)
     assert reply["_conversation_id"] == "19:group-chat"
 
 

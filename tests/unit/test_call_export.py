@@ -7,7 +7,9 @@ import io
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from notifications.call_export import COLUMNS, acknowledgement_csv
+import pytest
+
+from notifications.call_export import COLUMNS, acknowledgement_csv, neutralise
 from store.repositories.calls import RecipientRow
 
 
@@ -44,3 +46,27 @@ def test_a_name_that_looks_like_a_formula_is_kept_as_text() -> None:
     text = acknowledgement_csv([row("=HYPERLINK(1)", None)], ZoneInfo("Europe/London"))
 
     assert next(csv.DictReader(io.StringIO(text)))["name"] == "'=HYPERLINK(1)"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "=1+1",
+        "+44 20",
+        "-2+3",
+        "@SUM(A1)",
+        "\tcmd",
+        "\rcmd",
+        "\ncmd",
+        "  =HYPERLINK(1)",
+        " @SUM(A1)",
+        "   -1",
+    ],
+)
+def test_every_formula_start_is_neutralised_even_after_spaces(value: str) -> None:
+    assert neutralise(value) == f"'{value}"
+
+
+@pytest.mark.parametrize("value", ["Adele Vance", "O'Neil", "a=b", "Team - East", " A", ""])
+def test_ordinary_cells_are_left_alone(value: str) -> None:
+    assert neutralise(value) == value

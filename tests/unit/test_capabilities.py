@@ -1,4 +1,4 @@
-"""What the welcome and help cards offer to whom."""
+"""What the welcome and help cards offer to whom: exactly what the permission policy allows."""
 
 from __future__ import annotations
 
@@ -8,37 +8,49 @@ from dialogs.capabilities import CAPABILITIES, capabilities_for
 from dialogs.people import Person
 from store.models import StaffRole
 
+EVERYONE = ["Framework questions", "Calendar", "Help"]
+ROSTER = ["Framework questions", "My actions", "My audits", "Calendar", "Reminders", "Help"]
 
-def titles(person: Person) -> tuple[list[str], list[str]]:
-    available, coming = capabilities_for(person)
-    return [c.title for c in available], [c.title for c in coming]
+
+def titles(person: Person, *, personal: bool = True) -> list[str]:
+    available, coming = capabilities_for(person, personal=personal)
+    assert coming == []
+    return [c.title for c in available]
 
 
 def test_a_guest_is_offered_only_what_needs_no_roster() -> None:
-    available, coming = titles(Person.guest("Visitor"))
-
-    assert available == ["Framework questions", "Help"]
-    assert coming == []
+    assert titles(Person.guest("Visitor")) == EVERYONE
 
 
-def test_a_practitioner_is_not_offered_manager_or_coordinator_tools() -> None:
-    _, coming = titles(Person("Adele Vance", staff_id=5, role=StaffRole.PRACTITIONER))
-
-    assert coming == []
+def test_a_practitioner_is_offered_their_own_work_only() -> None:
+    assert titles(Person("Adele Vance", staff_id=5, role=StaffRole.PRACTITIONER)) == ROSTER
 
 
 def test_a_manager_also_gets_their_team() -> None:
-    available, coming = titles(Person("Megan Bowen", staff_id=4, role=StaffRole.MANAGER))
+    offered = titles(Person("Megan Bowen", staff_id=4, role=StaffRole.MANAGER))
 
-    assert "My team" in available
-    assert "Inspection call" not in available + coming
+    assert offered == [*ROSTER[:4], "My team", *ROSTER[4:]]
 
 
-@pytest.mark.parametrize("role", [StaffRole.COORDINATOR, StaffRole.ADMIN])
-def test_coordinators_and_admins_are_offered_everything(role: StaffRole) -> None:
-    available, coming = titles(Person("Alex Wilber", staff_id=2, role=role))
+def test_a_coordinator_is_offered_everything() -> None:
+    offered = titles(Person("Alex Wilber", staff_id=2, role=StaffRole.COORDINATOR))
 
-    assert sorted(available + coming) == sorted(c.title for c in CAPABILITIES)
+    assert offered == [c.title for c in CAPABILITIES]
+
+
+def test_an_admin_keeps_the_roster_but_is_not_offered_the_inspection_call() -> None:
+    offered = titles(Person("Lynne Robbins", staff_id=3, role=StaffRole.ADMIN))
+
+    assert "Inspection call" not in offered
+    assert {"My team", "Who cannot be reached", "Link a Teams account"} <= set(offered)
+    assert offered == [c.title for c in CAPABILITIES if c.title != "Inspection call"]
+
+
+@pytest.mark.parametrize("role", list(StaffRole))
+def test_in_a_group_only_help_calendar_and_questions_are_offered(role: StaffRole) -> None:
+    person = Person("Alex Wilber", staff_id=2, role=role)
+
+    assert titles(person, personal=False) == EVERYONE
 
 
 def test_first_name_and_guest_fallbacks() -> None:

@@ -1,0 +1,218 @@
+"""The one permission policy in chat: admins read-only, nobody decides their own extension."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import select
+
+from bot.settings import Settings
+from demo.loader import DEMO_ANCHOR, load_demo
+from store.db import Database
+from store.models import ActionStatus, ExtensionRequest, ExtensionStatus, Staff
+from store.repositories import staff as staff_repository
+from tests import fakes
+from tests.cards import card_texts
+from tests.fakes import FakeConnector, TeamsMember
+from tests.integration.test_hostile_input import everything
+from tests.integration.test_work_turns import NOW, action, buttons, card
+
+StartClient = Callable[..., Awaitable[TestClient]]
+PEOPLE = {
+    name: TeamsMember(
+        f"29:{name}",
+        name.capitalize(),
+        f"0000000{n}-0000-0000-0000-00000000000{n}",
+        f"{name}@example.com",
+        None,
+    )
+    for n, name in enumerate(("adelev", "meganb", "pattif", "lynner", "alexw", "isaiahl"))
+}
+
+
+def as_(name: str) -> dict[str, Any]:
+    member = PEOPLE[name]
+    return {
+        "user_id": member.user_id,
+        "aad_object_id": member.aad_object_id,
+        "user_name": member.name,
+        "conversation_id": f"a:personal-{name}",
+    }
+
+
+@pytest.fixture
+async def client(
+    database: Database, connector: FakeConnector, make_client: StartClient
+) -> TestClient:
+    async with database.sessions() as session, session.begin():
+        await load_demo(session, DEMO_ANCHOR)
+    for member in PEOPLE.values():
+        connector.add_member(member)
+    return await make_client(
+        Settings(dev_no_auth=True, database_url=database.url), clock=lambda: NOW
+    )
+
+
+async def say(client: TestClient, connector: FakeConnector, who: str, text: str) -> dict[str, Any]:
+    await client.post("/api/messages", json=fakes.message(connector.url, text, **as_(who)))
+    return connector.sent[-1]
+
+
+async def press(
+    client: TestClient, connector: FakeConnector, who: str, data: dict[str, Any]
+) -> dict[str, Any]:
+    activity = fakes.activity("message", connector.url, value=data, **as_(who))
+    await client.post("/api/messages", json=activity)
+    return connector.sent[-1]
+
+
+async def open_action(
+    client: TestClient, connector: FakeConnector, database: Database, who: str, ref: str
+) -> dict[str, Any]:
+    item = await action(database, ref)
+    opened = await press(
+        client, connector, who, {"action": "open_item", "kind": "action", "id": item.id}
+    )
+    return card(opened)
+
+
+async def test_an_admin_sees_other_peoples_items_but_cannot_change_them(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    adeles = await open_action(client, connector, database, "adelev", "PA2.3")
+    complete = {**buttons(adeles)["Mark complete"], "evidence_note": "done"}
+
+    seen = await open_action(client, connector, database, "lynner", "PA2.3")
+    before = await everything(database)
+    refused = await press(client, connector, "lynner", complete)
+
+    assert card_texts(seen)[0] == "Action PA2.3"
+    assert "Mark complete" not in buttons(seen)
+    assert refused["text"] == (
+        "Sorry, that did not work: you cannot change action PA2.3. Please ask again."
+    )
+    assert await everything(database) == before
+    assert (await action(database, "PA2.3")).status is not ActionStatus.COMPLETE
+
+
+async def test_an_admin_is_not_offered_nor_given_the_inspection_call(
+    client: TestClient, connector: FakeConnector
+) -> None:
+    helped = card_texts(card(await say(client, connector, "lynner", "help")))
+    refused = await say(client, connector, "lynner", "inspection call")
+
+    assert not any(t.startswith("Inspection call") for t in helped)
+    assert any(t.startswith("Who cannot be reached") for t in helped)
+    assert "only inspection coordinators can open the inspection-call alert" in refused["text"]
+
+
+async def request_extension(
+    client: TestClient, connector: FakeConnector, database: Database, who: str, ref: str
+) -> ExtensionRequest:
+    opened = await open_action(client, connector, database, who, ref)
+    ask = next(data for title, data in buttons(opened).items() if title.startswith("Send to"))
+    await press(client, connector, who, {**ask, "new_due_date": "2026-12-18", "reason": "Data"})
+    async with database.sessions() as session:
+        return (await session.execute(select(ExtensionRequest))).scalars().one()
+
+
+@pytest.mark.parametrize("decider", ["lynner", "adelev", "isaiahl"])
+async def test_admins_and_practitioners_decide_no_extension(
+    client: TestClient, connector: FakeConnector, database: Database, decider: str
+) -> None:
+    request = await request_extension(client, connector, database, "adelev", "PA2.3")
+    decide = {"action": "decide_extension", "request": request.id, "decision": "approve"}
+
+    refused = await press(client, connector, decider, decide)
+
+    assert refused["text"].startswith("Sorry, that did not work: ")
+    async with database.sessions() as session:
+        stored = await session.get(ExtensionRequest, request.id)
+    assert stored is not None
+    assert stored.status is ExtensionStatus.PENDING
+
+
+async def test_a_manager_cannot_decide_an_extension_they_asked_for(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    # Megan may change her report Adele's action, so she may ask for more time on it...
+    request = await request_extension(client, connector, database, "meganb", "PA2.3")
+    decide = {"action": "decide_extension", "request": request.id, "decision": "approve"}
+
+    refused = await press(client, connector, "meganb", decide)
+    decided = await press(client, connector, "pattif", decide)
+
+    # ...but the decision is someone else's: here Patti, above both of them.
+    assert refused["text"] == (
+        "Sorry, that did not work: you cannot decide an extension you asked for. Please ask again."
+    )
+    assert "Approved by Patti Fernandez" in str(decided)
+    async with database.sessions() as session:
+        stored = await session.get(ExtensionRequest, request.id)
+    assert stored is not None
+    assert (stored.status, stored.decided_by_id is not None) == (ExtensionStatus.APPROVED, True)
+
+
+async def test_a_coordinator_relinks_an_account_in_chat_and_a_practitioner_cannot(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    # Adele's entry is linked to her account; a second account with her address is refused.
+    await say(client, connector, "adelev", "hi")
+    impostor = TeamsMember(
+        "29:second", "Adele V", "0000000a-0000-0000-0000-00000000000a", "adelev@example.com"
+    )
+    connector.add_member(impostor)
+    second = {
+        "user_id": impostor.user_id,
+        "aad_object_id": impostor.aad_object_id,
+        "user_name": impostor.name,
+        "conversation_id": "a:personal-second",
+    }
+    await client.post("/api/messages", json=fakes.message(connector.url, "my actions", **second))
+    told = connector.sent[-1]["text"]
+
+    refused = await say(client, connector, "isaiahl", "relink adelev@example.com")
+    shown = card(await say(client, connector, "alexw", "relink adelev@example.com"))
+    linked = card(await press(client, connector, "alexw", buttons(shown)["Link to this account"]))
+    await client.post("/api/messages", json=fakes.message(connector.url, "my actions", **second))
+
+    assert told.startswith("I could not link your Teams account to the inspection-readiness")
+    assert "Alex Wilber" in told
+    assert refused["text"] == (
+        "Only coordinators and admins can link Teams accounts to the roster."
+    )
+    assert "Adele V, " in json.dumps(shown)
+    assert card_texts(linked)[2].startswith("Linked Adele Vance to that Teams account.")
+    # The linked account now sees Adele's work.
+    assert card_texts(card(connector.sent[-1]))[0] == "Your actions"
+    async with database.sessions() as session:
+        adele = await staff_repository.find_by_email(session, "adelev@example.com")
+    assert adele is not None
+    assert adele.aad_object_id == impostor.aad_object_id
+
+
+async def test_a_replayed_relink_button_changes_nothing(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    await say(client, connector, "adelev", "hi")
+    async with database.sessions() as session:
+        adele = await staff_repository.find_by_email(session, "adelev@example.com")
+    assert adele is not None
+    stale = {
+        "action": "relink",
+        "staff": adele.id,
+        "account": "0000000b-0000-0000-0000-00000000000b",
+        "version": "2020-01-01T00:00:00+00:00",
+    }
+
+    refused = await press(client, connector, "alexw", stale)
+
+    assert "the card was out of date" in refused["text"]
+    async with database.sessions() as session:
+        unchanged = await session.get(Staff, adele.id)
+    assert unchanged is not None
+    assert unchanged.aad_object_id == PEOPLE["adelev"].aad_object_id
