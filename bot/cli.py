@@ -17,6 +17,7 @@ from bot.app import build_notifications, create_app
 from bot.log_safety import protect_logs
 from bot.packaging import add_package_parser, run_package
 from bot.progress import TerminalProgress
+from bot.relink_command import add_relink_parser, run_relink
 from bot.settings import Settings, SettingsError
 from demo.loader import load_demo
 from dialogs.ask_dialog import answer_text
@@ -97,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--days", type=int, default=30, help="how far back to look (default 30 days)"
     )
     add_package_parser(commands)
+    add_relink_parser(commands)
     return parser
 
 
@@ -125,6 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(list_unreachable(settings))
         if args.command == "unanswered":
             return asyncio.run(list_unanswered(settings, args.days))
+        if args.command == "relink":
+            return asyncio.run(run_relink(settings, args))
         if args.command == "import":
             return asyncio.run(
                 run_import(settings, ImportKind(args.kind), args.file, dry_run=args.dry_run)

@@ -8,7 +8,6 @@ dialog shows them with a button to link the right one, or to unlink the entry.
 from __future__ import annotations
 
 import logging
-import re
 from typing import TYPE_CHECKING, Any
 
 from dialogs.ask_dialog import CardActionError
@@ -16,6 +15,7 @@ from dialogs.card_data import parse_id
 from dialogs.cards import plain_text, render_card
 from dialogs.people import Person
 from dialogs.replies import Reply
+from store.importers.fields import GUID
 from store.models import Staff
 from store.repositories import staff as staff_repository
 
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# AAD object ids are GUIDs.
-OBJECT_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 USAGE = (
     "Type 'relink' and the person's roster email, e.g. 'relink adele.vance@council.gov.uk', "
     "to see which Teams accounts tried to sign in as them and link the right one."
@@ -53,7 +51,7 @@ async def relink(session: AsyncSession, person: Person, data: dict[str, Any]) ->
     account = data.get("account")
     if account == "":
         new = None
-    elif isinstance(account, str) and OBJECT_ID.fullmatch(account.lower()):
+    elif isinstance(account, str) and GUID.fullmatch(account):
         new = account.lower()
     else:
         raise CardActionError("the button does not say which Teams account to link")

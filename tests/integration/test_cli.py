@@ -9,6 +9,7 @@ import pytest
 
 from bot.cli import main
 from store.db import Database
+from store.repositories import audit_log
 from store.repositories import knowledge as knowledge_repository
 from tests.conftest import sqlite_url
 from tests.importing import STAFF_HEADER, write_csv
@@ -219,3 +220,40 @@ def test_serve_refuses_a_broken_playbook_before_listening(
         in capsys.readouterr().err
     )
     assert not database_env.exists()
+
+
+def test_relink_shows_changes_and_unlinks_a_roster_entry(
+    database_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    account = "6F1C9A2E-0B7D-4C1A-9F3E-2A5B8C7D4E10"
+    assert main(["demo"]) == 0
+    capsys.readouterr()
+
+    assert main(["relink", "AdeleV@example.com"]) == 0
+    assert main(["relink", "adelev@example.com", "--aad-object-id", account]) == 0
+    assert main(["relink", "meganb@example.com", "--aad-object-id", account]) == 1
+    assert main(["relink", "adelev@example.com", "--unlink"]) == 0
+    assert main(["relink", "adelev@example.com", "--aad-object-id", "not-a-guid"]) == 2
+    assert main(["relink", "nobody@example.com"]) == 1
+
+    output = capsys.readouterr()
+    assert output.out.splitlines() == [
+        "adelev@example.com: linked to no Teams account",
+        f"adelev@example.com: linked to {account.lower()}",
+        "adelev@example.com: linked to no Teams account",
+    ]
+    assert "that Teams account is linked to adelev@example.com" in output.err
+    assert "--aad-object-id: not an AAD object id: 'not-a-guid'" in output.err
+    assert "nobody with the email nobody@example.com is on the roster" in output.err
+    database = Database(sqlite_url(database_env.parent))
+
+    async def history() -> list[tuple[str, str | None, str | None]]:
+        async with database.sessions() as session:
+            entries = await audit_log.history(session, "staff", "adelev@example.com")
+        await database.dispose()
+        return [(e.actor, e.old_value, e.new_value) for e in entries if e.field == "aad_object_id"]
+
+    assert asyncio.run(history()) == [
+        ("inspection-ready relink (command line)", None, account.lower()),
+        ("inspection-ready relink (command line)", account.lower(), None),
+    ]
