@@ -15,8 +15,8 @@ from bot.settings import Settings
 from store.db import Database
 from store.models import UnansweredQuestion
 from tests import fakes
+from tests.chat import NOW, PEOPLE, as_
 from tests.fakes import FakeConnector
-from tests.integration.test_work_turns import NOW, PEOPLE, as_
 
 StartClient = Callable[..., Awaitable[TestClient]]
 LIMIT = 30  # INSPECTION_READY_TURNS_PER_MINUTE's default

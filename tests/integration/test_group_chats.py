@@ -10,15 +10,13 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from bot.settings import Settings
-from demo.loader import DEMO_ANCHOR, load_demo
 from dialogs.policy import ASK_IN_PERSONAL, VERBS, Verb
 from store.db import Database
 from tests import fakes
 from tests.cards import card_texts
+from tests.chat import as_, card, demo_client
 from tests.fakes import FakeConnector
 from tests.integration.test_hostile_input import everything
-from tests.integration.test_work_turns import NOW, PEOPLE, as_, card
 
 StartClient = Callable[..., Awaitable[TestClient]]
 CASE_REF = re.compile(r"CR-\d{6}")
@@ -34,17 +32,7 @@ GROUPS = {"group-chat": "groupChat", "channel": "channel", "unnamed": None}
 async def client(
     database: Database, connector: FakeConnector, make_client: StartClient
 ) -> TestClient:
-    async with database.sessions() as session, session.begin():
-        await load_demo(session, DEMO_ANCHOR)
-    for member in PEOPLE.values():
-        connector.add_member(member)
-    started = await make_client(
-        Settings(dev_no_auth=True, database_url=database.url), clock=lambda: NOW
-    )
-    for name in PEOPLE:  # link everyone's account first: that is a change of its own
-        await started.post("/api/messages", json=fakes.message(connector.url, "hi", **as_(name)))
-    connector.sent.clear()
-    return started
+    return await demo_client(database, connector, make_client, greet=True)
 
 
 def in_group(

@@ -12,13 +12,12 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
 from bot.keys import KNOWLEDGE
-from bot.settings import MAX_REQUEST_BYTES, Settings
-from demo.loader import DEMO_ANCHOR, load_demo
+from bot.settings import MAX_REQUEST_BYTES
 from store.db import Database
 from store.models import Base
 from tests import fakes
+from tests.chat import as_, demo_client
 from tests.fakes import FakeConnector
-from tests.integration.test_work_turns import NOW, PEOPLE, as_
 
 StartClient = Callable[..., Awaitable[TestClient]]
 Body = bytes | dict[str, Any]
@@ -130,17 +129,8 @@ def answer_of(status: int, body: str, sent: list[dict[str, Any]]) -> str:
 async def client(
     database: Database, connector: FakeConnector, make_client: StartClient
 ) -> TestClient:
-    async with database.sessions() as session, session.begin():
-        await load_demo(session, DEMO_ANCHOR)
-    for member in PEOPLE.values():
-        connector.add_member(member)
-    started = await make_client(
-        Settings(dev_no_auth=True, database_url=database.url), clock=lambda: NOW
-    )
-    # Adele's first message links her Teams account: a change, so it happens before.
-    await started.post("/api/messages", json=message(connector.url, "help"))
-    connector.sent.clear()
-    return started
+    # Saying hello first links each account: a change of its own, made before the test.
+    return await demo_client(database, connector, make_client, greet=True)
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

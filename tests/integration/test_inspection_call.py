@@ -29,8 +29,8 @@ from store.models import (
 from store.repositories import audit_log
 from tests import fakes
 from tests.cards import words
+from tests.chat import PEOPLE, as_, buttons, card
 from tests.fakes import FakeConnector
-from tests.integration.test_work_turns import PEOPLE, as_, buttons, card
 
 StartClient = Callable[..., Awaitable[TestClient]]
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # Wednesday 25 November 2026

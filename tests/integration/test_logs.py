@@ -19,8 +19,8 @@ from demo.loader import DEMO_ANCHOR, load_demo
 from dialogs import ask_dialog
 from store.db import Database
 from tests import fakes
+from tests.chat import NOW, PEOPLE, as_, buttons, card
 from tests.fakes import FakeConnector
-from tests.integration.test_work_turns import NOW, PEOPLE, as_, buttons, card
 
 SENTINEL = "Zebra-Quokka-7731"
 CASE_REF = re.compile(r"CR-\d{6}")

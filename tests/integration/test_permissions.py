@@ -10,64 +10,23 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
-from bot.settings import Settings
-from demo.loader import DEMO_ANCHOR, load_demo
 from store.db import Database
 from store.models import ActionStatus, ExtensionRequest, ExtensionStatus, Staff
 from store.repositories import staff as staff_repository
 from tests import fakes
 from tests.cards import card_texts
+from tests.chat import MEMBERS, action, buttons, card, demo_client, press, say
 from tests.fakes import FakeConnector, TeamsMember
 from tests.integration.test_hostile_input import everything
-from tests.integration.test_work_turns import NOW, action, buttons, card
 
 StartClient = Callable[..., Awaitable[TestClient]]
-PEOPLE = {
-    name: TeamsMember(
-        f"29:{name}",
-        name.capitalize(),
-        f"0000000{n}-0000-0000-0000-00000000000{n}",
-        f"{name}@example.com",
-        None,
-    )
-    for n, name in enumerate(("adelev", "meganb", "pattif", "lynner", "alexw", "isaiahl"))
-}
-
-
-def as_(name: str) -> dict[str, Any]:
-    member = PEOPLE[name]
-    return {
-        "user_id": member.user_id,
-        "aad_object_id": member.aad_object_id,
-        "user_name": member.name,
-        "conversation_id": f"a:personal-{name}",
-    }
 
 
 @pytest.fixture
 async def client(
     database: Database, connector: FakeConnector, make_client: StartClient
 ) -> TestClient:
-    async with database.sessions() as session, session.begin():
-        await load_demo(session, DEMO_ANCHOR)
-    for member in PEOPLE.values():
-        connector.add_member(member)
-    return await make_client(
-        Settings(dev_no_auth=True, database_url=database.url), clock=lambda: NOW
-    )
-
-
-async def say(client: TestClient, connector: FakeConnector, who: str, text: str) -> dict[str, Any]:
-    await client.post("/api/messages", json=fakes.message(connector.url, text, **as_(who)))
-    return connector.sent[-1]
-
-
-async def press(
-    client: TestClient, connector: FakeConnector, who: str, data: dict[str, Any]
-) -> dict[str, Any]:
-    activity = fakes.activity("message", connector.url, value=data, **as_(who))
-    await client.post("/api/messages", json=activity)
-    return connector.sent[-1]
+    return await demo_client(database, connector, make_client)
 
 
 async def open_action(
@@ -144,13 +103,15 @@ async def test_a_manager_cannot_decide_an_extension_they_asked_for(
     decide = {"action": "decide_extension", "request": request.id, "decision": "approve"}
 
     refused = await press(client, connector, "meganb", decide)
-    decided = await press(client, connector, "pattif", decide)
+    decided = await press(client, connector, "pattif", decide, reply_to="")
 
     # ...but the decision is someone else's: here Patti, above both of them.
     assert refused["text"] == (
         "Sorry, that did not work: you cannot decide an extension you asked for. Please ask again."
     )
-    assert "Approved by Patti Fernandez" in str(decided)
+    to_patti = [a for a in connector.sent if a["_conversation_id"] == "a:personal-pattif"]
+    assert decided in to_patti
+    assert any("Approved by Patti Fernandez" in str(reply) for reply in to_patti)
     async with database.sessions() as session:
         stored = await session.get(ExtensionRequest, request.id)
     assert stored is not None
@@ -177,7 +138,9 @@ async def test_a_coordinator_relinks_an_account_in_chat_and_a_practitioner_canno
 
     refused = await say(client, connector, "isaiahl", "relink adelev@example.com")
     shown = card(await say(client, connector, "alexw", "relink adelev@example.com"))
-    linked = card(await press(client, connector, "alexw", buttons(shown)["Link to this account"]))
+    link = buttons(shown)["Link to this account"]
+    # Sent as a new message (no card to update in place), so the reply can be read.
+    linked = card(await press(client, connector, "alexw", link, reply_to=""))
     await client.post("/api/messages", json=fakes.message(connector.url, "my actions", **second))
 
     assert told.startswith("I could not link your Teams account to the inspection-readiness")
@@ -215,4 +178,4 @@ async def test_a_replayed_relink_button_changes_nothing(
     async with database.sessions() as session:
         unchanged = await session.get(Staff, adele.id)
     assert unchanged is not None
-    assert unchanged.aad_object_id == PEOPLE["adelev"].aad_object_id
+    assert unchanged.aad_object_id == MEMBERS["adelev"].aad_object_id

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
-from bot.settings import Settings
-from demo.loader import DEMO_ANCHOR, load_demo
 from store.db import Database
 from store.models import (
     Action,
@@ -24,84 +22,22 @@ from store.models import (
 )
 from tests import fakes
 from tests.cards import card_texts
-from tests.fakes import FakeConnector, TeamsMember
+from tests.chat import action, as_, buttons, card, demo_client, press, say
+from tests.fakes import FakeConnector
 
 StartClient = Callable[..., Awaitable[TestClient]]
-NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # Wednesday; the demo is written for this week
-PEOPLE = {
-    name: TeamsMember(f"29:{name}", name.capitalize(), f"aad-{name}", f"{name}@example.com", None)
-    for name in ("adelev", "meganb", "pattif", "isaiahl", "alexw")
-}
-
-
-def as_(name: str) -> dict[str, Any]:
-    member = PEOPLE[name]
-    return {
-        "user_id": member.user_id,
-        "aad_object_id": member.aad_object_id,
-        "user_name": member.name,
-        "conversation_id": f"a:personal-{name}",
-    }
 
 
 @pytest.fixture
 async def client(
     database: Database, connector: FakeConnector, make_client: StartClient
 ) -> TestClient:
-    async with database.sessions() as session, session.begin():
-        await load_demo(session, DEMO_ANCHOR)
-    for member in PEOPLE.values():
-        connector.add_member(member)
-    settings = Settings(
-        dev_no_auth=True,
-        database_url=database.url,
+    return await demo_client(
+        database,
+        connector,
+        make_client,
         case_url_template="https://records.example/case/{case_ref}",
     )
-    return await make_client(settings, clock=lambda: NOW)
-
-
-async def say(client: TestClient, connector: FakeConnector, who: str, text: str) -> dict[str, Any]:
-    response = await client.post(
-        "/api/messages", json=fakes.message(connector.url, text, **as_(who))
-    )
-    assert response.status == 201
-    return connector.sent[-1]
-
-
-async def press(
-    client: TestClient,
-    connector: FakeConnector,
-    who: str,
-    data: dict[str, Any],
-    reply_to: str = "sent-card",
-) -> dict[str, Any]:
-    activity = fakes.activity("message", connector.url, value=data, replyToId=reply_to, **as_(who))
-    assert (await client.post("/api/messages", json=activity)).status == 201
-    return connector.sent[-1] if connector.sent else {}
-
-
-def card(activity: dict[str, Any]) -> dict[str, Any]:
-    [attachment] = activity["attachments"]
-    content: dict[str, Any] = attachment["content"]
-    return content
-
-
-def buttons(card_json: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Every Execute button's data by title, including those inside show-cards and items."""
-    found: dict[str, dict[str, Any]] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Execute":
-                found.setdefault(node["title"], node["data"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card_json)
-    return found
 
 
 def item_lines(card_json: dict[str, Any]) -> list[str]:
@@ -119,11 +55,6 @@ def card_texts_deep(node: Any) -> list[str]:
         for value in node:
             texts += card_texts_deep(value)
     return texts
-
-
-async def action(database: Database, ref: str) -> Action:
-    async with database.sessions() as session:
-        return (await session.execute(select(Action).where(Action.ref == ref))).scalar_one()
 
 
 async def test_whats_overdue_lists_exactly_her_overdue_items_most_overdue_first(

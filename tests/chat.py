@@ -1,0 +1,122 @@
+"""Talking to the real app in tests as people on the demo roster: what they say and press."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp.test_utils import TestClient
+from sqlalchemy import select
+
+from bot.settings import Settings
+from demo.loader import DEMO_ANCHOR, load_demo
+from store.db import Database
+from store.models import Action
+from tests import fakes
+from tests.fakes import FakeConnector, TeamsMember
+
+StartClient = Callable[..., Awaitable[TestClient]]
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # Wednesday; the demo is written for this week
+# Demo people with Teams accounts; object ids are GUIDs, as Entra ID gives them.
+MEMBERS = {
+    name: TeamsMember(
+        f"29:{name}", name.capitalize(), f"00000000-0000-0000-0000-{n:012d}", f"{name}@example.com"
+    )
+    for n, name in enumerate(("adelev", "meganb", "pattif", "isaiahl", "alexw", "lynner"), 1)
+}
+# Those who have installed the app in the inspection-call tests (the admin has not).
+PEOPLE = {name: member for name, member in MEMBERS.items() if name != "lynner"}
+
+
+def as_(name: str) -> dict[str, Any]:
+    """The activity fields that make a message come from `name`'s personal chat."""
+    member = MEMBERS[name]
+    return {
+        "user_id": member.user_id,
+        "aad_object_id": member.aad_object_id,
+        "user_name": member.name,
+        "conversation_id": f"a:personal-{name}",
+    }
+
+
+async def demo_client(
+    database: Database,
+    connector: FakeConnector,
+    make_client: StartClient,
+    *,
+    greet: bool = False,
+    **settings: Any,
+) -> TestClient:
+    """The app on the demo organisation, every person in MEMBERS known to the connector.
+
+    With `greet`, each says hello first, which links their Teams account (a change of its
+    own), and the replies are cleared.
+    """
+    async with database.sessions() as session, session.begin():
+        await load_demo(session, DEMO_ANCHOR)
+    for member in MEMBERS.values():
+        connector.add_member(member)
+    client = await make_client(
+        Settings(dev_no_auth=True, database_url=database.url, **settings), clock=lambda: NOW
+    )
+    if greet:
+        for name in MEMBERS:
+            await client.post(
+                "/api/messages", json=fakes.message(connector.url, "hi", **as_(name))
+            )
+        connector.sent.clear()
+    return client
+
+
+async def say(client: TestClient, connector: FakeConnector, who: str, text: str) -> dict[str, Any]:
+    """`who` types `text` in their personal chat; the bot's last reply."""
+    response = await client.post(
+        "/api/messages", json=fakes.message(connector.url, text, **as_(who))
+    )
+    assert response.status == 201
+    return connector.sent[-1]
+
+
+async def press(
+    client: TestClient,
+    connector: FakeConnector,
+    who: str,
+    data: dict[str, Any],
+    reply_to: str = "sent-card",
+) -> dict[str, Any]:
+    """`who` presses a button (Action.Submit) with `data`; the bot's last reply."""
+    activity = fakes.activity("message", connector.url, value=data, replyToId=reply_to, **as_(who))
+    assert (await client.post("/api/messages", json=activity)).status == 201
+    return connector.sent[-1] if connector.sent else {}
+
+
+def card(activity: dict[str, Any]) -> dict[str, Any]:
+    """The one Adaptive Card an activity carries."""
+    [attachment] = activity["attachments"]
+    content: dict[str, Any] = attachment["content"]
+    return content
+
+
+def buttons(card_json: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every Execute button's data by title, including those inside show-cards and items."""
+    found: dict[str, dict[str, Any]] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "Action.Execute":
+                found.setdefault(node["title"], node["data"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(card_json)
+    return found
+
+
+async def action(database: Database, ref: str) -> Action:
+    """The improvement-plan action with this ref, as stored now."""
+    async with database.sessions() as session:
+        return (await session.execute(select(Action).where(Action.ref == ref))).scalar_one()
