@@ -12,6 +12,7 @@ from botbuilder.schema import Activity
 MAX_DEPTH = 32
 # The invoke Teams sends for an Action.Execute press.
 ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
+EXECUTE = "Action.Execute"
 
 
 class MalformedBodyError(ValueError):
@@ -57,15 +58,18 @@ def parse_activity(body: Any) -> Activity:
         ("serviceUrl", body.get("serviceUrl")),
         ("conversation.id", field(body, "conversation", "id")),
         ("from.id", field(body, "from", "id")),
+        ("recipient.id", field(body, "recipient", "id")),
     ):
         if not isinstance(value, str) or not value.strip():
             raise MalformedActivityError(f"{name} is missing or not a string")
-    for name in ("recipient", "channelData"):
-        if not isinstance(body.get(name), dict | None):
-            raise MalformedActivityError(f"{name} must be an object")
+    if not isinstance(body.get("channelData"), dict | None):
+        raise MalformedActivityError("channelData must be an object")
     for name in ("text", "name", "replyToId", "action", "id"):
         if not isinstance(body.get(name), str | None):
             raise MalformedActivityError(f"{name} must be a string")
+    _check_channel_data(body.get("channelData") or {})
+    for name in ("membersAdded", "membersRemoved"):
+        _check_accounts(name, body.get(name))
     _check_entities(body.get("entities"))
     if body.get("type") == "invoke" and body.get("name") == ADAPTIVE_CARD_ACTION:
         _check_card_action(body.get("value"))
@@ -82,6 +86,24 @@ def field(body: dict[str, Any], outer: str, inner: str) -> Any:
     """body[outer][inner] when both are there, else None."""
     value = body.get(outer)
     return value.get(inner) if isinstance(value, dict) else None
+
+
+def _check_channel_data(channel_data: dict[str, Any]) -> None:
+    # Teams' own fields, which the SDK reads into its models: the shape those expect.
+    for name in ("team", "channel", "tenant", "meeting", "settings", "notification"):
+        if not isinstance(channel_data.get(name), dict | None):
+            raise MalformedActivityError(f"channelData.{name} must be an object")
+    if not isinstance(channel_data.get("eventType"), str | None):
+        raise MalformedActivityError("channelData.eventType must be a string")
+
+
+def _check_accounts(name: str, accounts: Any) -> None:
+    if accounts is None:
+        return
+    if not isinstance(accounts, list) or not all(
+        isinstance(account, dict) and isinstance(account.get("id"), str) for account in accounts
+    ):
+        raise MalformedActivityError(f"{name} must be a list of accounts, each with an id")
 
 
 def _check_entities(entities: Any) -> None:
@@ -103,6 +125,8 @@ def _check_card_action(value: Any) -> None:
     action = value.get("action") if isinstance(value, dict) else None
     if not isinstance(action, dict):
         raise MalformedActivityError("value.action must be an object")
+    if action.get("type") != EXECUTE:
+        raise MalformedActivityError(f"value.action.type must be {EXECUTE}")
     if not isinstance(action.get("verb"), str | None):
         raise MalformedActivityError("value.action.verb must be a string")
 

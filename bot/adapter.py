@@ -16,6 +16,8 @@ from botframework.connector.auth.authenticate_request_result import Authenticate
 
 from bot.log_safety import describe_exception
 from bot.settings import Settings
+from notifications.connector_cache import CachingAuthentication
+from notifications.identity_platform import bound_key_refresh
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +39,8 @@ class SdkConfiguration:
 
 def create_authentication(settings: Settings) -> ConfigurationBotFrameworkAuthentication:
     """Bot Framework authentication from the four MicrosoftApp* settings (empty id: off)."""
+    # Signing keys are fetched without blocking the event loop, and with a time-out.
+    bound_key_refresh()
     return ConfigurationBotFrameworkAuthentication(
         SdkConfiguration(
             APP_ID=settings.app_id,
@@ -49,8 +53,12 @@ def create_authentication(settings: Settings) -> ConfigurationBotFrameworkAuthen
 
 
 def create_adapter(settings: Settings) -> CloudAdapter:
-    """The adapter that authenticates, runs and answers every inbound activity."""
-    adapter = CloudAdapter(create_authentication(settings))
+    """The adapter that authenticates, runs and answers every inbound activity.
+
+    Its connector clients are reused and get their tokens off the event loop, as the
+    outbox sender's do.
+    """
+    adapter = CloudAdapter(CachingAuthentication(create_authentication(settings)))
     adapter.on_turn_error = on_turn_error
     return adapter
 

@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -169,6 +170,8 @@ def serve(settings: Settings, host: str, port: int) -> int:
             flag), or is multi-tenant without its tenant list.
     """
     settings.check_can_serve()
+    # Links the service hands out (export downloads) point at the port it really uses.
+    settings = replace(settings, port=port)
     # A mistake in a council's own reminder rules or playbook stops the start with its
     # message, before anything listens.
     ReminderRules.load(settings.reminder_rules)
@@ -275,7 +278,8 @@ async def notify(settings: Settings, *, dry_run: bool) -> int:
                     if planned.item
                     else (planned.event.title if planned.event else f"{len(planned.digest)} items")
                 )
-                sys.stdout.write(f"{names.get(planned.recipient_id)}  {planned.kind}  {subject}\n")
+                line = f"{names.get(planned.recipient_id)}  {planned.kind}  {subject}"
+                sys.stdout.write(f"{escape_unprintable(line)}\n")
             sys.stdout.write(f"{len(report.planned)} message(s) would be queued (dry run).\n")
             return 0
         async with database.sessions() as session:
@@ -300,7 +304,9 @@ async def list_unreachable(settings: Settings) -> int:
     finally:
         await database.dispose()
     for person, reason in people:
-        sys.stdout.write(f"{person.email}  {person.name}: {reason}\n")
+        # Names come from import files: printed with control characters escaped.
+        line = f"{person.email}  {person.name}: {reason}"
+        sys.stdout.write(f"{escape_unprintable(line)}\n")
     sys.stdout.write(f"{len(people)} people cannot be reached in Teams.\n")
     return 0
 

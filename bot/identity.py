@@ -3,9 +3,9 @@
 The rules, in order:
 1. A Teams user whose AAD object id is linked to a roster row is that person.
 2. Otherwise the conversation's member record is asked for the user's addresses. Only a
-   member of the home tenant whose role is not guest (or anonymous) is matched by address,
-   on the user principal name before the mail address (`mail` is not verified; a guest
-   can carry anyone's).
+   member of the home tenant with an AAD object id, whose role is not guest (or anonymous)
+   and whose UPN is not a guest's (#EXT#), is matched by address, on the user principal
+   name before the mail address (`mail` is not verified; a guest can carry anyone's).
 3. A row found by address that is not linked yet is linked to this object id. A row
    already linked to another object id is never relinked automatically: the attempt is
    refused, written to the audit log, and the person is told to ask a coordinator.
@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 # Member roles that are never matched by address (Teams' userRole values).
 UNTRUSTED_ROLES = frozenset({"guest", "anonymous"})
+GUEST_UPN_MARK = "#EXT#"
 
 
 class Refusal(StrEnum):
@@ -43,6 +44,7 @@ class Refusal(StrEnum):
     LINKED_ELSEWHERE = "the roster entry is linked to another Teams account"
     GUEST = "a guest account is never matched by address"
     OTHER_TENANT = "the account belongs to another tenant"
+    NO_OBJECT_ID = "the account has no Entra ID object id to link"
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +164,15 @@ async def identify(
 
 
 def _untrusted(member: Member, user: TeamsUser, home_tenants: frozenset[str]) -> Refusal | None:
+    if not user.aad_object_id:
+        # Without an object id the account can never be linked, only matched by address
+        # again on every turn: nothing would stop another account doing the same.
+        return Refusal.NO_OBJECT_ID
     if (member.user_role or "").strip().lower() in UNTRUSTED_ROLES:
+        return Refusal.GUEST
+    if GUEST_UPN_MARK in (member.user_principal_name or "").upper():
+        # Entra ID names guest accounts alice_example.com#EXT#@council.onmicrosoft.com; a
+        # member record without a role is still a guest if its UPN says so.
         return Refusal.GUEST
     home = home_tenants or ({user.tenant_id} if user.tenant_id else frozenset())
     tenant = member.tenant_id or user.tenant_id

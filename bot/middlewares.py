@@ -77,3 +77,10 @@ async def security_headers(_request: web.Request, response: web.StreamResponse) 
     """
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
+    # The service serves JSON and CSV only: nothing to run, frame or embed.
+    response.headers.setdefault(
+        "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"
+    )
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    # aiohttp would name itself and its version.
+    response.headers["Server"] = "Inspection Ready"

@@ -34,9 +34,12 @@ def refusal(body: dict[str, Any], accepted_tenants: frozenset[str]) -> str | Non
 def tenants_named(body: dict[str, Any]) -> frozenset[str] | None:
     """The tenant ids the activity names (lower-cased); None if they are not all text."""
     channel_data = body.get("channelData")
+    tenant = channel_data.get("tenant") if isinstance(channel_data, dict) else None
+    if tenant is not None and not isinstance(tenant, dict):
+        return None
     values = [
         field(body, "conversation", "tenantId"),
-        field(channel_data, "tenant", "id") if isinstance(channel_data, dict) else None,
+        tenant.get("id") if tenant is not None else None,
     ]
     present = [value for value in values if value is not None]
     if not all(isinstance(value, str) and value.strip() for value in present):

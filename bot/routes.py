@@ -122,13 +122,22 @@ async def readyz(request: web.Request) -> web.Response:
 def setup_routes(app: web.Application) -> None:
     """Mounts every route on `app`."""
     app.router.add_post("/api/messages", messages)
-    app.router.add_get("/exports/{token}", export)
+    # No HEAD: a link scanner's HEAD must not use up a single-use link.
+    app.router.add_get("/exports/{token}", export, allow_head=False)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
 
 
 def _plain(body: Any) -> Any:
-    # The SDK hands back serialized dicts for normal answers but SDK models for some errors.
-    if hasattr(body, "serialize"):
+    # The SDK hands back serialized dicts for normal answers but SDK models for some errors,
+    # and some of those (an invoke error whose value is an Error model) fail to serialize.
+    if not hasattr(body, "serialize"):
+        return body
+    try:
         return body.serialize()
-    return body
+    except Exception:  # noqa: BLE001 - msrest raises its own tree; any failure falls back
+        return {
+            "statusCode": getattr(body, "status_code", None),
+            "type": getattr(body, "type", None),
+            "value": _plain(getattr(body, "value", None)),
+        }

@@ -194,11 +194,25 @@ def parse_tenants(variable: str, value: str) -> frozenset[str]:
     if value.strip() and len(named) != len(tenants):
         raise SettingsError(f"{variable} has an empty entry; list tenant ids separated by commas")
     for tenant in named:
-        if not _TENANT_ID.fullmatch(tenant):
+        if not _TENANT_ID.fullmatch(tenant) or tenant in NOT_TENANTS:
             raise SettingsError(
                 f"{variable} must list tenant ids (GUIDs or domain names), got {tenant!r}"
             )
     return frozenset(named)
+
+
+def parse_tenant(variable: str, value: str) -> str:
+    """One tenant id, or "" when unset; the sign-in audiences that are not tenants refused."""
+    tenant = value.strip()
+    if tenant.lower() in NOT_TENANTS:
+        raise SettingsError(
+            f"{variable} must be your tenant's id, not {tenant!r}, which names no tenant"
+        )
+    return tenant
+
+
+# Entra ID's sign-in audiences: they stand for many tenants (or none), never one.
+NOT_TENANTS = frozenset({"common", "organizations", "consumers"})
 
 
 def check_spelling(environ: Mapping[str, str], names: tuple[str, ...]) -> None:

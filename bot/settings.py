@@ -28,6 +28,7 @@ from bot.setting_values import (
     parse_port,
     parse_public_url,
     parse_seconds,
+    parse_tenant,
     parse_tenants,
     parse_timezone,
     parse_whole,
@@ -138,7 +139,9 @@ class Settings:
         app_password = blank_is_unset(environ.get("MicrosoftAppPassword"))
         app_type_text = blank_is_unset(environ.get("MicrosoftAppType"))
         app_type = parse_app_type(app_type_text)
-        app_tenant_id = blank_is_unset(environ.get("MicrosoftAppTenantId")).strip()
+        app_tenant_id = parse_tenant(
+            "MicrosoftAppTenantId", blank_is_unset(environ.get("MicrosoftAppTenantId"))
+        )
         dev_no_auth = parse_dev_flag(DEV_NO_AUTH, environ.get(DEV_NO_AUTH, ""))
         if app_id:
             if dev_no_auth:

@@ -15,7 +15,7 @@ from botbuilder.schema import (
     ChannelAccount,
     ResourceResponse,
 )
-from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
+from botbuilder.schema.teams import TeamInfo
 
 from bot.identity import TeamsMemberDirectory, TeamsUser, identify
 from bot.proactive import ProactiveSender
@@ -78,22 +78,24 @@ class TeamsBot(TeamsActivityHandler):  # type: ignore[misc]
     async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
         await self._uninstalled(turn_context)
 
-    async def on_teams_members_added(
+    async def on_teams_members_added_dispatch(
         self,
-        teams_members_added: list[TeamsChannelAccount],
+        members_added: list[ChannelAccount],
         team_info: TeamInfo,
         turn_context: TurnContext,
     ) -> None:
-        if _includes_bot(teams_members_added, turn_context.activity):
+        # The SDK's own dispatch looks up every member added (one HTTP call each, and a
+        # failed turn for an id Teams does not know); only the bot's own arrival matters.
+        if _includes_bot(members_added, turn_context.activity):
             await self._installed(turn_context)
 
-    async def on_teams_members_removed(
+    async def on_teams_members_removed_dispatch(
         self,
-        teams_members_removed: list[TeamsChannelAccount],
+        members_removed: list[ChannelAccount],
         team_info: TeamInfo,
         turn_context: TurnContext,
     ) -> None:
-        if _includes_bot(teams_members_removed, turn_context.activity):
+        if _includes_bot(members_removed, turn_context.activity):
             await self._uninstalled(turn_context)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:

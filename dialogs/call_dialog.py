@@ -50,7 +50,16 @@ STALE_STATUS_CARD = (
 
 
 class CallRefusedError(CardActionError):
-    """Someone who may not do this tried to; logged, and kept in the audit log."""
+    """Someone who may not do this tried to; logged, and kept in the audit log.
+
+    The audit entry is written by whoever catches it (`record_refusal`), after the turn's
+    other changes have been rolled back, so that a refusal keeps its entry and nothing else.
+    """
+
+    def __init__(self, message: str, *, what: str, call_id: int | None = None) -> None:
+        super().__init__(message)
+        self.what = what
+        self.call_id = call_id
 
 
 class CallDialog:
@@ -161,8 +170,11 @@ class CallDialog:
             entry = await calls.recipient(session, call.id, person.staff_id)
         if entry is None:
             # Someone pressing another person's card (forwarded, or forged) gets nothing.
-            _record_refusal(session, person, call, "acknowledge an alert not sent to them")
-            raise CallRefusedError("that alert was not sent to you, so you cannot acknowledge it")
+            raise CallRefusedError(
+                "that alert was not sent to you, so you cannot acknowledge it",
+                what="acknowledge an alert not sent to them",
+                call_id=call.id,
+            )
         facts = await self.broadcast.facts(session, call)
         tasks = self.broadcast.tasks(call, entry.inspection_role)
         if call.status is CallStatus.STOOD_DOWN:
@@ -265,7 +277,6 @@ class CallDialog:
         staff = await session.get(Staff, person.staff_id) if person.staff_id else None
         if staff is not None and staff.role is StaffRole.COORDINATOR:
             return staff
-        _record_refusal(session, person, None, what)
         # The refusal is sent as message text, with names from the staff import.
         coordinators = [
             plain_text(s.name) for s in await list_by_role(session, StaffRole.COORDINATOR)
@@ -273,7 +284,8 @@ class CallDialog:
         who = f" ({', '.join(coordinators[:3])})" if coordinators else ""
         raise CallRefusedError(
             f"only inspection coordinators can {what}. If Ofsted has called, tell a "
-            f"coordinator now{who}"
+            f"coordinator now{who}",
+            what=what,
         )
 
     async def _call(self, session: AsyncSession, data: dict[str, Any]) -> InspectionCall:
@@ -364,19 +376,17 @@ def _current(call: InspectionCall, data: dict[str, Any]) -> InspectionCall:
     return call
 
 
-def _record_refusal(
-    session: AsyncSession, person: Person, call: InspectionCall | None, what: str
-) -> None:
-    # A refused attempt is logged and kept: a forged or replayed card looks like this.
-    logger.warning("Refused: staff %s tried to %s", person.staff_id, what)
+def record_refusal(session: AsyncSession, person: Person, refusal: CallRefusedError) -> None:
+    """Keeps a refused attempt in the audit log: a forged or replayed card looks like this."""
+    logger.warning("Refused: staff %s tried to %s", person.staff_id, refusal.what)
     audit_log.record_change(
         session,
         actor=person.email or person.display_name,
         entity="inspection_call",
-        key=str(call.id) if call is not None else "",
+        key=str(refusal.call_id) if refusal.call_id is not None else "",
         field="refused",
         old=None,
-        new=what,
+        new=refusal.what,
     )
 
 

@@ -16,7 +16,7 @@ from dialogs.cards import plain_text, render_card
 from dialogs.people import Person
 from dialogs.replies import Reply
 from store.importers.fields import GUID
-from store.models import Staff
+from store.models import Staff, StaffRole
 from store.repositories import staff as staff_repository
 
 if TYPE_CHECKING:
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+# Entries whose account only a coordinator may change.
+GUARDED_ROLES = frozenset({StaffRole.COORDINATOR, StaffRole.ADMIN})
 USAGE = (
     "Type 'relink' and the person's roster email, e.g. 'relink adele.vance@council.gov.uk', "
     "to see which Teams accounts tried to sign in as them and link the right one."
@@ -37,7 +39,12 @@ async def relink_card(session: AsyncSession, person: Person, email: str | None) 
     staff = await staff_repository.find_by_email(session, email)
     if staff is None:
         return Reply(text=f"Nobody with the email {plain_text(email)} is on the roster. {USAGE}")
-    return Reply(card=await _card(session, staff))
+    return Reply(card=await _card(session, staff, may_change=may_relink(person, staff)))
+
+
+def may_relink(person: Person, staff: Staff) -> bool:
+    """Whether `person` may change `staff`'s link (roster keepers are checked before)."""
+    return staff.role not in GUARDED_ROLES or person.role is StaffRole.COORDINATOR
 
 
 async def relink(session: AsyncSession, person: Person, data: dict[str, Any]) -> Reply:
@@ -48,11 +55,21 @@ async def relink(session: AsyncSession, person: Person, data: dict[str, Any]) ->
         raise CardActionError("that person is no longer on the roster")
     if data.get("version") != staff.updated_at.isoformat():
         raise CardActionError("the card was out of date (the entry changed); ask again")
+    if not may_relink(person, staff):
+        # Relinking is how an account gets a role's powers: an admin may not hand
+        # themselves (or anyone) a coordinator's or another admin's.
+        raise CardActionError(f"only coordinators can relink a {staff.role.value}'s account")
     account = data.get("account")
     if account == "":
         new = None
     elif isinstance(account, str) and GUID.fullmatch(account):
         new = account.lower()
+        attempts = await staff_repository.refused_links(session, staff, limit=100)
+        refused = {attempt.aad_object_id for attempt in attempts}
+        # Only an account that really tried to sign in as this person can be linked here;
+        # any other needs the staff file or the command line, not a card anyone can forge.
+        if new not in refused:
+            raise CardActionError("that Teams account has not tried to sign in as this person")
     else:
         raise CardActionError("the button does not say which Teams account to link")
     try:
@@ -71,10 +88,12 @@ async def relink(session: AsyncSession, person: Person, data: dict[str, Any]) ->
         else f"Unlinked {staff.name}. The next time they message me from a Teams account of "
         "this council that is not a guest's, I will link it."
     )
-    return Reply(card=await _card(session, staff, done), refresh=True)
+    return Reply(card=await _card(session, staff, notice=done), refresh=True)
 
 
-async def _card(session: AsyncSession, staff: Staff, notice: str | None = None) -> dict[str, Any]:
+async def _card(
+    session: AsyncSession, staff: Staff, *, notice: str | None = None, may_change: bool = True
+) -> dict[str, Any]:
     attempts = [
         attempt
         for attempt in await staff_repository.refused_links(session, staff)
@@ -94,4 +113,5 @@ async def _card(session: AsyncSession, staff: Staff, notice: str | None = None) 
             for attempt in attempts
         ],
         notice=notice,
+        may_change=may_change,
     )

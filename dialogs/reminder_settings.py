@@ -34,6 +34,8 @@ async def choose(
     if person.staff_id is None:
         raise CardActionError("you are not on the roster")
     mode = data.get("mode")
+    if mode not in ("all", "digest_only", *PAUSES):
+        raise CardActionError("that is not a reminder setting")
     choice = await session.get(ReminderPreference, person.staff_id)
     if choice is None:
         choice = ReminderPreference(staff_id=person.staff_id, digest_only=False)

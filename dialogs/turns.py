@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from dialogs import ask_dialog, help_dialog, relink_dialog, reminder_settings
 from dialogs.ask_dialog import CardActionError
-from dialogs.call_dialog import CallDialog
+from dialogs.call_dialog import CallDialog, CallRefusedError, record_refusal
 from dialogs.card_data import parse_whole
 from dialogs.people import Person
 from dialogs.policy import ASK_IN_PERSONAL, INTENTS, VERBS, Access, Verb
@@ -109,6 +109,9 @@ class Dialogs:
             # The call dialog refuses (and audits) anyone but a coordinator itself.
             try:
                 return await self.calls.start(session, viewer, self.today())
+            except CallRefusedError as exc:
+                record_refusal(session, viewer, exc)
+                return Reply(text=f"Sorry: {exc}.")
             except CardActionError as exc:
                 return Reply(text=f"Sorry: {exc}.")
         if not access.allows(viewer):
@@ -151,13 +154,23 @@ class Dialogs:
                 verb, person, await refusal_text(session, person, access, sentence=False)
             )
         try:
-            if verb is Verb.ANSWER_FEEDBACK:
-                return await ask_dialog.vote(session, self.knowledge, data, voter)
-            if verb is Verb.SHOW_ENTRY:
-                return ask_dialog.show_entry(self.knowledge, data)
-            return await self._handlers[verb](session, person, data, self.today(), self._clock())
+            # Handlers check everything before they write, so a refused press changes
+            # nothing (but for the audit entry of a refusal, written here).
+            return await self._press(session, person, voter, verb, data)
+        except CallRefusedError as exc:
+            record_refusal(session, person, exc)
+            return _refused(verb, person, str(exc))
         except CardActionError as exc:
             return _refused(verb, person, str(exc))
+
+    async def _press(
+        self, session: AsyncSession, person: Person, voter: str, verb: Verb, data: dict[str, Any]
+    ) -> Reply:
+        if verb is Verb.ANSWER_FEEDBACK:
+            return await ask_dialog.vote(session, self.knowledge, data, voter)
+        if verb is Verb.SHOW_ENTRY:
+            return ask_dialog.show_entry(self.knowledge, data)
+        return await self._handlers[verb](session, person, data, self.today(), self._clock())
 
     def _verb_handlers(self) -> dict[Verb, Handler]:
         """Each button's handler, all with one shape: (session, person, data, today, now)."""

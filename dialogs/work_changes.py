@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 MAX_NOTE = 500
+# How far ahead an extension may reach: further than this is not a plan, it is a typo.
+MAX_EXTENSION = timedelta(days=366)
 
 
 class PermissionRefusedError(CardActionError):
@@ -63,6 +65,7 @@ class WorkChanges:
         """Marks an action complete with the evidence note given."""
         action = await self._action(session, person, data, changing=True)
         note = _text(data, "evidence_note", "an evidence note")
+        await _take(session, action)
         self._log(session, person, "action", action.ref, "status", action.status.value, "complete")
         self._log(
             session, person, "action", action.ref, "completion_note", action.completion_note, note
@@ -88,7 +91,11 @@ class WorkChanges:
             raise CardActionError("that is not a status an action can have") from None
         if status is ActionStatus.COMPLETE:
             raise CardActionError("use 'Mark complete', which asks for the evidence")
+        if action.status is ActionStatus.COMPLETE:
+            # Reopening would quietly discard the completion and its evidence: not a button.
+            raise CardActionError("this action is complete; ask a coordinator to reopen it")
         if status is not action.status:
+            await _take(session, action)
             self._log(
                 session, person, "action", action.ref, "status", action.status.value, status.value
             )
@@ -107,6 +114,7 @@ class WorkChanges:
         audit = await self._audit(session, person, data, changing=True)
         if audit.status is not AuditStatus.ASSIGNED:
             raise CardActionError("this audit has already been started")
+        await _take(session, audit)
         self._log(session, person, "audit", audit.ref, "status", audit.status.value, "in progress")
         audit.status = AuditStatus.IN_PROGRESS
         await session.flush()
@@ -119,6 +127,7 @@ class WorkChanges:
     ) -> Reply:
         """Marks an audit complete."""
         audit = await self._audit(session, person, data, changing=True)
+        await _take(session, audit)
         self._log(session, person, "audit", audit.ref, "status", audit.status.value, "complete")
         audit.status = AuditStatus.COMPLETE
         audit.completed_at = utc_now()
@@ -169,9 +178,15 @@ class WorkChanges:
         reason = _text(data, "reason", "a reason")
         if new_date <= action.due_date or new_date <= today:
             raise CardActionError("the new date must be later than the current due date")
+        if new_date > today + MAX_EXTENSION:
+            raise CardActionError("the new date must be within a year; ask again nearer the time")
+        if action.status is ActionStatus.COMPLETE:
+            raise CardActionError("this action is complete, so it needs no more time")
         pending = await work.pending_extensions(session, [action.owner_id])
         if any(r.action_id == action.id for r in pending):
             raise CardActionError("an extension for this action is already waiting for a decision")
+        # Checked above and claimed here: two requests sent at once make one, not two.
+        await _take(session, action)
         request = ExtensionRequest(
             action_id=action.id,
             requested_by_id=int(person.staff_id or 0),
@@ -191,7 +206,7 @@ class WorkChanges:
             f"{new_date.isoformat()}: {reason}",
         )
         request = await work.extension_by_id(session, request.id) or request
-        deciders = await self._deciders(session, action)
+        deciders = await self._deciders(session, action, request.requested_by_id)
         card = self.extension_card(request)
         notices = tuple(Notice(staff_id, name, Reply(card=card)) for staff_id, name in deciders)
         who = " and ".join(name for _, name in deciders) or "a coordinator"
@@ -219,11 +234,19 @@ class WorkChanges:
             raise CardActionError("choose approve or decline")
         note = str(data.get("decision_note") or "").strip()[:MAX_NOTE] or None
         action = request.action
-        request.status = (
-            ExtensionStatus.APPROVED if decision == "approve" else ExtensionStatus.DECLINED
-        )
-        request.decided_by_id = person.staff_id
-        request.decided_at = utc_now()
+        if action.status is ActionStatus.COMPLETE:
+            raise CardActionError(
+                f"action {plain_text(action.ref)} is complete: nothing to extend"
+            )
+        status = ExtensionStatus.APPROVED if decision == "approve" else ExtensionStatus.DECLINED
+        if decision == "approve":
+            # The due date is about to move: nobody else may change the action meanwhile.
+            await _take(session, action)
+        # Two deciders pressing at once: exactly one decision is recorded. Both writes come
+        # last, after every check, so a refused press changes nothing.
+        if not await work.settle_extension(session, request, status, int(person.staff_id or 0)):
+            raise CardActionError("this request has just been decided by someone else")
+        await session.refresh(request)
         request.decision_note = note
         self._log(
             session, person, "action", action.ref, "extension", "pending", request.status.value
@@ -327,13 +350,26 @@ class WorkChanges:
             verb = "change" if changing else "see"
             raise PermissionRefusedError(f"you cannot {verb} {what}")
 
-    async def _deciders(self, session: AsyncSession, action: Action) -> list[tuple[int, str]]:
+    async def _deciders(
+        self, session: AsyncSession, action: Action, requester_id: int
+    ) -> list[tuple[int, str]]:
+        """Who is asked to decide: the first manager up the owner's line who did not ask.
+
+        A manager asking for more time on a report's action cannot decide it, so the
+        request goes to the next manager up; with nobody above, to the coordinators.
+        """
         manager_id = action.owner.manager_id
-        if manager_id is not None:
+        seen: set[int] = set()
+        while manager_id is not None and manager_id not in seen:
+            seen.add(manager_id)
             manager = await session.get(type(action.owner), manager_id)
-            if manager is not None:
+            if manager is None:
+                break
+            if manager.id not in (requester_id, action.owner_id):
                 return [(manager.id, manager.name)]
-        return [(c.id, c.name) for c in await list_by_role(session, StaffRole.COORDINATOR)]
+            manager_id = manager.manager_id
+        coordinators = await list_by_role(session, StaffRole.COORDINATOR)
+        return [(c.id, c.name) for c in coordinators if c.id != requester_id]
 
     def _log(
         self,
@@ -381,9 +417,19 @@ def _date(data: dict[str, Any], name: str) -> date:
         raise CardActionError("choose the new due date") from None
 
 
+STALE_CARD = (
+    "this item has changed since that card was sent (or the button was already used); "
+    "open it again to see where it stands"
+)
+
+
 def _check_version(data: dict[str, Any], current: str) -> None:
     if data.get("version") != current:
-        raise CardActionError(
-            "this item has changed since that card was sent (or the button was already "
-            "used); open it again to see where it stands"
-        )
+        raise CardActionError(STALE_CARD)
+
+
+async def _take(session: AsyncSession, record: Action | AuditAssignment) -> None:
+    # The card's version was checked when the record was read; this settles a race between
+    # two presses. Called just before a handler's first write, after every other check.
+    if not await work.take_version(session, record):
+        raise CardActionError(STALE_CARD)

@@ -163,6 +163,8 @@ class WorkViews:
             )
         ]
         for request in await work.pending_extensions(session, owners):
+            if request.requested_by_id == person.staff_id:
+                continue  # their own request, for someone above them to decide
             sections.append(
                 Section(
                     f"Extension requested: {request.action.ref} ({request.action.owner.name})",

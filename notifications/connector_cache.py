@@ -19,6 +19,8 @@ from botframework.connector.auth import (
     ConnectorFactory,
 )
 
+from notifications.identity_platform import ready_token
+
 
 class CachingConnectorFactory(ConnectorFactory):  # type: ignore[misc]
     """Creates a client once per (service URL, audience) and hands it out again."""
@@ -31,7 +33,10 @@ class CachingConnectorFactory(ConnectorFactory):  # type: ignore[misc]
         key = (service_url, audience)
         if key not in self._clients:
             self._clients[key] = await self._inner.create(service_url, audience)
-        return self._clients[key]
+        client = self._clients[key]
+        # The SDK signs each request with a token it would fetch on the event loop.
+        await ready_token(client.config.credentials)
+        return client
 
 
 class CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
@@ -53,7 +58,12 @@ class CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
     async def authenticate_request(
         self, activity: Any, auth_header: str
     ) -> AuthenticateRequestResult:
-        return await self._inner.authenticate_request(activity, auth_header)
+        result: AuthenticateRequestResult = await self._inner.authenticate_request(
+            activity, auth_header
+        )
+        # Replies to the turn reuse clients too, and get their tokens off the event loop.
+        result.connector_factory = self.create_connector_factory(result.claims_identity)
+        return result
 
     async def authenticate_streaming_request(
         self, auth_header: str, channel_id_header: str
@@ -79,7 +89,10 @@ class CachingAuthentication(BotFrameworkAuthentication):  # type: ignore[misc]
 
 
 def _identity_key(claims_identity: ClaimsIdentity) -> str:
-    return repr(sorted(claims_identity.claims.items()))
+    # What decides the connector's credentials: who the token is for and which app holds it.
+    # Not the whole token, whose times and ids change with every token Teams sends.
+    claims = claims_identity.claims or {}
+    return repr([claims.get(name) for name in ("aud", "appid", "azp", "ver", "iss")])
 
 
 def sending_adapter(authentication: BotFrameworkAuthentication) -> CloudAdapter:

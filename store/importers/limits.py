@@ -14,6 +14,8 @@ MEGABYTE = 1024 * KILOBYTE
 # limit admits any workbook whose data is within the limits. A zip bomb unpacks to hundreds
 # or thousands of times its size and is refused before openpyxl reads a byte of it.
 UNPACKED_FACTOR = 4
+# The text cells' share of that (xl/sharedStrings.xml), read whole by openpyxl.
+SHARED_STRINGS_FACTOR = 2
 MAX_MB_SETTING = "INSPECTION_READY_IMPORT_MAX_MB"
 MAX_ROWS_SETTING = "INSPECTION_READY_IMPORT_MAX_ROWS"
 
@@ -56,6 +58,24 @@ def check_file_size(name: str, size: int, limits: ImportLimits) -> None:
         raise ImportFileError(
             f"{name}: the file is {describe_size(size, round_up=True)}; the limit is "
             f"{describe_size(limits.max_bytes)} ({MAX_MB_SETTING})"
+        )
+
+
+def check_shared_strings(name: str, size: int, limits: ImportLimits) -> None:
+    """Refuses a workbook whose table of text cells unpacks to more than twice the limit.
+
+    openpyxl reads that table whole before the first row, and it costs far more memory
+    than its size (millions of one-letter strings in a few hundred KB zipped): the rows a
+    file may hold never need more than this.
+
+    Raises:
+        ImportFileError: the shared strings are too large.
+    """
+    most = SHARED_STRINGS_FACTOR * limits.max_bytes
+    if size > most:
+        raise ImportFileError(
+            f"{name}: the workbook's text unpacks to {describe_size(size, round_up=True)}; the "
+            f"limit is {describe_size(most)} ({SHARED_STRINGS_FACTOR} times {MAX_MB_SETTING})"
         )
 
 

@@ -16,15 +16,19 @@ from pathlib import Path
 from typing import BinaryIO
 from xml.etree.ElementTree import ParseError
 
+from defusedxml import ElementTree as defused_tree
 from openpyxl import load_workbook
 from openpyxl import xml as openpyxl_xml
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.xml.constants import SHARED_STRINGS
 
 from store.importers.limits import (
     DEFAULT_LIMITS,
+    SHARED_STRINGS_FACTOR,
     ImportLimits,
     check_file_size,
+    check_shared_strings,
     check_unpacked_size,
     too_many_rows,
 )
@@ -37,6 +41,9 @@ from store.importers.problems import (
 )
 
 SUPPORTED_EXTENSIONS = (".csv", ".xlsx")
+# A workbook's list of part types is a few kilobytes.
+MAX_CONTENT_TYPES_BYTES = 1024 * 1024
+
 # The widest import file has eight columns, and a column the importer does not know is a
 # problem anyway; a wider header is not an import file. Every row is read only as wide as
 # the header, so this also bounds the work a row can cause.
@@ -142,6 +149,12 @@ def _collect(
             text = _cell_text(value).strip()
             if column and text:
                 cells[column] = text
+        beyond = sum(1 for value in record[len(header) :] if _cell_text(value).strip())
+        if beyond:
+            # Values with no column name would be dropped without a word: say so instead.
+            problems.append(
+                Problem(name, number, NO_COLUMN, f"{beyond} value(s) past the last named column")
+            )
         rows.append(Row(number, cells))
         # Checked as each row is added, so a file over the limit is not read to its end.
         if len(rows) > limits.max_rows:
@@ -169,7 +182,8 @@ def _csv_records(
         text = raw.decode("cp1252", errors="replace")
     if "\x00" in text:
         raise ImportFileError(f"{name}: this is not a text CSV file")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote left open would otherwise swallow the rest of the file into one cell.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     for number in itertools.count(HEADER_ROW):
         try:
             record: list[str] = next(reader)
@@ -187,6 +201,29 @@ def _csv_records(
         yield record
 
 
+def _shared_strings_size(archive: zipfile.ZipFile) -> int:
+    """The unpacked size of the shared-strings parts, found as openpyxl finds them.
+
+    openpyxl reads the part that [Content_Types].xml names, whatever it is called; so does
+    this check. The content types are read with defusedxml and only up to a size no real
+    workbook's reaches.
+    """
+    try:
+        types = archive.getinfo("[Content_Types].xml")
+    except KeyError:
+        return 0
+    if types.file_size > MAX_CONTENT_TYPES_BYTES:
+        return types.file_size * SHARED_STRINGS_FACTOR
+    root = defused_tree.fromstring(archive.read(types))
+    parts = {
+        str(override.get("PartName", "")).lstrip("/")
+        for override in root.iter()
+        if override.get("ContentType") == SHARED_STRINGS
+    }
+    sizes = {item.filename: item.file_size for item in archive.infolist()}
+    return sum(sizes.get(part, 0) for part in parts)
+
+
 def _xlsx_records(
     handle: BinaryIO, name: str, limits: ImportLimits
 ) -> Generator[Record, None, None]:
@@ -202,6 +239,7 @@ def _xlsx_records(
             # zipfile never returns more than a member's declared size, so the declared
             # sizes bound what openpyxl can unpack.
             check_unpacked_size(name, sum(item.file_size for item in archive.infolist()), limits)
+            check_shared_strings(name, _shared_strings_size(archive), limits)
         handle.seek(0)
         # openpyxl parses the XML with defusedxml (a dependency), which refuses entity
         # declarations instead of expanding them ("billion laughs").

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -9,7 +10,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from store.importers.fields import FieldError, parse_choice, parse_date, parse_email, parse_guid
-from store.importers.problems import HEADER_ROW, Problem
+from store.importers.problems import HEADER_ROW, Problem, escape_unprintable
 from store.importers.sources import Row, Table
 
 Choice = TypeVar("Choice", bound=StrEnum)
@@ -60,6 +61,11 @@ def normalise_header(table: Table) -> Table:
     return Table(table.name, [name.strip().lower() for name in table.header], rows, table.problems)
 
 
+# C0 and C1 controls other than tab and line breaks (a cell may hold several lines), and the
+# bidirectional embeddings, overrides and isolates that reorder what is shown.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 class RowReader:
     """Reads one row's cells by column, recording a Problem for each bad one."""
 
@@ -87,6 +93,13 @@ class RowReader:
             return None
         if len(value) > max_length:
             self.problem(column, f"too long ({len(value)} characters; at most {max_length})")
+            return None
+        hidden = _CONTROL.search(value)
+        if hidden is not None:
+            # Terminal escapes and bidi overrides have no place in a roster or a plan, and
+            # would reach Teams cards and command-line listings from here.
+            shown = escape_unprintable(hidden.group())
+            self.problem(column, f"contains a control character ({shown}); remove it")
             return None
         return value
 

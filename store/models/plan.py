@@ -70,3 +70,4 @@ class ExtensionRequest(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
     action: Mapped[Action] = relationship(lazy="raise")
+    requested_by: Mapped[Staff] = relationship(foreign_keys=[requested_by_id], lazy="raise")

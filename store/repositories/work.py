@@ -7,7 +7,7 @@ from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -21,6 +21,7 @@ from store.models import (
     ExtensionStatus,
     Staff,
     Team,
+    utc_now,
 )
 
 
@@ -119,7 +120,10 @@ async def extension_by_id(session: AsyncSession, request_id: int) -> ExtensionRe
     """One extension request with its action and the action's owner."""
     result = await session.execute(
         select(ExtensionRequest)
-        .options(selectinload(ExtensionRequest.action).selectinload(Action.owner))
+        .options(
+            selectinload(ExtensionRequest.action).selectinload(Action.owner),
+            selectinload(ExtensionRequest.requested_by),
+        )
         .where(ExtensionRequest.id == request_id)
     )
     return result.scalar_one_or_none()
@@ -132,7 +136,10 @@ async def pending_extensions(
     query = (
         select(ExtensionRequest)
         .join(Action, Action.id == ExtensionRequest.action_id)
-        .options(selectinload(ExtensionRequest.action).selectinload(Action.owner))
+        .options(
+            selectinload(ExtensionRequest.action).selectinload(Action.owner),
+            selectinload(ExtensionRequest.requested_by),
+        )
         .where(ExtensionRequest.status == ExtensionStatus.PENDING)
         .order_by(ExtensionRequest.created_at)
     )
@@ -170,3 +177,37 @@ def _owned(query: Any, column: Any, owners: Collection[int] | None, team_id: int
     if team_id is not None:
         query = query.join(Staff, Staff.id == column).where(Staff.team_id == team_id)
     return query
+
+
+async def take_version(session: AsyncSession, record: Action | AuditAssignment) -> bool:
+    """Claims a record for one change, if it is still as it was read; False if not.
+
+    A card's buttons carry the record's version (its last change). Two presses of the same
+    card arriving together both pass that check when they read the record; this
+    conditional update lets only the first of them through, on either database (the
+    second waits for the first's lock, then finds the version moved).
+    """
+    model = type(record)
+    result = await session.execute(
+        update(model)
+        .where(model.id == record.id, model.updated_at == record.updated_at)
+        .values(updated_at=utc_now())
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0)) == 1
+
+
+async def settle_extension(
+    session: AsyncSession, request: ExtensionRequest, status: ExtensionStatus, decided_by: int
+) -> bool:
+    """Decides a pending extension request once; False if someone decided it first."""
+    result = await session.execute(
+        update(ExtensionRequest)
+        .where(
+            ExtensionRequest.id == request.id,
+            ExtensionRequest.status == ExtensionStatus.PENDING,
+        )
+        .values(status=status, decided_by_id=decided_by, decided_at=utc_now())
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0)) == 1

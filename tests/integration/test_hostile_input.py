@@ -48,6 +48,10 @@ def execute(url: str, action: Any) -> dict[str, Any]:
     )
 
 
+def update(url: str, **fields: Any) -> dict[str, Any]:
+    return fakes.activity("conversationUpdate", url, **as_("adelev"), **fields)
+
+
 def nested(depth: int) -> bytes:
     return b'{"type": "message", "value": ' + b"[" * depth + b"]" * depth + b"}"
 
@@ -66,6 +70,7 @@ LIST = {"action": "show_list", "intent": "my_actions"}
 ACK = {"action": "call_acknowledge", "for": 1}
 EXECUTE = {"type": "Action.Execute", "verb": "open_item", "data": {"kind": "action", "id": "x"}}
 ODD_MENTION = {"type": "mention", "mentioned": "x", "text": "@x"}
+CHANNEL_TEXT = {"tenant": {"id": fakes.TENANT_ID}, "eventType": "channelCreated", "channel": "x"}
 NUMBER_MENTION = {"type": "mention", "mentioned": {"id": "28:x"}, "text": 5}
 CASES = [
     Case("nesting-50000", lambda u: nested(50_000), 400, "nested too deeply"),
@@ -78,7 +83,7 @@ CASES = [
     Case("nul", lambda u: raw(u, ("help", "he\\u0000lp")), 400, "NUL character"),
     Case("array", lambda u: b"[]", 400, "the body must be a JSON object"),
     Case("from-is-text", lambda u: {**message(u, "help"), "from": "me"}, 400, "from.id"),
-    Case("recipient-number", lambda u: message(u, "help", recipient=5), 400, "recipient must"),
+    Case("recipient-number", lambda u: message(u, "help", recipient=5), 400, "recipient.id"),
     Case("channel-data-list", lambda u: message(u, "help", channelData=[]), 400, "channelData"),
     Case("text-object", lambda u: {**message(u, "help"), "text": {"a": 1}}, 400, "text must be"),
     Case("text-number", lambda u: {**message(u, "help"), "text": 12}, 400, "text must be"),
@@ -104,9 +109,46 @@ CASES = [
     Case("call-id-huge", lambda u: press(u, ACK | {"call": 10**40}), 201, "not one I know"),
     Case("call-id-digit", lambda u: press(u, ACK | {"call": "\u0661"}), 201, "not one I know"),
     Case("execute-not-object", lambda u: execute(u, "open_item"), 400, "value.action must"),
-    Case("execute-verb-list", lambda u: execute(u, {"verb": [1]}), 400, "verb must be a string"),
+    Case("execute-verb-list", lambda u: execute(u, EXECUTE | {"verb": [1]}), 400, "verb must be"),
     Case("execute-unknown", lambda u: execute(u, EXECUTE | {"verb": "x"}), 200, "not one I know"),
     Case("execute-data-list", lambda u: execute(u, EXECUTE | {"data": [1]}), 200, NOT_A_BUTTON),
+    Case(
+        "execute-no-type",
+        lambda u: execute(u, {"verb": "open_item", "data": [1]}),
+        400,
+        "value.action.type must be Action.Execute",
+    ),  # fmt: skip
+    Case("recipient-null", lambda u: message(u, "help", recipient=None), 400, "recipient.id"),
+    Case(
+        "mode-object",
+        lambda u: press(u, {"action": "reminder_settings", "mode": {"a": 1}}),
+        201,
+        "that is not a reminder setting",
+    ),  # fmt: skip
+    Case(
+        "members-added-number",
+        lambda u: update(u, membersAdded=[{"id": 5}]),
+        400,
+        "membersAdded must be a list of accounts",
+    ),  # fmt: skip
+    Case(
+        "members-added-text",
+        lambda u: update(u, membersAdded="x"),
+        400,
+        "membersAdded must be a list of accounts",
+    ),  # fmt: skip
+    Case(
+        "channel-text",
+        lambda u: update(u, channelData=CHANNEL_TEXT),
+        400,
+        "channelData.channel must be",
+    ),  # fmt: skip
+    Case(
+        "tenant-text",
+        lambda u: message(u, "help", channelData={"tenant": fakes.TENANT_ID}),
+        400,
+        "channelData.tenant must be an object",
+    ),  # fmt: skip
 ]
 
 

@@ -216,3 +216,20 @@ async def test_turn_error_apologises_with_a_reference_and_logs_it(
     assert "OperationalError at " in record.getMessage()
     assert record.exc_info is None
     assert "ZX-991" not in caplog.text
+
+
+async def test_every_answer_names_no_server_version_and_allows_no_framing(
+    open_client: TestClient,
+) -> None:
+    for response in (await open_client.get("/healthz"), await open_client.get("/nothing")):
+        assert response.headers["Server"] == "Inspection Ready"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+async def test_a_head_request_cannot_use_up_an_export_link(open_client: TestClient) -> None:
+    response = await open_client.head("/exports/any-token")
+
+    assert response.status == 405

@@ -210,17 +210,31 @@ async def test_without_a_configured_tenant_the_activitys_own_tenant_is_home(
     assert other == Identity(refused=Refusal.OTHER_TENANT)
 
 
-async def test_without_an_aad_object_id_the_match_is_by_address_each_time(
+async def test_an_account_without_an_object_id_is_never_matched_by_address(
     roster: Database,
 ) -> None:
     directory = FakeDirectory({"29:adele": member("adelev@example.com")})
 
-    await resolve(roster, TeamsUser("29:adele", None, None, HOME), directory)
     identity = await resolve(roster, TeamsUser("29:adele", None, None, HOME), directory)
 
-    assert identity.staff is not None
-    assert identity.staff.aad_object_id is None
-    assert directory.asked == ["29:adele", "29:adele"]
+    assert identity == Identity(refused=Refusal.NO_OBJECT_ID)
+    assert (await staff_row(roster, "adelev@example.com")).aad_object_id is None
+
+
+async def test_a_guest_upn_is_a_guest_even_without_a_role(roster: Database) -> None:
+    guest = Member(
+        user_principal_name="adelev_example.com#EXT#@council.onmicrosoft.com",
+        email="adelev@example.com",
+        tenant_id=HOME,
+        user_role=None,
+    )
+
+    identity = await resolve(
+        roster, TeamsUser("29:g", "aad-g", None, HOME), FakeDirectory({"29:g": guest})
+    )
+
+    assert identity == Identity(refused=Refusal.GUEST)
+    assert (await staff_row(roster, "adelev@example.com")).aad_object_id is None
 
 
 async def test_an_account_without_an_object_id_cannot_use_a_linked_row(roster: Database) -> None:
@@ -231,7 +245,7 @@ async def test_an_account_without_an_object_id_cannot_use_a_linked_row(roster: D
 
     identity = await resolve(roster, TeamsUser("29:anon", None, None, HOME), directory)
 
-    assert identity == Identity(refused=Refusal.LINKED_ELSEWHERE)
+    assert identity == Identity(refused=Refusal.NO_OBJECT_ID)
 
 
 async def test_a_coordinator_relinks_and_the_chats_follow(roster: Database) -> None:

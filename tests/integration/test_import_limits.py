@@ -40,6 +40,21 @@ def rewrite_member(path: Path, member: str, change: Callable[[str], str]) -> Pat
     return path
 
 
+def add_shared_strings(path: Path, table: str) -> None:
+    """Gives a workbook a shared-strings part, named in its content types as Excel does."""
+    part = "xl/strings-elsewhere.xml"
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(part, table)
+    kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    rewrite_member(
+        path,
+        "[Content_Types].xml",
+        lambda types: types.replace(
+            "</Types>", f'<Override PartName="/{part}" ContentType="{kind}"/></Types>'
+        ),
+    )
+
+
 def staff_workbook(tmp_path: Path, rows: int) -> Path:
     source = write_csv(tmp_path / "staff-source.csv", staff_rows(rows))
     return csv_to_xlsx(source, tmp_path / "staff.xlsx")
@@ -239,6 +254,27 @@ async def test_a_workbook_that_unpacks_to_far_more_than_the_limit_is_refused(
     )
 
 
+async def test_a_workbook_of_millions_of_tiny_strings_is_refused_before_they_are_read(
+    database: Database, tmp_path: Path
+) -> None:
+    path = staff_workbook(tmp_path, 2)
+    limits = ImportLimits(max_bytes=16 * 1024, max_rows=5)
+    strings = "".join(f"<si><t>{n % 10}</t></si>" for n in range(2500))
+    table = (
+        f'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{strings}</sst>'
+    )
+    add_shared_strings(path, table)
+    assert path.stat().st_size < limits.max_bytes
+
+    await assert_refused(
+        database,
+        path,
+        f"{path}: the workbook's text unpacks to 41.6 KB; the limit is 32 KB "
+        "(2 times INSPECTION_READY_IMPORT_MAX_MB)",
+        limits,
+    )
+
+
 async def test_a_workbook_within_the_unpacked_limit_imports(
     database: Database, tmp_path: Path
 ) -> None:
@@ -381,7 +417,7 @@ a\u202e@example.com,A,practitioner,,,,
     assert problems == [
         f"{shown}:1:\\x1b[31mRAG: unknown column; expected email, name, role, team, "
         "manager_email, inspection_role, aad_object_id",
-        f"{shown}:2:email: not an email address: 'a\\u202e@example.com'",
+        f"{shown}:2:email: contains a control character (\\u202e); remove it",
         f"{shown}:3:manager_email: not an email address: "
         "'boss@example.com\\r\\n3:email: all fine'",
     ]
@@ -408,3 +444,62 @@ def test_workbooks_are_refused_when_defusedxml_is_switched_off(
 
     with pytest.raises(ImportFileError, match="cannot be read safely here"):
         read_table(path)
+
+
+async def test_control_characters_in_any_cell_are_refused(
+    database: Database, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "staff.csv",
+        f"""
+{STAFF_HEADER}
+a@example.com,\x1b]0;PWNED\x07Evil Name,practitioner,,,
+b@example.com,B,practitioner,Team\u202egnimoc,,
+c@example.com,"Two
+lines",practitioner,,,
+""",
+    )
+
+    problems = await problems_of(database, "staff", path)
+
+    assert problems == [
+        f"{path}:2:name: contains a control character (\\x1b); remove it",
+        f"{path}:3:team: contains a control character (\\u202e); remove it",
+    ]
+    # Nothing was written: every table is still empty.
+    assert set((await row_counts(database)).values()) == {0}
+
+
+async def test_a_quote_left_open_is_a_problem_not_a_swallowed_file(
+    database: Database, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "staff.csv",
+        f"""
+{STAFF_HEADER}
+a@example.com,"A,practitioner,,,
+b@example.com,B,practitioner,,,
+""",
+    )
+
+    problems = await problems_of(database, "staff", path)
+
+    assert any(":2:-: not readable as CSV (unexpected end of data)" in p for p in problems)
+    assert set((await row_counts(database)).values()) == {0}
+
+
+async def test_values_past_the_last_named_column_are_reported(
+    database: Database, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "staff.csv",
+        f"""
+{STAFF_HEADER}
+a@example.com,A,practitioner,,,,,,
+b@example.com,B,practitioner,,,,,oops,more
+""",
+    )
+
+    problems = await problems_of(database, "staff", path)
+
+    assert problems == [f"{path}:3:-: 2 value(s) past the last named column"]

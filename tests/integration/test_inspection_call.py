@@ -455,6 +455,8 @@ async def test_an_export_link_works_once_within_five_minutes_and_is_audited(
         return url.removeprefix("https://ir.example.gov.uk")
 
     first = await link()
+    # A link scanner's HEAD must not use the link up.
+    scanned = await client.head(first)
     used = await client.get(first, headers={"X-Forwarded-For": "203.0.113.9, <script>"})
     again = await client.get(first)
     late = await link()
@@ -464,7 +466,7 @@ async def test_an_export_link_works_once_within_five_minutes_and_is_audited(
     clock.now = NOW + timedelta(minutes=9, seconds=59)
     in_time = await client.get(just_in_time)
 
-    assert used.status == 200
+    assert (scanned.status, used.status) == (405, 200)
     assert used.headers["Referrer-Policy"] == "no-referrer"
     assert used.headers["X-Content-Type-Options"] == "nosniff"
     assert used.headers["Cache-Control"] == "no-store"

@@ -179,3 +179,150 @@ async def test_a_replayed_relink_button_changes_nothing(
         unchanged = await session.get(Staff, adele.id)
     assert unchanged is not None
     assert unchanged.aad_object_id == MEMBERS["adelev"].aad_object_id
+
+
+async def refuse_an_impostor(
+    client: TestClient, connector: FakeConnector, target: str, account: str
+) -> None:
+    """A second Teams account with `target`'s address tries to sign in and is refused."""
+    await say(client, connector, target, "hi")
+    impostor = TeamsMember("29:second", "Second Account", account, f"{target}@example.com")
+    connector.add_member(impostor)
+    second = {
+        "user_id": impostor.user_id,
+        "aad_object_id": impostor.aad_object_id,
+        "user_name": impostor.name,
+        "conversation_id": "a:personal-second",
+    }
+    await client.post("/api/messages", json=fakes.message(connector.url, "hi", **second))
+
+
+async def test_an_admin_cannot_relink_a_coordinator_to_their_own_account(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    account = "0000000c-0000-0000-0000-00000000000c"
+    await refuse_an_impostor(client, connector, "alexw", account)
+    shown = card(await say(client, connector, "lynner", "relink alexw@example.com"))
+    async with database.sessions() as session:
+        alex = await staff_repository.find_by_email(session, "alexw@example.com")
+    assert alex is not None
+    forged = {
+        "action": "relink",
+        "staff": alex.id,
+        "account": account,
+        "version": alex.updated_at.isoformat(),
+    }
+    before = await everything(database)
+
+    refused = await press(client, connector, "lynner", forged, reply_to="")
+
+    assert "Link to this account" not in buttons(shown)
+    assert "Only coordinators can change the Teams account of a coordinator." in json.dumps(shown)
+    assert refused["text"] == (
+        "Sorry, that did not work: only coordinators can relink a coordinator's account. "
+        "Please ask again."
+    )
+    assert await everything(database) == before
+
+
+async def test_only_an_account_that_tried_to_sign_in_can_be_linked_from_a_card(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    await refuse_an_impostor(client, connector, "adelev", "0000000d-0000-0000-0000-00000000000d")
+    async with database.sessions() as session:
+        adele = await staff_repository.find_by_email(session, "adelev@example.com")
+    assert adele is not None
+    elsewhere = {
+        "action": "relink",
+        "staff": adele.id,
+        "account": "0000000e-0000-0000-0000-00000000000e",
+        "version": adele.updated_at.isoformat(),
+    }
+    await say(client, connector, "alexw", "hi")  # links Alex's own account first
+    before = await everything(database)
+
+    refused = await press(client, connector, "alexw", elsewhere, reply_to="")
+
+    assert "has not tried to sign in as this person" in refused["text"]
+    assert await everything(database) == before
+
+
+async def test_a_managers_request_for_a_report_goes_up_the_line_and_names_her(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    opened = await open_action(client, connector, database, "meganb", "PA2.3")
+    ask = next(data for title, data in buttons(opened).items() if title.startswith("Send to"))
+
+    await press(
+        client,
+        connector,
+        "meganb",
+        {**ask, "new_due_date": "2026-12-18", "reason": "Data"},
+        reply_to="",
+    )
+
+    said = json.dumps(connector.sent[-2:])
+    # Megan's own manager decides, not Megan (Adele's manager) herself.
+    assert "Extension requested; Patti Fernandez will decide." in said
+    async with database.sessions() as session:
+        [request] = (await session.execute(select(ExtensionRequest))).scalars().all()
+    shown = card(
+        await press(
+            client,
+            connector,
+            "pattif",
+            {"action": "open_extension", "request": request.id},
+            reply_to="",
+        )
+    )
+    facts = {t.split(": ", 1)[0]: t.split(": ", 1)[1] for t in card_texts(shown) if ": " in t}
+    assert (facts["Requested by"], facts["Action owner"]) == ("Megan Bowen", "Adele Vance")
+
+
+async def test_a_completed_action_cannot_be_reopened_or_extended_by_a_forged_press(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    opened = await open_action(client, connector, database, "adelev", "PA2.3")
+    complete = {**buttons(opened)["Mark complete"], "evidence_note": "done"}
+    await press(client, connector, "adelev", complete, reply_to="")
+    done = await action(database, "PA2.3")
+    version = {"kind": "action", "id": done.id, "version": done.updated_at.isoformat()}
+    before = await everything(database)
+
+    reopened = await press(
+        client,
+        connector,
+        "adelev",
+        {"action": "set_action_status", "status": "not started", **version},
+        reply_to="",
+    )
+    extended = await press(
+        client,
+        connector,
+        "adelev",
+        {"action": "request_extension", "new_due_date": "2027-01-08", "reason": "x", **version},
+        reply_to="",
+    )
+
+    assert "this action is complete; ask a coordinator to reopen it" in reopened["text"]
+    assert "this action is complete, so it needs no more time" in extended["text"]
+    assert await everything(database) == before
+
+
+async def test_an_extension_reaches_no_further_than_a_year(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    opened = await open_action(client, connector, database, "adelev", "PA2.3")
+    ask = buttons(opened)["Send to my manager"]
+    before = await everything(database)
+
+    refused = await press(
+        client,
+        connector,
+        "adelev",
+        {**ask, "new_due_date": "9999-12-31", "reason": "later"},
+        reply_to="",
+    )
+
+    assert "the new date must be within a year" in refused["text"]
+    assert await everything(database) == before

@@ -10,6 +10,7 @@ import pytest
 from aiohttp import web
 
 from bot import cli
+from bot.keys import SETTINGS
 from tests.conftest import sqlite_url
 
 APP_ID = "11111111-2222-3333-4444-555555555555"
@@ -26,7 +27,7 @@ def listened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, 
 
     def run_app(app: web.Application, **options: Any) -> None:
         assert isinstance(app, web.Application)
-        calls.append(options)
+        calls.append({**options, "service_url": app[SETTINGS].service_url})
 
     monkeypatch.setattr("bot.cli.web.run_app", run_app)
     return calls
@@ -88,6 +89,8 @@ def test_the_developer_flag_listens_on_loopback_whatever_host_says(
     assert cli.main(["serve", "--host", "0.0.0.0", "--port", "4001"]) == 0
 
     assert [(call["host"], call["port"]) for call in listened] == [("127.0.0.1", 4001)]
+    # The links the service hands out point at the port it listens on.
+    assert listened[0]["service_url"] == "http://localhost:4001"
     assert "AUTHENTICATION IS OFF" in caplog.text
     assert "listening on 127.0.0.1 only, not on 0.0.0.0" in caplog.text
 

@@ -102,10 +102,18 @@ def test_multi_tenant_needs_its_tenant_list_to_serve() -> None:
     assert listed.accepted_tenants == frozenset({TENANT, "tenant-two"})
 
 
-@pytest.mark.parametrize("value", [",", f"{TENANT},,", "has space", "bad/char"])
+@pytest.mark.parametrize(
+    "value", [",", f"{TENANT},,", "has space", "bad/char", "common", f"{TENANT},Organizations"]
+)
 def test_a_malformed_tenant_list_is_refused(value: str) -> None:
     with pytest.raises(SettingsError, match="INSPECTION_READY_ALLOWED_TENANTS"):
         Settings.from_env({"INSPECTION_READY_ALLOWED_TENANTS": value})
+
+
+@pytest.mark.parametrize("value", ["common", "organizations", "CONSUMERS"])
+def test_a_sign_in_audience_is_not_a_tenant(value: str) -> None:
+    with pytest.raises(SettingsError, match="MicrosoftAppTenantId must be your tenant's id"):
+        Settings.from_env({**SINGLE, "MicrosoftAppTenantId": value})
 
 
 def test_no_tenant_means_no_tenant_check_only_without_an_app_id() -> None:
