@@ -11,6 +11,7 @@ WORKDIR /app
 
 COPY pyproject.toml README.md ./
 COPY bot ./bot
+COPY cards ./cards
 COPY dialogs ./dialogs
 COPY knowledge ./knowledge
 COPY notifications ./notifications

@@ -16,6 +16,7 @@ test: $(VENV)/.installed-test node_modules/.installed lint typecheck pytest
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy

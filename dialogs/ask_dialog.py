@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from dialogs.cards import render_card
+from cards.rendering import render_card
 from dialogs.people import Person
 from dialogs.replies import Reply
 from knowledge.entries import Confidence, KnowledgeEntry

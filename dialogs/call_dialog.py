@@ -9,17 +9,16 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from cards import call_messages
+from cards.rendering import materialise, plain_text, render_card
 from dialogs.ask_dialog import CardActionError
 from dialogs.card_data import parse_id
-from dialogs.cards import plain_text, render_card
 from dialogs.people import Person
 from dialogs.replies import Reply
 from knowledge.working_days import WorkingDays
-from notifications import call_messages
 from notifications.broadcast import Broadcast, CallRequest, bump_version
 from notifications.call_chasing import ChasePolicy
 from notifications.playbook import Playbook
-from notifications.rendering import materialise
 from store.models import CallStatus, InspectionCall, Staff, StaffRole
 from store.repositories import audit_log, calls
 from store.repositories.staff import list_all, list_by_role

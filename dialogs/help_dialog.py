@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from cards.rendering import plain_text, render_card
 from dialogs.capabilities import capabilities_for
-from dialogs.cards import plain_text, render_card
 from dialogs.people import Person
 from dialogs.replies import Reply
 from store.models import StaffRole

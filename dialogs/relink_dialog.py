@@ -10,9 +10,9 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from cards.rendering import plain_text, render_card
 from dialogs.ask_dialog import CardActionError
 from dialogs.card_data import parse_id
-from dialogs.cards import plain_text, render_card
 from dialogs.people import Person
 from dialogs.replies import Reply
 from store.importers.fields import GUID

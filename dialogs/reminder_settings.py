@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from cards.rendering import plain_text, render_card
 from dialogs.ask_dialog import CardActionError
-from dialogs.cards import plain_text, render_card
 from dialogs.people import Person
 from dialogs.replies import Reply
 from store.models import ReminderPreference, StaffRole

@@ -6,11 +6,9 @@ import logging
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
+from cards.rendering import plain_text, render_card
 from dialogs.ask_dialog import CardActionError
 from dialogs.card_data import parse_choice, parse_id
-from dialogs.cards import plain_text, render_card
 from dialogs.people import Person
 from dialogs.policy import may_decide_extensions
 from dialogs.replies import Notice, Reply
@@ -23,7 +21,6 @@ from store.models import (
     AuditStatus,
     ExtensionRequest,
     ExtensionStatus,
-    Snooze,
     StaffRole,
     utc_now,
 )
@@ -153,19 +150,7 @@ class WorkChanges:
         if days is None:
             raise CardActionError("snooze for 1 or 3 working days")
         until = self.views.calendar.add(today, days)
-        existing = (
-            await session.execute(
-                select(Snooze).where(
-                    Snooze.staff_id == owner_id,
-                    Snooze.item_kind == kind,
-                    Snooze.item_id == item.id,
-                )
-            )
-        ).scalar_one_or_none()
-        if existing is None:
-            session.add(Snooze(staff_id=owner_id, item_kind=kind, item_id=item.id, until=until))
-        else:
-            existing.until = until
+        await work.set_snooze(session, owner_id, kind, item.id, until)
         ref = plain_text(item.ref)
         return Reply(text=f"Snoozed: no reminders about {ref} until after {until:%A %d %B}.")
 

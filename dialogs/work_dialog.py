@@ -8,18 +8,18 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from dialogs.cards import plain_text, render_card
-from dialogs.people import Person
-from dialogs.replies import Reply
-from dialogs.routing import Command, Intent, normalise
-from dialogs.scope import EVERYONE_ROLES, may_change, reports, visible_owners
-from dialogs.work_items import (
+from cards.rendering import plain_text, render_card
+from cards.work_items import (
     DUE_SOON_WORKING_DAYS,
     WorkItem,
     from_action,
     from_audit,
     most_urgent_first,
 )
+from dialogs.people import Person
+from dialogs.replies import Reply
+from dialogs.routing import Command, Intent, normalise
+from dialogs.scope import EVERYONE_ROLES, may_change, reports, visible_owners
 from knowledge.working_days import WorkingDays
 from store.models import Action, ActionStatus, AuditAssignment, CalendarEvent, StaffRole
 from store.repositories import work

@@ -10,15 +10,14 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
-
+from cards import call_messages
+from cards.call_messages import LISTED_NAMES, CallFacts, DatedTask
 from knowledge.working_days import WorkingDays
-from notifications import call_messages
 from notifications.call_chasing import ChaseKind, ChasePolicy, plan_chases
-from notifications.call_messages import LISTED_NAMES, CallFacts
-from notifications.playbook import DatedTask, Playbook
+from notifications.playbook import Playbook
 from store.models import CallStatus, InspectionCall, OutboxStatus, Staff, StaffRole
 from store.repositories import audit_log, calls, outbox
+from store.repositories import staff as staff_repository
 from store.repositories.staff import list_by_role
 
 if TYPE_CHECKING:
@@ -88,7 +87,7 @@ class Broadcast:
         )
         if not await calls.start_call(session, call):
             return None
-        people = [p for p in (await session.execute(select(Staff))).scalars() if p.id != caller.id]
+        people = [p for p in await staff_repository.list_all(session) if p.id != caller.id]
         await calls.add_recipients(session, call.id, [(p.id, p.inspection_role) for p in people])
         facts = await self.facts(session, call)
         rows = [
@@ -257,22 +256,9 @@ class Broadcast:
         return {"text": text, "template": "call_status", "context": context}
 
 
-async def bump_version(session: AsyncSession, call: InspectionCall, seen: object) -> bool:
+async def bump_version(session: AsyncSession, call: InspectionCall, seen: int) -> bool:
     """Moves the call to its next version if the card pressed showed the current one."""
-    try:
-        expected = int(str(seen))
-    except ValueError:
-        return False
-    result = await session.execute(
-        update(InspectionCall)
-        .where(InspectionCall.id == call.id, InspectionCall.version == expected)
-        .values(version=expected + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if int(getattr(result, "rowcount", 0)) != 1:
-        return False
-    await session.refresh(call)
-    return True
+    return await calls.bump_version(session, call, seen)
 
 
 def _waiting_line(row: calls.RecipientRow) -> str:
@@ -324,8 +310,7 @@ async def _new_keys(session: AsyncSession, keys: list[str]) -> bool:
 
 
 async def _people(session: AsyncSession, ids: set[int]) -> dict[int, Staff]:
-    result = await session.execute(select(Staff).where(Staff.id.in_(ids)))
-    return {p.id: p for p in result.scalars()}
+    return {p.id: p for p in await staff_repository.by_ids(session, ids)}
 
 
 def _log(

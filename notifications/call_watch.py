@@ -7,9 +7,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
+from cards.rendering import materialise
 from notifications.broadcast import Broadcast
 from notifications.delivery import DeliveryResult, Outcome
-from notifications.rendering import materialise
 from store.repositories import calls
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from dialogs.work_items import WorkItem
+from cards.work_items import WorkItem
 from knowledge.working_days import WorkingDays
 from notifications.rules import ReminderRules
 from store.models import StaffRole

@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from cards.call_messages import DatedTask
 from knowledge.working_days import WorkingDays
 from notifications.errors import NotificationError
 
@@ -25,14 +26,6 @@ class Task:
     title: str
     due: int
     types: frozenset[str] | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DatedTask:
-    """A task with its real deadline for one call."""
-
-    title: str
-    due_date: date
 
 
 class Playbook:

@@ -7,16 +7,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-
-from dialogs.work_items import from_action, from_audit
+from cards.work_items import from_action, from_audit
 from knowledge.working_days import WorkingDays
 from notifications.planner import EventInfo, Planned, Planner, Recipient
 from notifications.quiet_hours import QuietHours
 from notifications.rendering import render
 from notifications.rules import ReminderRules
-from store.models import CalendarEvent, OutboxStatus, ReminderPreference, Snooze, Staff
+from store.models import OutboxStatus
 from store.repositories import outbox, work
+from store.repositories import staff as staff_repository
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -94,11 +93,9 @@ class ReminderPass:
 
 
 async def _people(session: AsyncSession) -> dict[int, Recipient]:
-    preferences = {
-        p.staff_id: p for p in (await session.execute(select(ReminderPreference))).scalars()
-    }
+    preferences = await work.reminder_preferences(session)
     people = {}
-    for staff in (await session.execute(select(Staff))).scalars():
+    for staff in await staff_repository.list_all(session):
         choice = preferences.get(staff.id)
         people[staff.id] = Recipient(
             staff.id,
@@ -113,10 +110,9 @@ async def _people(session: AsyncSession) -> dict[int, Recipient]:
 
 
 async def _snoozes(session: AsyncSession, today: date) -> dict[tuple[str, int], date]:
-    rows = await session.execute(select(Snooze).where(Snooze.until >= today))
-    return {(s.item_kind, s.item_id): s.until for s in rows.scalars()}
+    return {(s.item_kind, s.item_id): s.until for s in await work.snoozes_from(session, today)}
 
 
 async def _events(session: AsyncSession, today: date) -> list[EventInfo]:
-    rows = await session.execute(select(CalendarEvent).where(CalendarEvent.date > today))
-    return [EventInfo(e.id, e.title, e.date, e.kind.value, e.audience) for e in rows.scalars()]
+    events = await work.events_after(session, today)
+    return [EventInfo(e.id, e.title, e.date, e.kind.value, e.audience) for e in events]

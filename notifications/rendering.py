@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from dialogs.cards import plain_text, render_card
-from dialogs.work_items import ItemKind, WorkItem, most_urgent_first
+from cards.rendering import plain_text
+from cards.work_items import ItemKind, WorkItem, most_urgent_first
 from notifications.errors import NotificationError
 from notifications.planner import MessageKind, Planned, Recipient
 
@@ -104,14 +104,6 @@ def _digest(planned: Planned, recipient: Recipient) -> dict[str, Any]:
         "show_owner": True,
     }
     return {"text": plain_text(heading), "template": "work_list", "context": context}
-
-
-def materialise(payload: dict[str, Any]) -> dict[str, Any]:
-    """The message to send, {"text", "card"}, from a stored payload."""
-    if "template" not in payload:
-        return payload
-    card = render_card(str(payload["template"]), **payload.get("context", {}))
-    return {"text": payload.get("text"), "card": card, "important": payload.get("important")}
 
 
 def _item_context(item: WorkItem) -> dict[str, Any]:

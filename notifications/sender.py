@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from cards.rendering import materialise
 from notifications.delivery import Delivery, DeliveryResult, Outcome
 from notifications.limiter import RateLimiter
 from notifications.quiet_hours import QuietHours
-from notifications.rendering import materialise
 from store.models import OutboxStatus
 from store.repositories import outbox
 from store.repositories.outbox import Claimed

@@ -321,3 +321,17 @@ async def track_status_card(
             status_card={"reference": reference, "activity_id": activity_id}, status_shown=None
         )
     )
+
+
+async def bump_version(session: AsyncSession, call: InspectionCall, seen: int) -> bool:
+    """Moves the call to its next version if it is still at `seen` (the card's version)."""
+    result = await session.execute(
+        update(InspectionCall)
+        .where(InspectionCall.id == call.id, InspectionCall.version == seen)
+        .values(version=seen + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if int(getattr(result, "rowcount", 0)) != 1:
+        return False
+    await session.refresh(call)
+    return True

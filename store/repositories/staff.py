@@ -202,3 +202,9 @@ async def refused_links(session: AsyncSession, staff: Staff, limit: int = 5) -> 
 async def find_by_email(session: AsyncSession, email: str) -> Staff | None:
     """The person with this email (any case), if they are on the roster."""
     return await find_by_emails(session, [email])
+
+
+async def by_ids(session: AsyncSession, ids: Iterable[int]) -> list[Staff]:
+    """The people with these ids (those that exist)."""
+    result = await session.execute(select(Staff).where(Staff.id.in_(list(ids))))
+    return list(result.scalars())

@@ -19,6 +19,8 @@ from store.models import (
     CalendarEvent,
     ExtensionRequest,
     ExtensionStatus,
+    ReminderPreference,
+    Snooze,
     Staff,
     Team,
     utc_now,
@@ -211,3 +213,39 @@ async def settle_extension(
         .execution_options(synchronize_session=False)
     )
     return int(getattr(result, "rowcount", 0)) == 1
+
+
+async def set_snooze(
+    session: AsyncSession, staff_id: int, item_kind: str, item_id: int, until: date
+) -> None:
+    """Stops reminders to `staff_id` about one item until `until` (replacing any earlier)."""
+    existing = (
+        await session.execute(
+            select(Snooze).where(
+                Snooze.staff_id == staff_id,
+                Snooze.item_kind == item_kind,
+                Snooze.item_id == item_id,
+            )
+        )
+    ).scalar_one_or_none()
+    if existing is None:
+        session.add(Snooze(staff_id=staff_id, item_kind=item_kind, item_id=item_id, until=until))
+    else:
+        existing.until = until
+
+
+async def snoozes_from(session: AsyncSession, today: date) -> list[Snooze]:
+    """Every snooze still in force on `today`."""
+    return list((await session.execute(select(Snooze).where(Snooze.until >= today))).scalars())
+
+
+async def events_after(session: AsyncSession, today: date) -> list[CalendarEvent]:
+    """Every calendar event after `today`."""
+    result = await session.execute(select(CalendarEvent).where(CalendarEvent.date > today))
+    return list(result.scalars())
+
+
+async def reminder_preferences(session: AsyncSession) -> dict[int, ReminderPreference]:
+    """Each person's reminder choice, by staff id (people who never chose are absent)."""
+    result = await session.execute(select(ReminderPreference))
+    return {choice.staff_id: choice for choice in result.scalars()}

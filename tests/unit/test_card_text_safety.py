@@ -12,19 +12,19 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cards import call_messages
+from cards.call_messages import CallFacts
+from cards.rendering import WORD_JOINER, materialise, plain_text, render_card
+from cards.work_items import from_action
 from demo.loader import DEMO_ANCHOR, load_demo
-from dialogs.cards import WORD_JOINER, plain_text, render_card
 from dialogs.people import Person
 from dialogs.reminder_settings import unreachable
 from dialogs.routing import Command, Intent
 from dialogs.work_changes import WorkChanges
 from dialogs.work_dialog import WorkViews, version_of
-from dialogs.work_items import from_action
 from knowledge.working_days import WorkingDays
-from notifications import call_messages
-from notifications.call_messages import CallFacts
 from notifications.planner import EventInfo, MessageKind, Planned, Recipient
-from notifications.rendering import materialise, render
+from notifications.rendering import render
 from store.db import Database
 from store.models import (
     Action,

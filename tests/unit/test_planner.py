@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from dialogs.work_items import ItemKind, WorkItem, _item
+from cards.work_items import ItemKind, WorkItem, _item
 from knowledge.working_days import WorkingDays
 from notifications.planner import EventInfo, MessageKind, Planner, Recipient
 from notifications.rules import ReminderRules

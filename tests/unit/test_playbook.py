@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from cards.call_messages import DatedTask
 from knowledge.working_days import WorkingDays
-from notifications.playbook import DatedTask, Playbook, PlaybookError
+from notifications.playbook import Playbook, PlaybookError
 
 CALENDAR = WorkingDays()
 PLAYBOOK = Playbook.load()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from dialogs.work_items import ItemKind, Urgency, WorkItem, _item, most_urgent_first
+from cards.work_items import ItemKind, Urgency, WorkItem, _item, most_urgent_first
 from knowledge.working_days import WorkingDays
 
 CALENDAR = WorkingDays()

@@ -19,7 +19,7 @@ WORD_JOINER = "\u2060"
 def _environment() -> Environment:
     # Card templates are JSON: values go in through the tojson filter, never raw.
     environment = Environment(
-        loader=PackageLoader("dialogs", "templates"),
+        loader=PackageLoader("cards", "templates"),
         undefined=StrictUndefined,
         autoescape=False,
         trim_blocks=True,
@@ -94,6 +94,14 @@ _LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
 # front, which no block starts with; a backslash there would show on mobile. (A line starting
 # with * ` or ~ starts with a backslash by now.)
 _BLOCK_START = re.compile(r"[ \t]|[-+#>=|]|[0-9]+[.)]")
+
+
+def materialise(payload: dict[str, Any]) -> dict[str, Any]:
+    """The message to send, {"text", "card"}, from a stored payload."""
+    if "template" not in payload:
+        return payload
+    card = render_card(str(payload["template"]), **payload.get("context", {}))
+    return {"text": payload.get("text"), "card": card, "important": payload.get("important")}
 
 
 def strip_trailing_commas(text: str) -> str:

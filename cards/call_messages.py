@@ -7,12 +7,19 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dialogs.cards import plain_text
-from notifications.playbook import DatedTask
+from cards.rendering import plain_text
 
 DRILL_PREFIX = "DRILL: "
 # How many names of people yet to acknowledge the status card lists before "and N more".
 LISTED_NAMES = 20
+
+
+@dataclass(frozen=True, slots=True)
+class DatedTask:
+    """A playbook task with its real deadline for one call."""
+
+    title: str
+    due_date: date
 
 
 @dataclass(frozen=True, slots=True)
