@@ -12,6 +12,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY cards ./cards
+COPY teams ./teams
 COPY dialogs ./dialogs
 COPY knowledge ./knowledge
 COPY notifications ./notifications

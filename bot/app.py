@@ -8,13 +8,12 @@ from datetime import timedelta
 
 from aiohttp import web
 
-from bot.adapter import create_adapter, create_authentication
 from bot.flood import TurnLimiter
 from bot.keys import (
-    ADAPTER,
     BOT,
     CLOCK,
     DATABASE,
+    EDGE,
     KNOWLEDGE,
     LIMITER,
     NOTIFICATIONS,
@@ -23,7 +22,6 @@ from bot.keys import (
 )
 from bot.log_safety import protect_logs
 from bot.middlewares import error_middleware, security_headers, size_limit_middleware
-from bot.proactive import ProactiveSender
 from bot.routes import setup_routes
 from bot.settings import MAX_REQUEST_BYTES, Settings
 from bot.teams_bot import TeamsBot
@@ -34,7 +32,6 @@ from knowledge.working_days import WorkingDays
 from notifications.broadcast import Broadcast
 from notifications.call_chasing import ChasePolicy
 from notifications.call_watch import CallWatch
-from notifications.connector_cache import sending_adapter
 from notifications.playbook import Playbook
 from notifications.quiet_hours import QuietHours
 from notifications.reminder_pass import ReminderPass
@@ -42,9 +39,11 @@ from notifications.rules import ReminderRules
 from notifications.scheduler import Scheduler
 from notifications.sender import OutboxSender
 from notifications.service import DRAIN_EVERY_SECONDS, Notifications, worker_name
-from notifications.teams_delivery import TeamsDelivery
 from store.db import Database
 from store.models import utc_now
+from teams.factory import create_edge
+from teams.members import CachedDirectory
+from teams.types import Delivery
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +68,14 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     app[LIMITER] = TurnLimiter(settings.turns_per_minute)
     app.on_response_prepare.append(security_headers)
     app.cleanup_ctx.extend(
-        [database_context, scheduler_context, knowledge_context, bot_context, reminders_context]
+        [
+            database_context,
+            scheduler_context,
+            knowledge_context,
+            edge_context,
+            bot_context,
+            reminders_context,
+        ]
     )
     setup_routes(app)
     return app
@@ -99,15 +105,24 @@ async def knowledge_context(app: web.Application) -> AsyncIterator[None]:
     yield
 
 
-async def bot_context(app: web.Application) -> AsyncIterator[None]:
-    """Builds the Bot Framework adapter and the bot."""
+async def edge_context(app: web.Application) -> AsyncIterator[None]:
+    """Builds the edge on the SDK the settings name, and closes its connections after."""
     settings = app[SETTINGS]
     if not settings.authentication_enabled:
         logger.warning(
             "Authentication is OFF (INSPECTION_READY_DEV_NO_AUTH=1): requests to /api/messages "
             "are not checked. This is for a developer's machine only."
         )
-    adapter = create_adapter(settings)
+    app[EDGE] = create_edge(settings.sdk, settings.credentials)
+    logger.info("Teams edge: %s", app[EDGE].name)
+    yield
+    await app[EDGE].close()
+
+
+async def bot_context(app: web.Application) -> AsyncIterator[None]:
+    """Builds the dialogs and the bot."""
+    settings = app[SETTINGS]
+    edge = app[EDGE]
     calendar = WorkingDays()
     dialogs = Dialogs(
         app[KNOWLEDGE],
@@ -117,32 +132,36 @@ async def bot_context(app: web.Application) -> AsyncIterator[None]:
         calls=CallDialog(build_broadcast(settings, calendar), settings.service_url),
         clock=app[CLOCK],
     )
-    app[ADAPTER] = adapter
     app[BOT] = TeamsBot(
         app[DATABASE],
         dialogs,
-        ProactiveSender(adapter, app[DATABASE], settings.app_id),
+        edge.delivery,
+        CachedDirectory(edge.directory),
         # The notifications are built after the bot; look them up when the alert is sent.
         on_urgent=lambda: app[NOTIFICATIONS].drain_soon(),
         home_tenants=settings.accepted_tenants,
+        clock=app[CLOCK],
     )
     yield
 
 
 async def reminders_context(app: web.Application) -> AsyncIterator[None]:
     """Schedules the daily reminder pass and the outbox drain on the running scheduler."""
-    app[NOTIFICATIONS] = build_notifications(app[SETTINGS], app[DATABASE], app[CLOCK])
+    app[NOTIFICATIONS] = build_notifications(
+        app[SETTINGS], app[DATABASE], app[CLOCK], app[EDGE].delivery
+    )
     app[NOTIFICATIONS].schedule(app[SCHEDULER], app[SETTINGS].working_hours.start)
     yield
     await app[NOTIFICATIONS].stop(app[SCHEDULER])
 
 
-def build_notifications(settings: Settings, database: Database, clock: Clock) -> Notifications:
-    """The reminder pass and the outbox sender for these settings."""
+def build_notifications(
+    settings: Settings, database: Database, clock: Clock, delivery: Delivery
+) -> Notifications:
+    """The reminder pass and the outbox sender for these settings, sending via `delivery`."""
     calendar = WorkingDays()
     quiet_hours = QuietHours(settings.timezone, settings.working_hours, calendar)
     rules = ReminderRules.load(settings.reminder_rules)
-    delivery = TeamsDelivery(sending_adapter(create_authentication(settings)), settings.app_id)
     sender = OutboxSender(
         database,
         delivery,

@@ -38,6 +38,7 @@ from store.models import utc_now
 from store.repositories import knowledge as knowledge_repository
 from store.repositories import outbox as outbox_repository
 from store.repositories import staff as staff_repository
+from teams.factory import create_edge
 
 logger = logging.getLogger(__name__)
 
@@ -258,9 +259,10 @@ async def list_unanswered(settings: Settings, days: int) -> int:
 async def notify(settings: Settings, *, dry_run: bool) -> int:
     """Runs the reminder pass now, as the scheduler would at the start of the day."""
     database = Database(settings.database_url)
+    edge = create_edge(settings.sdk, settings.credentials)
     try:
         await upgrade_database(database)
-        notifications = build_notifications(settings, database, utc_now)
+        notifications = build_notifications(settings, database, utc_now, edge.delivery)
         report = await notifications.run_pass(dry_run=dry_run)
         if not report.working_day:
             sys.stdout.write(
@@ -290,6 +292,7 @@ async def notify(settings: Settings, *, dry_run: bool) -> int:
             + ".\n"
         )
     finally:
+        await edge.close()
         await database.dispose()
     return 0
 

@@ -16,16 +16,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol
-
-from aiohttp import ClientError
-from botbuilder.core import TurnContext
-from botbuilder.core.teams import TeamsInfo
-from botbuilder.schema import ChannelAccount
-from botframework.connector.models import ErrorResponseException
-from msrest.exceptions import HttpOperationError
+from typing import TYPE_CHECKING
 
 from store.repositories import staff as staff_repository
+from teams.types import Member, MemberDirectory, StoredReference, TeamsUser
 
 if TYPE_CHECKING:
     from store.db import Database
@@ -48,41 +42,6 @@ class Refusal(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class TeamsUser:
-    """Who sent an activity, as Teams describes them, and the tenant it came from."""
-
-    user_id: str
-    aad_object_id: str | None = None
-    name: str | None = None
-    tenant_id: str | None = None
-
-    @classmethod
-    def from_account(cls, account: ChannelAccount, tenant_id: str | None = None) -> TeamsUser:
-        """The sender of an activity."""
-        return cls(
-            user_id=account.id or "",
-            aad_object_id=(account.aad_object_id or "").strip().lower() or None,
-            name=account.name or None,
-            tenant_id=(tenant_id or "").strip().lower() or None,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Member:
-    """A conversation member as Teams' roster API returns them."""
-
-    user_principal_name: str | None = None
-    email: str | None = None
-    tenant_id: str | None = None
-    user_role: str | None = None
-
-    @property
-    def addresses(self) -> list[str]:
-        """The addresses to match on, the verified one (UPN) first."""
-        return [a for a in (self.user_principal_name, self.email) if a]
-
-
-@dataclass(frozen=True, slots=True)
 class Identity:
     """Who the roster says a Teams user is: a staff row, nobody, or a refused match."""
 
@@ -90,36 +49,10 @@ class Identity:
     refused: Refusal | None = None
 
 
-class MemberDirectory(Protocol):
-    """Looks up a conversation member; None when Teams does not say."""
-
-    async def member(self, user_id: str) -> Member | None: ...
-
-
-class TeamsMemberDirectory:
-    """The member directory of the conversation a turn belongs to, via the Teams roster API."""
-
-    def __init__(self, turn_context: TurnContext) -> None:
-        self._turn_context = turn_context
-
-    async def member(self, user_id: str) -> Member | None:
-        try:
-            found = await TeamsInfo.get_member(self._turn_context, user_id)
-        except (ErrorResponseException, HttpOperationError, ClientError, OSError) as exc:
-            # Without the roster API we can only answer as for a guest; the turn goes on.
-            logger.warning("Could not look up a conversation member: %s", type(exc).__name__)
-            return None
-        return Member(
-            user_principal_name=found.user_principal_name or None,
-            email=found.email or None,
-            tenant_id=(found.tenant_id or "").strip().lower() or None,
-            user_role=(found.user_role or "").strip().lower() or None,
-        )
-
-
 async def identify(
     database: Database,
     user: TeamsUser,
+    where: StoredReference,
     directory: MemberDirectory,
     home_tenants: frozenset[str],
 ) -> Identity:
@@ -136,7 +69,7 @@ async def identify(
             return Identity(staff)
     if not user.user_id:
         return Identity()
-    member = await directory.member(user.user_id)
+    member = await directory.member(where, user.user_id)
     if member is None or not member.addresses:
         return Identity()
     refusal = _untrusted(member, user, home_tenants)

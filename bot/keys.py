@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from aiohttp import web
-from botbuilder.integration.aiohttp import CloudAdapter
 
 from bot.flood import TurnLimiter
 from bot.settings import Settings
@@ -13,11 +12,12 @@ from knowledge.library import KnowledgeBase
 from notifications.scheduler import Scheduler
 from notifications.service import Notifications
 from store.db import Database
+from teams.types import Edge
 
 SETTINGS = web.AppKey("settings", Settings)
 DATABASE = web.AppKey("database", Database)
 SCHEDULER = web.AppKey("scheduler", Scheduler)
-ADAPTER = web.AppKey("adapter", CloudAdapter)
+EDGE: web.AppKey[Edge] = web.AppKey("edge")
 BOT = web.AppKey("bot", TeamsBot)
 KNOWLEDGE = web.AppKey("knowledge", KnowledgeBase)
 NOTIFICATIONS = web.AppKey("notifications", Notifications)

@@ -1,11 +1,12 @@
-"""This module keeps what people typed, and bearer links, out of every log record."""
+"""This module keeps what people typed, and bearer links, out of every log record.
+
+Exceptions are logged with `teams.logs.describe_exception`: types and stack, no messages.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
-import traceback
-from pathlib import Path
 
 # Paths whose last part is a bearer token: whoever has the link can use it.
 _TOKEN_PATH = re.compile(r"/(exports|ack)/[^\s/?#\"']+")
@@ -55,33 +56,3 @@ def protect_logs() -> None:
         logger = logging.getLogger(name)
         if _FILTER not in logger.filters:
             logger.addFilter(_FILTER)
-
-
-def describe_exception(error: BaseException) -> str:
-    """An exception as its types and where they were raised, without their messages.
-
-    Messages of exceptions raised deep in a turn (a database driver's, a validation
-    library's) can quote the values being handled, which may be what someone typed. The
-    types and the stack are what a developer needs to find the fault.
-    """
-    parts = []
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        frames = traceback.extract_tb(current.__traceback__)
-        where = "; ".join(
-            f"{_short(frame.filename)}:{frame.lineno} in {frame.name}" for frame in frames[-8:]
-        )
-        parts.append(f"{type(current).__module__}.{type(current).__qualname__} at {where or '?'}")
-        current = current.__cause__ or current.__context__
-    return " <- caused by ".join(parts)
-
-
-def _short(filename: str) -> str:
-    path = Path(filename)
-    parts = path.parts
-    for anchor in ("site-packages", "lib"):
-        if anchor in parts:
-            return "/".join(parts[parts.index(anchor) + 1 :])
-    return "/".join(parts[-3:])

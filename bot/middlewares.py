@@ -8,8 +8,9 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from bot.log_safety import describe_exception, redact_links
+from bot.log_safety import redact_links
 from bot.settings import MAX_REQUEST_BYTES
+from teams.logs import describe_exception
 
 logger = logging.getLogger(__name__)
 

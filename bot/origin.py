@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.activity_body import field
+from teams.inbound import field
 
 TEAMS_CHANNEL = "msteams"
 

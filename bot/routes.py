@@ -6,28 +6,24 @@ import logging
 from typing import Any
 
 from aiohttp import web
-from botbuilder.core import TurnContext
-from botbuilder.schema import Activity, ActivityTypes
 
-from bot.activity_body import (
-    MalformedActivityError,
-    MalformedBodyError,
-    field,
-    parse_activity,
-    parse_body,
-)
-from bot.adapter import AuthenticationFailedError, authenticate
 from bot.exports import export
 from bot.flood import Admission
-from bot.keys import ADAPTER, BOT, DATABASE, LIMITER, SCHEDULER, SETTINGS
+from bot.keys import BOT, DATABASE, EDGE, LIMITER, SCHEDULER, SETTINGS
 from bot.middlewares import error_body
 from bot.origin import refusal
 from store.errors import DatabaseUnavailableError
+from teams.inbound import MalformedBodyError, check_activity, field, inbound_turn, parse_body
+from teams.types import (
+    AuthenticationFailedError,
+    InboundTurn,
+    InvokeAnswer,
+    MalformedActivityError,
+    OutboundMessage,
+    TurnKind,
+)
 
 logger = logging.getLogger(__name__)
-
-SDK_NAME = "botbuilder"
-INVOKE_MESSAGE = "application/vnd.microsoft.activity.message"
 
 
 async def messages(request: web.Request) -> web.Response:
@@ -44,13 +40,12 @@ async def messages(request: web.Request) -> web.Response:
         body: Any = parse_body(await request.read())
     except MalformedBodyError as exc:
         return error_body(400, "malformed_json", f"The request body is not accepted: {exc}.")
+    edge = request.app[EDGE]
     try:
-        activity = parse_activity(body)
+        turn = inbound_turn(check_activity(body))
+        identity = await edge.authenticate(body, request.headers.get("Authorization", ""))
     except MalformedActivityError as exc:
         return error_body(400, "not_an_activity", f"Not a Bot Framework activity: {exc}.")
-    adapter = request.app[ADAPTER]
-    try:
-        auth = await authenticate(adapter, activity, request.headers.get("Authorization", ""))
     except AuthenticationFailedError as exc:
         logger.warning("Refused an activity: authentication failed (%s)", exc)
         return error_body(401, "unauthorized", "A valid Bot Framework token is required.")
@@ -60,10 +55,11 @@ async def messages(request: web.Request) -> web.Response:
         return error_body(403, "forbidden", f"This bot does not accept the activity: {refused}.")
     admission = request.app[LIMITER].admit(turn_keys(body))
     if admission is not Admission.ADMIT:
-        return await slow_down(request, activity, auth, admission)
-    invoke_response = await adapter.process_activity(auth, activity, request.app[BOT].on_turn)
+        return await slow_down(request, turn, admission)
+    invoke_response = await edge.run(identity, body, turn, request.app[BOT].handle)
     if invoke_response is not None:
-        return web.json_response(_plain(invoke_response.body), status=invoke_response.status)
+        status, answer = invoke_response
+        return web.json_response(answer, status=status)
     return web.Response(status=201)
 
 
@@ -73,21 +69,17 @@ def turn_keys(body: dict[str, Any]) -> list[str]:
     return [f"person:{sender}", f"conversation:{field(body, 'conversation', 'id')}"]
 
 
-async def slow_down(
-    request: web.Request, activity: Activity, auth: Any, admission: Admission
-) -> web.Response:
+async def slow_down(request: web.Request, turn: InboundTurn, admission: Admission) -> web.Response:
     """Answers a turn over the limit: once with a short message, otherwise with nothing."""
     text = request.app[LIMITER].slow_down_text
-    if activity.type == ActivityTypes.invoke:
+    if turn.is_invoke:
         # A card press must be answered in the response itself; doing so costs nothing.
-        return web.json_response({"statusCode": 200, "type": INVOKE_MESSAGE, "value": text})
-    if admission is Admission.WARN and activity.type == ActivityTypes.message:
+        return web.json_response(InvokeAnswer(text=text).body())
+    if admission is Admission.WARN and turn.kind in (TurnKind.MESSAGE, TurnKind.CARD_SUBMIT):
         logger.info("Turn limit reached in a conversation; said so once, dropping the rest")
-
-        async def say(turn_context: TurnContext) -> None:
-            await turn_context.send_activity(text)
-
-        await request.app[ADAPTER].process_activity(auth, activity, say)
+        await request.app[EDGE].delivery.send(
+            turn.reference, OutboundMessage(text=text), reply_to=turn.activity_id
+        )
     return web.Response(status=202)
 
 
@@ -113,7 +105,7 @@ async def readyz(request: web.Request) -> web.Response:
             "status": "ready" if ready else "not ready",
             **checks,
             "authentication": authentication,
-            "sdk": SDK_NAME,
+            "sdk": request.app[EDGE].name,
         },
         status=200 if ready else 503,
     )
@@ -126,18 +118,3 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/exports/{token}", export, allow_head=False)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
-
-
-def _plain(body: Any) -> Any:
-    # The SDK hands back serialized dicts for normal answers but SDK models for some errors,
-    # and some of those (an invoke error whose value is an Error model) fail to serialize.
-    if not hasattr(body, "serialize"):
-        return body
-    try:
-        return body.serialize()
-    except Exception:  # noqa: BLE001 - msrest raises its own tree; any failure falls back
-        return {
-            "statusCode": getattr(body, "status_code", None),
-            "type": getattr(body, "type", None),
-            "value": _plain(getattr(body, "value", None)),
-        }

@@ -35,6 +35,8 @@ from bot.setting_values import (
     parse_working_hours,
 )
 from notifications.quiet_hours import WorkingHours
+from teams.factory import Sdk
+from teams.types import Credentials
 
 __all__ = ["MAX_REQUEST_BYTES", "AppType", "Settings", "SettingsError"]
 
@@ -42,6 +44,7 @@ __all__ = ["MAX_REQUEST_BYTES", "AppType", "Settings", "SettingsError"]
 MAX_REQUEST_BYTES = 256 * 1024
 DEV_NO_AUTH = "INSPECTION_READY_DEV_NO_AUTH"
 ALLOWED_TENANTS = "INSPECTION_READY_ALLOWED_TENANTS"
+SDK_SETTING = "INSPECTION_READY_SDK"
 # Every variable the service reads; one spelt another way is refused (see check_spelling).
 VARIABLES = (
     "DATABASE_URL",
@@ -52,6 +55,7 @@ VARIABLES = (
     "PORT",
     DEV_NO_AUTH,
     ALLOWED_TENANTS,
+    SDK_SETTING,
     "INSPECTION_READY_TURNS_PER_MINUTE",
     "INSPECTION_READY_TIMEZONE",
     "INSPECTION_READY_WORKING_HOURS",
@@ -83,6 +87,7 @@ class Settings:
     # Authentication off, on a developer's machine only (INSPECTION_READY_DEV_NO_AUTH=1).
     dev_no_auth: bool = False
     allowed_tenants: frozenset[str] = frozenset()
+    sdk: Sdk = Sdk.BOTBUILDER
     turns_per_minute: int = 30
     port: int = DEFAULT_PORT
     timezone: ZoneInfo = ZoneInfo(DEFAULT_TIMEZONE)
@@ -176,6 +181,7 @@ class Settings:
             app_tenant_id=app_tenant_id,
             dev_no_auth=dev_no_auth,
             allowed_tenants=parse_tenants(ALLOWED_TENANTS, environ.get(ALLOWED_TENANTS, "")),
+            sdk=parse_sdk(environ.get(SDK_SETTING, "")),
             turns_per_minute=parse_whole(
                 "INSPECTION_READY_TURNS_PER_MINUTE", environ, default=30, low=1, high=10_000
             ),
@@ -244,9 +250,29 @@ class Settings:
             )
 
     @property
+    def credentials(self) -> Credentials:
+        """The bot's registration, for whichever SDK runs it."""
+        return Credentials(
+            app_id=self.app_id,
+            password=self.app_password,
+            app_type=self.app_type.value,
+            tenant_id=self.app_tenant_id,
+        )
+
+    @property
     def service_url(self) -> str:
         """Where people reach this service's own pages (export downloads)."""
         return self.public_url or f"http://localhost:{self.port}"
+
+
+def parse_sdk(value: str) -> Sdk:
+    """botbuilder (the default) or agents (the Microsoft 365 Agents SDK)."""
+    text = value.strip().lower() or Sdk.BOTBUILDER.value
+    try:
+        return Sdk(text)
+    except ValueError:
+        allowed = " or ".join(sdk.value for sdk in Sdk)
+        raise SettingsError(f"{SDK_SETTING} must be {allowed}, got {value.strip()!r}") from None
 
 
 def _without_password(url: str) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from enum import StrEnum
+
+from rapidfuzz import fuzz, process
 
 
 class Intent(StrEnum):
@@ -141,14 +142,21 @@ PHRASES: dict[Intent, tuple[str, ...]] = {
         "when is the next visit",
     ),
 }
-# How alike a message and a phrase must be (difflib ratio) to count as a typo of it.
-TYPO_SIMILARITY = 0.85
+# How alike a message and a phrase must be (rapidfuzz's ratio, 0 to 100: twice the common
+# subsequence over the total length) to count as a typo of it.
+TYPO_SIMILARITY = 85.0
 # No command is longer than this, typos included; anything longer is a question, and is
 # never compared phrase by phrase (which costs time in proportion to the text's length).
 MAX_COMMAND_CHARS = 60
 _RELINK = re.compile(r"^\s*re-?link\s+(\S+@\S+)\s*$", re.IGNORECASE)
 _OVERDUE_IN = re.compile(r"^(?:(?:what s|whats|what is) )?(\w+) (?:in|for) (.+)$")
 _NOT_WORDS = re.compile(r"[^a-z0-9 ]+")
+# Every phrase once, with its intent: exact matches by lookup, typos by one C-level scan.
+_PHRASE_INTENTS: list[tuple[Intent, str]] = [
+    (intent, phrase) for intent, phrases in PHRASES.items() for phrase in phrases
+]
+_PHRASE_LIST = [phrase for _, phrase in _PHRASE_INTENTS]
+_EXACT = {phrase: (intent, phrase) for intent, phrase in reversed(_PHRASE_INTENTS)}
 _EVENT_KINDS = {
     "monitoring": "monitoring_visit",
     "board": "improvement_board",
@@ -174,34 +182,27 @@ def classify(text: str) -> Command:
         return Command(Intent.HELP)
     if len(cleaned) > MAX_COMMAND_CHARS:
         return Command(Intent.QUESTION)
+    exact = _EXACT.get(cleaned)
+    if exact is not None:
+        return _command(*exact)
     overdue_in = _OVERDUE_IN.match(cleaned)
     if overdue_in and _alike(overdue_in.group(1), "overdue"):
         return Command(Intent.OVERDUE_IN, overdue_in.group(2).strip())
-    best: tuple[float, Intent, str] | None = None
-    for intent, phrases in PHRASES.items():
-        for phrase in phrases:
-            if cleaned == phrase:
-                ratio = 1.0
-            elif _ratio_bound(cleaned, phrase) < TYPO_SIMILARITY:
-                # Lengths this far apart can never be a typo of each other: skip the work.
-                continue
-            else:
-                ratio = SequenceMatcher(None, cleaned, phrase).ratio()
-            if ratio >= TYPO_SIMILARITY and (best is None or ratio > best[0]):
-                best = (ratio, intent, phrase)
-    if best is None:
+    # A typo: the closest phrase, found in C, and only if it is close enough.
+    found = process.extractOne(
+        cleaned, _PHRASE_LIST, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY
+    )
+    if found is None:
         return Command(Intent.QUESTION)
-    _, intent, phrase = best
+    return _command(*_PHRASE_INTENTS[found[2]])
+
+
+def _command(intent: Intent, phrase: str) -> Command:
     if intent is Intent.CALENDAR:
         kind = next((k for word, k in _EVENT_KINDS.items() if word in phrase), None)
         return Command(intent, kind)
     return Command(intent)
 
 
-def _ratio_bound(a: str, b: str) -> float:
-    # difflib's ratio is 2 * matches / total length, and matches <= the shorter length.
-    return 2 * min(len(a), len(b)) / (len(a) + len(b))
-
-
 def _alike(word: str, target: str) -> bool:
-    return SequenceMatcher(None, word, target).ratio() >= TYPO_SIMILARITY
+    return fuzz.ratio(word, target) >= TYPO_SIMILARITY

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
+
+from rapidfuzz import fuzz, process
 
 from cards.rendering import plain_text, render_card
 from cards.work_items import (
@@ -356,9 +357,10 @@ def _closest(name: str, options: list[str]) -> str | None:
     for option in options:
         if wanted and (wanted == normalise(option) or wanted in normalise(option)):
             return option
-    scored = [(SequenceMatcher(None, wanted, normalise(o)).ratio(), o) for o in options]
-    best = max(scored, default=(0.0, ""))
-    return best[1] if best[0] >= 0.75 else None
+    found = process.extractOne(
+        wanted, [normalise(o) for o in options], scorer=fuzz.ratio, score_cutoff=75.0
+    )
+    return options[found[2]] if found is not None else None
 
 
 def _long(day: date) -> str:

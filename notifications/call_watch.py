@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from cards.rendering import materialise
 from notifications.broadcast import Broadcast
-from notifications.delivery import DeliveryResult, Outcome
 from store.repositories import calls
+from teams.types import Delivery, OutboundMessage, Outcome, StoredReference
 
 if TYPE_CHECKING:
     from store.db import Database
@@ -21,14 +21,6 @@ logger = logging.getLogger(__name__)
 FINAL_REFRESH_WINDOW = timedelta(hours=1)
 
 
-class CardUpdater(Protocol):
-    """Replaces a message the bot sent earlier (the status card) with a new card."""
-
-    async def update(
-        self, reference: dict[str, Any], activity_id: str, payload: dict[str, Any]
-    ) -> DeliveryResult: ...
-
-
 class CallWatch:
     """What the scheduler runs every few seconds while a call is active."""
 
@@ -36,7 +28,7 @@ class CallWatch:
         self,
         database: Database,
         broadcast: Broadcast,
-        updater: CardUpdater,
+        updater: Delivery,
         clock: Callable[[], datetime],
     ) -> None:
         self._database = database
@@ -71,7 +63,9 @@ class CallWatch:
         updated = 0
         for location, payload in updates:
             result = await self._updater.update(
-                location["reference"], str(location["activity_id"]), materialise(payload)
+                StoredReference.from_dict(location["reference"]),
+                str(location["activity_id"]),
+                OutboundMessage.from_payload(materialise(payload)),
             )
             if result.outcome is Outcome.SENT:
                 updated += 1

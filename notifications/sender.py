@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from cards.rendering import materialise
-from notifications.delivery import Delivery, DeliveryResult, Outcome
 from notifications.limiter import RateLimiter
 from notifications.quiet_hours import QuietHours
 from store.models import OutboxStatus
 from store.repositories import outbox
 from store.repositories.outbox import Claimed
+from teams.types import Delivery, DeliveryResult, OutboundMessage, Outcome, StoredReference
 
 if TYPE_CHECKING:
     from store.db import Database
@@ -159,7 +159,11 @@ class OutboxSender:
 
     async def _attempt(self, message: Claimed, report: DrainReport) -> Finished:
         """Sends one message and says how its row should be left."""
-        if message.reference is None:
+        try:
+            reference = StoredReference.from_dict(message.reference) if message.reference else None
+        except ValueError:
+            reference = None
+        if reference is None:
             report.unreachable += 1
             return Finished(
                 message,
@@ -170,7 +174,9 @@ class OutboxSender:
         await self._limiter.acquire()
         try:
             result = await asyncio.wait_for(
-                self._delivery.deliver(message.reference, materialise(message.payload)),
+                self._delivery.send(
+                    reference, OutboundMessage.from_payload(materialise(message.payload))
+                ),
                 self._send_timeout,
             )
         except TimeoutError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,25 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import create_app
-from bot.settings import Settings
+from bot.settings import Settings, parse_sdk
 from store.db import Database
 from store.migrate import upgrade_database
+from teams.factory import Sdk
 from tests.fakes import FakeConnector
 
 POSTGRES_ENV = "INSPECTION_READY_TEST_POSTGRES_URL"
+# The tests that go through the edge run on the SDK this names (botbuilder by default);
+# `make test` runs them once more with INSPECTION_READY_SDK=agents.
+SDK_ENV = "INSPECTION_READY_SDK"
+EDGE_FIXTURES = frozenset({"make_client", "connector", "sdk"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks every test that talks to the bot through an SDK as `edge`."""
+    for item in items:
+        if EDGE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.edge)
+
 
 ClientFactory = Callable[..., Awaitable[TestClient]]
 
@@ -81,11 +95,19 @@ async def connector() -> AsyncIterator[FakeConnector]:
     await fake.close()
 
 
+@pytest.fixture(scope="session")
+def sdk() -> Sdk:
+    """The SDK the edge runs on in this test run (INSPECTION_READY_SDK)."""
+    return parse_sdk(os.environ.get(SDK_ENV, ""))
+
+
 @pytest.fixture
-def make_client(aiohttp_client: ClientFactory) -> Callable[[Settings], Awaitable[TestClient]]:
-    """Starts the real app with the given settings and returns a client for it."""
+def make_client(
+    aiohttp_client: ClientFactory, sdk: Sdk
+) -> Callable[[Settings], Awaitable[TestClient]]:
+    """Starts the real app with the given settings (on this run's SDK) and a client for it."""
 
     async def start(settings: Settings, **options: Any) -> TestClient:
-        return await aiohttp_client(create_app(settings, **options))
+        return await aiohttp_client(create_app(replace(settings, sdk=sdk), **options))
 
     return start

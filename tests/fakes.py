@@ -43,8 +43,9 @@ class FakeConnector:
     sent: list[dict[str, Any]] = field(default_factory=list)
     updated: list[dict[str, Any]] = field(default_factory=list)
     # Answers to give to the next sends, in order, before answering normally: None to
-    # answer normally, an HTTP status with headers, or "hang": wait `hang_seconds`, then
-    # answer 503 without recording the activity (a send that never completed).
+    # answer normally (201), an HTTP status with headers (a 2xx one is a success with that
+    # status), or "hang": wait `hang_seconds`, then answer 503 without recording the
+    # activity (a send that never completed).
     script: list[tuple[int, dict[str, str]] | str | None] = field(default_factory=list)
     hang_seconds: float = 2.0
     attempts: int = 0
@@ -79,23 +80,27 @@ class FakeConnector:
 
     async def _send(self, request: web.Request) -> web.Response:
         self.attempts += 1
+        # Teams answers a new message with 201 Created and its id.
+        status = 201
         if self.script:
             answer = self.script.pop(0)
             if answer == "hang":
                 await asyncio.sleep(self.hang_seconds)
                 return web.json_response({"error": {"code": "Timeout"}}, status=503)
-            if isinstance(answer, tuple):
+            if isinstance(answer, tuple) and not 200 <= answer[0] < 300:
                 status, headers = answer
                 return web.json_response(
                     {"error": {"code": "Throttled", "message": "try later"}},
                     status=status,
                     headers=headers,
                 )
+            if isinstance(answer, tuple):
+                status = answer[0]
         activity = await request.json()
         activity["_conversation_id"] = request.match_info["conversation_id"]
         activity["_sent_id"] = f"sent-{next(self._ids)}"
         self.sent.append(activity)
-        return web.json_response({"id": activity["_sent_id"]})
+        return web.json_response({"id": activity["_sent_id"]}, status=status)
 
     async def _update(self, request: web.Request) -> web.Response:
         activity = await request.json()

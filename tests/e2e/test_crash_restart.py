@@ -15,6 +15,7 @@ from store.migrate import upgrade_database
 from store.models import OutboxStatus
 from store.repositories import conversations, outbox
 from store.repositories.conversations import ConversationRecord
+from teams.types import StoredReference
 from tests import fakes
 from tests.conftest import sqlite_url
 from tests.e2e.service import ServiceProcess
@@ -43,13 +44,12 @@ async def queued(tmp_path: Path, connector: FakeConnector) -> Path:
                     service_url=connector.url,
                     channel_id="msteams",
                     staff_id=staff_id,
-                    reference={
-                        "conversation": {"id": f"a:{staff_id}"},
-                        "serviceUrl": connector.url,
-                        "channelId": "msteams",
-                        "bot": activity["recipient"],
-                        "user": activity["from"],
-                    },
+                    reference=StoredReference(
+                        service_url=connector.url,
+                        conversation_id=f"a:{staff_id}",
+                        user_id=activity["from"]["id"],
+                        bot_id=activity["recipient"]["id"],
+                    ).to_dict(),
                 ),
             )
         await outbox.queue(

@@ -21,7 +21,8 @@ from tests.e2e.playground import (
 )
 from tests.e2e.service import ServiceProcess
 
-pytestmark = pytest.mark.e2e
+# Run on each SDK: `make test` repeats the edge tests with INSPECTION_READY_SDK=agents.
+pytestmark = [pytest.mark.e2e, pytest.mark.edge]
 
 
 def first_text(activity: dict[str, Any]) -> str:

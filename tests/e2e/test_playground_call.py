@@ -28,7 +28,8 @@ from tests.e2e.playground import (
 )
 from tests.e2e.service import ServiceProcess
 
-pytestmark = pytest.mark.e2e
+# Run on each SDK: `make test` repeats the edge tests with INSPECTION_READY_SDK=agents.
+pytestmark = [pytest.mark.e2e, pytest.mark.edge]
 
 LONDON = ZoneInfo("Europe/London")  # the service's default time zone
 ROSTER = 30  # people in demo/staff.csv

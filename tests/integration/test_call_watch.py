@@ -13,11 +13,11 @@ from knowledge.working_days import WorkingDays
 from notifications.broadcast import Broadcast, CallRequest
 from notifications.call_chasing import ChasePolicy
 from notifications.call_watch import CallWatch
-from notifications.delivery import DeliveryResult, Outcome
 from notifications.playbook import Playbook
 from store.db import Database
 from store.models import InspectionCall, OutboxMessage, OutboxStatus, Staff
 from store.repositories import calls
+from teams.types import DeliveryResult, OutboundMessage, Outcome, StoredReference
 
 CALLED = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 RECIPIENTS = 29  # the demo roster but the coordinator who calls
@@ -32,7 +32,16 @@ class Clock:
 
 
 class NoCards:
-    async def update(self, reference: object, activity_id: str, payload: object) -> DeliveryResult:
+    """A Delivery for tests that count outbox rows, not what Teams received."""
+
+    async def send(
+        self, to: StoredReference, message: OutboundMessage, *, reply_to: str | None = None
+    ) -> DeliveryResult:
+        return DeliveryResult(Outcome.SENT, 200)
+
+    async def update(
+        self, to: StoredReference, activity_id: str, message: OutboundMessage
+    ) -> DeliveryResult:
         return DeliveryResult(Outcome.SENT, 200)
 
 

@@ -87,6 +87,18 @@ CASES = [
     Case("channel-data-list", lambda u: message(u, "help", channelData=[]), 400, "channelData"),
     Case("text-object", lambda u: {**message(u, "help"), "text": {"a": 1}}, 400, "text must be"),
     Case("text-number", lambda u: {**message(u, "help"), "text": 12}, 400, "text must be"),
+    Case(
+        "tenant-number",
+        lambda u: message(u, "help", conversation={"id": "a:x", "tenantId": 5}),
+        400,
+        "conversation.tenantId must be a string",
+    ),  # fmt: skip
+    Case(
+        "sender-name-list",
+        lambda u: {**message(u, "help"), "from": {"id": "29:x", "name": [1]}},
+        400,
+        "from.name must be a string",
+    ),  # fmt: skip
     Case("entities-number", lambda u: message(u, "help", entities=5), 400, "entities must be"),
     Case("mention-odd", lambda u: message(u, "help", entities=[ODD_MENTION]), 400, "a mention"),
     Case("mention-text", lambda u: message(u, "help", entities=[NUMBER_MENTION]), 400, "mention"),

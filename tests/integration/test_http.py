@@ -14,6 +14,7 @@ from aiohttp.test_utils import TestClient
 from bot.settings import MAX_REQUEST_BYTES, Settings
 from store.db import Database
 from store.repositories import conversations
+from teams.factory import Sdk
 from tests import fakes
 from tests.conftest import sqlite_url
 from tests.fakes import FakeConnector
@@ -164,7 +165,7 @@ async def test_authentication_off_accepts_unsigned_local_traffic(
     assert len(connector.sent) == 1
 
 
-async def test_health_and_readiness(open_client: TestClient) -> None:
+async def test_health_and_readiness(open_client: TestClient, sdk: Sdk) -> None:
     health = await open_client.get("/healthz")
     ready = await open_client.get("/readyz")
 
@@ -176,7 +177,7 @@ async def test_health_and_readiness(open_client: TestClient) -> None:
             "database": "ok",
             "scheduler": "running",
             "authentication": "off",
-            "sdk": "botbuilder",
+            "sdk": sdk.value,
         },
     )
 
@@ -210,7 +211,7 @@ async def test_turn_error_apologises_with_a_reference_and_logs_it(
     [apology] = connector.sent
     assert apology["text"].startswith("Sorry, something went wrong on my side")
     reference = apology["text"].rsplit("reference: ", 1)[1].rstrip(".")
-    [record] = [r for r in caplog.records if r.name == "bot.adapter"]
+    [record] = [r for r in caplog.records if r.name == "bot.teams_bot"]
     assert reference in record.getMessage()
     # The failure is described by its types and stack, never by messages that may quote input.
     assert "OperationalError at " in record.getMessage()

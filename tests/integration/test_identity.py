@@ -9,15 +9,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.identity import Identity, Member, Refusal, TeamsUser, identify
+from bot.identity import Identity, Refusal, identify
 from store.db import Database
 from store.models import AuditLogEntry, ChangeSource, ConversationReference, Staff
 from store.repositories import audit_log
 from store.repositories import staff as staff_repository
+from teams.types import Member, StoredReference, TeamsUser
 from tests.importing import STAFF_HEADER, run, write_csv
 
 HOME = "tenant-home"
 HOME_TENANTS = frozenset({HOME})
+WHERE = StoredReference("https://smba.example/", "a:personal-chat")
 
 
 @dataclass
@@ -27,7 +29,7 @@ class FakeDirectory:
     members: dict[str, Member] = field(default_factory=dict)
     asked: list[str] = field(default_factory=list)
 
-    async def member(self, user_id: str) -> Member | None:
+    async def member(self, where: StoredReference, user_id: str) -> Member | None:
         self.asked.append(user_id)
         return self.members.get(user_id)
 
@@ -58,7 +60,7 @@ async def resolve(
     directory: FakeDirectory,
     home: frozenset[str] = HOME_TENANTS,
 ) -> Identity:
-    return await identify(database, user, directory, home)
+    return await identify(database, user, WHERE, directory, home)
 
 
 async def staff_row(database: Database, email: str) -> Staff:

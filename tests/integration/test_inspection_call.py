@@ -217,7 +217,7 @@ async def test_confirming_queues_one_urgent_alert_each_and_a_tracked_status_card
     assert not call.drill
     assert call.status_card is not None
     assert call.status_card["activity_id"] == status["_sent_id"]
-    assert call.status_card["reference"]["conversation"]["id"] == "a:personal-alexw"
+    assert call.status_card["reference"]["conversation_id"] == "a:personal-alexw"
     assert len(alerts) == ROSTER - 1
     assert all(a.urgent and a.kind == "call_alert" and a.payload["important"] for a in alerts)
     assert sorted(str(a.status) for a in alerts).count("sent") == 4  # the four installed

@@ -12,12 +12,12 @@ from aiohttp.log import access_logger
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import text
 
-from bot.adapter import SdkConfiguration
 from bot.app import create_app
 from bot.settings import Settings
 from demo.loader import DEMO_ANCHOR, load_demo
 from dialogs import ask_dialog
 from store.db import Database
+from teams.botbuilder.edge import SdkConfiguration
 from tests import fakes
 from tests.chat import NOW, PEOPLE, as_, buttons, card
 from tests.fakes import FakeConnector

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import os
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,18 +13,19 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot.adapter import create_adapter
-from bot.settings import Settings
+from bot.settings import parse_sdk
 from knowledge.working_days import WorkingDays
 from notifications.limiter import RateLimiter
 from notifications.quiet_hours import QuietHours, WorkingHours
 from notifications.sender import STALE_CLAIM, OutboxSender
-from notifications.teams_delivery import TeamsDelivery
 from store.db import Database
 from store.models import OutboxMessage, OutboxStatus, Staff
 from store.repositories import conversations, outbox
 from store.repositories.conversations import ConversationRecord
+from teams.factory import create_edge
+from teams.types import ConversationKind, Credentials, Edge, StoredReference
 from tests import fakes
+from tests.conftest import SDK_ENV
 from tests.fakes import FakeConnector
 from tests.importing import STAFF_HEADER, run, write_csv
 
@@ -58,26 +60,39 @@ c@example.com,C,practitioner,,,
                     conversation_type="personal",
                     service_url=connector.url,
                     channel_id="msteams",
-                    reference={
-                        "conversation": {"id": f"a:{letter}", "conversationType": "personal"},
-                        "serviceUrl": connector.url,
-                        "channelId": "msteams",
-                        "bot": activity["recipient"],
-                        "user": activity["from"],
-                    },
+                    reference=StoredReference(
+                        service_url=connector.url,
+                        conversation_id=f"a:{letter}",
+                        conversation_kind=ConversationKind.PERSONAL,
+                        user_id=activity["from"]["id"],
+                        bot_id=activity["recipient"]["id"],
+                    ).to_dict(),
                     staff_id=staff[letter],
                 ),
             )
     return staff
 
 
+# Edges made by `sender`, closed when each test ends.
+EDGES: list[Edge] = []
+
+
+@pytest.fixture(autouse=True)
+async def close_edges() -> AsyncIterator[None]:
+    yield
+    while EDGES:
+        await EDGES.pop().close()
+
+
 def sender(
     database: Database, clock: Callable[[], datetime], worker: str = "w1", **options: Any
 ) -> OutboxSender:
-    adapter = create_adapter(Settings())
+    """A sender through the real edge on this run's SDK (INSPECTION_READY_SDK)."""
+    edge = create_edge(parse_sdk(os.environ.get(SDK_ENV, "")), Credentials())
+    EDGES.append(edge)
     return OutboxSender(
         database,
-        TeamsDelivery(adapter, ""),
+        edge.delivery,
         QUIET,
         worker=worker,
         clock=clock,
@@ -143,6 +158,21 @@ async def test_sends_each_message_once_and_marks_the_unreachable(
     ]
     assert [log["code"] for log in stored[0].attempt_log] == [201]
     assert stored[2].last_error == "no personal chat with the bot (not installed)"
+
+
+async def test_the_status_teams_really_answered_is_recorded(
+    database: Database, connector: FakeConnector, people: dict[str, int]
+) -> None:
+    clock = Clock(MONDAY_10AM)
+    await queue(database, clock, [people["a"], people["b"]])
+    # Teams may accept a message with 200, 201 or 202: the attempt log keeps which.
+    connector.script = [(202, {}), (200, {})]
+
+    report = await sender(database, clock).drain()
+
+    assert report.sent == 2
+    codes = sorted(log["code"] for m in await messages(database) for log in m.attempt_log)
+    assert codes == [200, 202]
 
 
 async def test_429_waits_for_retry_after_then_sends(

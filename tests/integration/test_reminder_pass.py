@@ -19,6 +19,8 @@ from store.db import Database
 from store.models import OutboxMessage, Snooze, Staff
 from store.repositories import conversations
 from store.repositories.conversations import ConversationRecord
+from teams.factory import Sdk, create_edge
+from teams.types import StoredReference
 from tests import fakes
 from tests.fakes import FakeConnector
 
@@ -129,7 +131,7 @@ async def test_monday_digest_goes_to_managers_with_their_area(demo: Database) ->
 
 
 async def test_the_service_sends_the_pass_through_teams(
-    demo: Database, connector: FakeConnector
+    demo: Database, connector: FakeConnector, sdk: Sdk
 ) -> None:
     adele = await staff_id(demo, "adelev@example.com")
     activity = fakes.activity("message", connector.url, conversation_id="a:adele")
@@ -141,20 +143,23 @@ async def test_the_service_sends_the_pass_through_teams(
                 conversation_type="personal",
                 service_url=connector.url,
                 channel_id="msteams",
-                reference={
-                    "conversation": {"id": "a:adele", "conversationType": "personal"},
-                    "serviceUrl": connector.url,
-                    "channelId": "msteams",
-                    "bot": activity["recipient"],
-                    "user": activity["from"],
-                },
+                reference=StoredReference(
+                    service_url=connector.url,
+                    conversation_id="a:adele",
+                    user_id=activity["from"]["id"],
+                    bot_id=activity["recipient"]["id"],
+                ).to_dict(),
                 staff_id=adele,
             ),
         )
-    settings = Settings(dev_no_auth=True, database_url=demo.url)
-    notifications = build_notifications(settings, demo, lambda: WEDNESDAY_9AM)
+    settings = Settings(dev_no_auth=True, database_url=demo.url, sdk=sdk)
+    edge = create_edge(settings.sdk, settings.credentials)
+    notifications = build_notifications(settings, demo, lambda: WEDNESDAY_9AM, edge.delivery)
 
-    report = await notifications.run_pass()
+    try:
+        report = await notifications.run_pass()
+    finally:
+        await edge.close()
 
     to_adele = [a for a in connector.sent if a["_conversation_id"] == "a:adele"]
     assert report.queued > 0

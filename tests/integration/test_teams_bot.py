@@ -72,7 +72,7 @@ async def test_install_stores_the_reference_and_welcomes_by_name(
     assert reference is not None
     assert reference.active is True
     assert reference.service_url == connector.url
-    assert reference.reference["conversation"]["id"] == "a:personal-alex"
+    assert reference.reference["conversation_id"] == "a:personal-alex"
     assert alex is not None
     assert reference.staff_id == alex.id
 

@@ -10,6 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
+from bot.keys import NOTIFICATIONS
 from store.db import Database
 from store.models import (
     Action,
@@ -251,6 +252,8 @@ async def test_an_extension_goes_to_the_line_manager_and_the_outcome_comes_back(
     }
 
     await press(client, connector, "adelev", request)
+    # The card for Megan goes through the outbox, at once (an urgent row).
+    await client.app[NOTIFICATIONS].drain()
 
     to_megan = connector.sent[-1]
     assert to_megan["_conversation_id"] == "a:personal-meganb"
@@ -261,6 +264,7 @@ async def test_an_extension_goes_to_the_line_manager_and_the_outcome_comes_back(
     await press(
         client, connector, "meganb", {**buttons(decision)["Approve"], "decision_note": "OK"}
     )
+    await client.app[NOTIFICATIONS].drain()
 
     to_adele = connector.sent[-1]
     assert to_adele["_conversation_id"] == "a:personal-adelev"

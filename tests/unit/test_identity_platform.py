@@ -12,10 +12,10 @@ from aiohttp.test_utils import TestServer
 from botframework.connector.auth import MicrosoftAppCredentials
 from botframework.connector.auth.jwt_token_extractor import _OpenIdMetadata
 
-from bot.adapter import create_authentication
 from bot.settings import Settings
-from notifications import identity_platform
-from notifications.identity_platform import (
+from teams.botbuilder import identity_platform
+from teams.botbuilder.edge import BotbuilderEdge
+from teams.botbuilder.identity_platform import (
     KeysUnavailableError,
     bound_key_refresh,
     ready_token,
@@ -145,6 +145,6 @@ async def test_no_token_is_fetched_without_an_app_id() -> None:
 def test_the_service_installs_the_bounded_refresh(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_OpenIdMetadata, "_refresh", lambda _self: None)
 
-    create_authentication(Settings(dev_no_auth=True))
+    BotbuilderEdge(Settings(dev_no_auth=True).credentials)
 
     assert _OpenIdMetadata._refresh is refresh_keys
