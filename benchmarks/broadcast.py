@@ -34,6 +34,7 @@ from store.db import Database
 from store.importers.runner import ImportKind, import_file
 from store.migrate import upgrade_database
 from store.models import ConversationReference, Staff
+from teams.types import StoredReference
 from tests.e2e.playground import free_port
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -96,13 +97,12 @@ async def prepare(database_url: str, folder: Path, recipients: int, teams_url: s
                 "service_url": teams_url,
                 "channel_id": "msteams",
                 "active": True,
-                "reference": {
-                    "conversation": {"id": conversation(person.id, person.email)},
-                    "serviceUrl": teams_url,
-                    "channelId": "msteams",
-                    "bot": {"id": "28:bot"},
-                    "user": {"id": f"29:{person.id}"},
-                },
+                "reference": StoredReference(
+                    service_url=teams_url,
+                    conversation_id=conversation(person.id, person.email),
+                    user_id=f"29:{person.id}",
+                    bot_id="28:bot",
+                ).to_dict(),
             }
             for person in people
         ]

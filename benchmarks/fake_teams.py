@@ -11,9 +11,12 @@ from __future__ import annotations
 import argparse
 import random
 import time
+import uuid
 from collections import Counter
 
 from aiohttp import web
+
+TENANT = "00000000-0000-0000-0000-0000000000aa"
 
 
 class FakeTeams:
@@ -55,6 +58,22 @@ class FakeTeams:
         self.deliveries[conversation] += 1
         return web.json_response({"id": f"m{self.stats['accepted']}"})
 
+    async def member(self, request: web.Request) -> web.Response:
+        """A member of the home tenant whose id is "29:" and their email (chat benchmark)."""
+        member_id = request.match_info["mid"]
+        email = member_id.removeprefix("29:")
+        return web.json_response(
+            {
+                "id": member_id,
+                "name": email.split("@")[0],
+                "aadObjectId": object_id(email),
+                "email": email,
+                "userPrincipalName": email,
+                "tenantId": TENANT,
+                "userRole": "user",
+            }
+        )
+
     async def update(self, request: web.Request) -> web.Response:
         await request.read()
         return web.json_response({"id": request.match_info["aid"]})
@@ -71,6 +90,11 @@ class FakeTeams:
                 "last_new_at": self.last_new_at,
             }
         )
+
+
+def object_id(email: str) -> str:
+    """The Entra ID object id the fake gives an address (stable across runs)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"mailto:{email}"))
 
 
 def _error(status: int, headers: dict[str, str]) -> web.Response:
@@ -90,6 +114,7 @@ def main() -> None:
     app.router.add_post("/v3/conversations/{cid}/activities", teams.send)
     app.router.add_post("/v3/conversations/{cid}/activities/{aid}", teams.send)
     app.router.add_put("/v3/conversations/{cid}/activities/{aid}", teams.update)
+    app.router.add_get("/v3/conversations/{cid}/members/{mid}", teams.member)
     app.router.add_get("/stats", teams.report)
     web.run_app(app, host="127.0.0.1", port=arguments.port, print=None, access_log=None)
 

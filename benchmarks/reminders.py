@@ -28,6 +28,8 @@ from store.migrate import upgrade_database
 from store.models import OutboxMessage, Staff
 from store.repositories import conversations, outbox
 from store.repositories.conversations import ConversationRecord
+from teams.factory import create_edge
+from teams.types import StoredReference
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # a Wednesday morning
 TEAMS_RATE = 50
@@ -113,17 +115,17 @@ async def main(items: int, send: int) -> None:
                         service_url=service_url,
                         channel_id="msteams",
                         staff_id=staff.id,
-                        reference={
-                            "conversation": {"id": f"a:{staff.id}"},
-                            "serviceUrl": service_url,
-                            "channelId": "msteams",
-                            "bot": {"id": "bot"},
-                            "user": {"id": f"u{staff.id}"},
-                        },
+                        reference=StoredReference(
+                            service_url=service_url,
+                            conversation_id=f"a:{staff.id}",
+                            user_id=f"u{staff.id}",
+                            bot_id="bot",
+                        ).to_dict(),
                     ),
                 )
         settings = Settings(dev_no_auth=True, database_url=database.url)
-        notifications = build_notifications(settings, database, lambda: NOW)
+        edge = create_edge(settings.sdk, settings.credentials)
+        notifications = build_notifications(settings, database, lambda: NOW, edge.delivery)
         started = time.perf_counter()
         report = await notifications.reminder_pass.run(NOW, NOW.date())
         plan_seconds = time.perf_counter() - started
