@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from store.models import (
     Action,
@@ -25,6 +26,9 @@ from store.models import (
     Team,
     utc_now,
 )
+
+# Every item here belongs to exactly one person (the foreign keys are not null), so the
+# person comes in the same statement, by an inner join: one round trip, not two.
 
 
 async def reports_of(session: AsyncSession, manager_id: int) -> set[int]:
@@ -54,17 +58,11 @@ async def open_actions(
     team_id: int | None = None,
 ) -> list[Action]:
     """Actions not yet complete, for `owners` (None: everyone), with their owners loaded."""
-    query = (
-        select(Action)
-        .options(selectinload(Action.owner))
-        .where(Action.status != ActionStatus.COMPLETE)
+    query = _open_actions_query(
+        owners is not None, team_id is not None, due_by is not None, priority_area is not None
     )
-    query = _owned(query, Action.owner_id, owners, team_id)
-    if due_by is not None:
-        query = query.where(Action.due_date <= due_by)
-    if priority_area is not None:
-        query = query.where(Action.priority_area == priority_area)
-    return list((await session.execute(query)).scalars())
+    parameters = _present(owners=owners, team_id=team_id, due_by=due_by, area=priority_area)
+    return list((await session.execute(query, parameters)).scalars())
 
 
 async def open_audits(
@@ -75,15 +73,48 @@ async def open_audits(
     team_id: int | None = None,
 ) -> list[AuditAssignment]:
     """Audits not yet complete, for `auditors` (None: everyone), with auditors loaded."""
+    query = _open_audits_query(auditors is not None, team_id is not None, due_by is not None)
+    parameters = _present(owners=auditors, team_id=team_id, due_by=due_by)
+    return list((await session.execute(query, parameters)).scalars())
+
+
+# The statements behind "my actions" and the other lists are built once for each set of
+# filters, with the values bound at each call: composing a statement costs more than
+# running it does for the few rows one person's list has.
+@cache
+def _open_actions_query(by_owner: bool, by_team: bool, by_due: bool, by_area: bool) -> Any:
+    query = (
+        select(Action)
+        .options(joinedload(Action.owner, innerjoin=True))
+        .where(Action.status != ActionStatus.COMPLETE)
+    )
+    query = _owned(query, Action.owner_id, by_owner=by_owner, by_team=by_team)
+    if by_due:
+        query = query.where(Action.due_date <= bindparam("due_by"))
+    if by_area:
+        query = query.where(Action.priority_area == bindparam("area"))
+    return query
+
+
+@cache
+def _open_audits_query(by_auditor: bool, by_team: bool, by_due: bool) -> Any:
     query = (
         select(AuditAssignment)
-        .options(selectinload(AuditAssignment.auditor))
+        .options(joinedload(AuditAssignment.auditor, innerjoin=True))
         .where(AuditAssignment.status != AuditStatus.COMPLETE)
     )
-    query = _owned(query, AuditAssignment.auditor_id, auditors, team_id)
-    if due_by is not None:
-        query = query.where(AuditAssignment.due_date <= due_by)
-    return list((await session.execute(query)).scalars())
+    query = _owned(query, AuditAssignment.auditor_id, by_owner=by_auditor, by_team=by_team)
+    if by_due:
+        query = query.where(AuditAssignment.due_date <= bindparam("due_by"))
+    return query
+
+
+def _present(**values: Any) -> dict[str, Any]:
+    # The bound values for the filters given; owners as a list, for an expanding IN.
+    present = {name: value for name, value in values.items() if value is not None}
+    if "owners" in present:
+        present["owners"] = list(present["owners"])
+    return present
 
 
 async def recently_completed_actions(
@@ -92,18 +123,20 @@ async def recently_completed_actions(
     """Actions completed at or after `since`, newest first, so a manager sees what got done."""
     query = (
         select(Action)
-        .options(selectinload(Action.owner))
+        .options(joinedload(Action.owner, innerjoin=True))
         .where(Action.status == ActionStatus.COMPLETE, Action.completed_at >= since)
         .order_by(Action.completed_at.desc())
     )
-    query = _owned(query, Action.owner_id, owners, None)
-    return list((await session.execute(query)).scalars())
+    query = _owned(query, Action.owner_id, by_owner=owners is not None, by_team=False)
+    return list((await session.execute(query, _present(owners=owners))).scalars())
 
 
 async def action_by_id(session: AsyncSession, action_id: int) -> Action | None:
     """One action with its owner."""
     result = await session.execute(
-        select(Action).options(selectinload(Action.owner)).where(Action.id == action_id)
+        select(Action)
+        .options(joinedload(Action.owner, innerjoin=True))
+        .where(Action.id == action_id)
     )
     return result.scalar_one_or_none()
 
@@ -112,7 +145,7 @@ async def audit_by_id(session: AsyncSession, audit_id: int) -> AuditAssignment |
     """One audit assignment with its auditor."""
     result = await session.execute(
         select(AuditAssignment)
-        .options(selectinload(AuditAssignment.auditor))
+        .options(joinedload(AuditAssignment.auditor, innerjoin=True))
         .where(AuditAssignment.id == audit_id)
     )
     return result.scalar_one_or_none()
@@ -123,8 +156,10 @@ async def extension_by_id(session: AsyncSession, request_id: int) -> ExtensionRe
     result = await session.execute(
         select(ExtensionRequest)
         .options(
-            selectinload(ExtensionRequest.action).selectinload(Action.owner),
-            selectinload(ExtensionRequest.requested_by),
+            joinedload(ExtensionRequest.action, innerjoin=True).joinedload(
+                Action.owner, innerjoin=True
+            ),
+            joinedload(ExtensionRequest.requested_by, innerjoin=True),
         )
         .where(ExtensionRequest.id == request_id)
     )
@@ -139,8 +174,10 @@ async def pending_extensions(
         select(ExtensionRequest)
         .join(Action, Action.id == ExtensionRequest.action_id)
         .options(
-            selectinload(ExtensionRequest.action).selectinload(Action.owner),
-            selectinload(ExtensionRequest.requested_by),
+            joinedload(ExtensionRequest.action, innerjoin=True).joinedload(
+                Action.owner, innerjoin=True
+            ),
+            joinedload(ExtensionRequest.requested_by, innerjoin=True),
         )
         .where(ExtensionRequest.status == ExtensionStatus.PENDING)
         .order_by(ExtensionRequest.created_at)
@@ -172,12 +209,12 @@ async def upcoming_events(session: AsyncSession, today: date, limit: int) -> lis
     return list(result.scalars())
 
 
-def _owned(query: Any, column: Any, owners: Collection[int] | None, team_id: int | None) -> Any:
+def _owned(query: Any, column: Any, *, by_owner: bool, by_team: bool) -> Any:
     # Both filters are on the person the item belongs to.
-    if owners is not None:
-        query = query.where(column.in_(owners))
-    if team_id is not None:
-        query = query.join(Staff, Staff.id == column).where(Staff.team_id == team_id)
+    if by_owner:
+        query = query.where(column.in_(bindparam("owners", expanding=True)))
+    if by_team:
+        query = query.join(Staff, Staff.id == column).where(Staff.team_id == bindparam("team_id"))
     return query
 
 
