@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.identity import identify
+from bot.known_accounts import KnownAccounts
 from dialogs import help_dialog
 from dialogs.people import Person
 from dialogs.replies import Reply
@@ -64,6 +65,7 @@ class TeamsBot:
         on_urgent: Callable[[], None] | None = None,
         home_tenants: frozenset[str] = frozenset(),
         clock: Callable[[], datetime] = utc_now,
+        known_accounts: KnownAccounts | None = None,
     ) -> None:
         self._database = database
         self._dialogs = dialogs
@@ -75,6 +77,7 @@ class TeamsBot:
         # The tenants whose own (non-guest) members may be matched to the roster by address.
         self._home_tenants = home_tenants
         self._clock = clock
+        self._known = known_accounts if known_accounts is not None else KnownAccounts()
 
     async def handle(self, turn: InboundTurn) -> InvokeAnswer | None:
         """Does what the turn asks; an Action.Execute press gets its answer returned.
@@ -118,6 +121,7 @@ class TeamsBot:
         person = await self._person(turn)
         async with self._database.sessions() as session, session.begin():
             reply = await self._dialogs.message(session, person, turn.text, personal=turn.personal)
+        self._settle(reply)
         await self._send(turn, _message_of(reply))
         await self._follow_up(turn, reply)
 
@@ -154,6 +158,7 @@ class TeamsBot:
                 [Notice(n.staff_id, n.reply.text, n.reply.card) for n in reply.notices],
                 self._clock(),
             )
+        self._settle(reply)
         if reply.notices and self._on_urgent is not None:
             self._on_urgent()
         names = " or ".join(n.name for n in reply.notices if n.staff_id in unreachable)
@@ -204,10 +209,19 @@ class TeamsBot:
         if was_active:
             logger.info("Uninstalled; conversation reference marked inactive")
 
+    def _settle(self, reply: Reply) -> None:
+        # Called once the turn's transaction has committed.
+        if reply.roster_changed:
+            self._known.forget_all()
+
     async def _person(self, turn: InboundTurn) -> Person:
-        identity = await identify(
-            self._database, turn.user, turn.reference, self._directory, self._home_tenants
-        )
+        identity = self._known.get(turn.user)
+        if identity is None:
+            identity = await identify(
+                self._database, turn.user, turn.reference, self._directory, self._home_tenants
+            )
+            if turn.user.aad_object_id or turn.user.user_id:
+                self._known.remember(turn.user, identity)
         if identity.staff is not None:
             return Person.from_staff(identity.staff)
         return Person.guest(turn.user.name, link_refused=identity.refused is not None)

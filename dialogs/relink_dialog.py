@@ -14,6 +14,7 @@ from cards.rendering import plain_text, render_card
 from dialogs.ask_dialog import CardActionError
 from dialogs.card_data import parse_id
 from dialogs.people import Person
+from dialogs.policy import NO_PERSON
 from dialogs.replies import Reply
 from store.importers.fields import GUID
 from store.models import Staff, StaffRole
@@ -52,7 +53,7 @@ async def relink(session: AsyncSession, person: Person, data: dict[str, Any]) ->
     staff_id = parse_id(data.get("staff"))
     staff = await session.get(Staff, staff_id) if staff_id is not None else None
     if staff is None:
-        raise CardActionError("that person is no longer on the roster")
+        raise CardActionError(NO_PERSON)
     if data.get("version") != staff.updated_at.isoformat():
         raise CardActionError("the card was out of date (the entry changed); ask again")
     if not may_relink(person, staff):
@@ -88,7 +89,7 @@ async def relink(session: AsyncSession, person: Person, data: dict[str, Any]) ->
         else f"Unlinked {staff.name}. The next time they message me from a Teams account of "
         "this council that is not a guest's, I will link it."
     )
-    return Reply(card=await _card(session, staff, notice=done), refresh=True)
+    return Reply(card=await _card(session, staff, notice=done), refresh=True, roster_changed=True)
 
 
 async def _card(

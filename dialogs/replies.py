@@ -33,6 +33,7 @@ class Reply:
     follow_up: Reply | None = None
     status_of_call: int | None = None
     urgent_queued: bool = False
+    roster_changed: bool = False
 
     def __post_init__(self) -> None:
         if self.text is None and self.card is None:
