@@ -39,6 +39,9 @@ SERVICE_CONNECTION = "SERVICE_CONNECTION"
 # Created on every turn without an App ID (a developer's machine); it says so each time.
 _NOISY_WITHOUT_APP_ID = "microsoft_agents.hosting.core.connector.client.user_token_client"
 _LOGS_VALUES = "microsoft_agents.activity"
+# Writes two lines at INFO for every message sent, with its conversation's id; the outbox
+# and the turn log say what matters (an attempt that failed) once, at WARNING.
+_LOGS_EVERY_SEND = "microsoft_agents.hosting.core.connector.client.connector_client"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,8 @@ class AgentsEdge:
             logging.getLogger(_NOISY_WITHOUT_APP_ID).setLevel(logging.ERROR)
         # The SDK logs a refused activity with the values it refused: what someone sent.
         logging.getLogger(_LOGS_VALUES).setLevel(logging.CRITICAL)
+        if logging.getLogger(_LOGS_EVERY_SEND).level < logging.WARNING:
+            logging.getLogger(_LOGS_EVERY_SEND).setLevel(logging.WARNING)
 
     @property
     def name(self) -> str:
