@@ -14,6 +14,7 @@ from cards.rendering import materialise, plain_text, render_card
 from dialogs.ask_dialog import CardActionError
 from dialogs.card_data import parse_id
 from dialogs.people import Person
+from dialogs.policy import NO_CALL
 from dialogs.replies import Reply
 from knowledge.working_days import WorkingDays
 from notifications.broadcast import Broadcast, CallRequest, bump_version
@@ -291,7 +292,7 @@ class CallDialog:
         call_id = parse_id(data.get("call"))
         call = await session.get(InspectionCall, call_id) if call_id is not None else None
         if call is None:
-            raise CardActionError("that inspection call is not one I know")
+            raise CardActionError(NO_CALL)
         return call
 
     async def _live_call(self, session: AsyncSession, data: dict[str, Any]) -> InspectionCall:

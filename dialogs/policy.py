@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from dialogs.card_data import parse_id
 from dialogs.people import Person
 from dialogs.routing import Intent
 from store.models import StaffRole
@@ -97,30 +98,66 @@ INTENTS: dict[Intent, Access] = {
     Intent.INSPECTION_CALL: Access(COORDINATORS, what="open the inspection-call alert"),
 }
 
-VERBS: dict[Verb, Access] = {
-    Verb.ANSWER_FEEDBACK: ANYONE_ANYWHERE,
-    Verb.SHOW_ENTRY: ANYONE_ANYWHERE,
-    Verb.SHOW_LIST: ROSTER,
-    Verb.OPEN_ITEM: ROSTER,
-    Verb.COMPLETE_ACTION: ROSTER,
-    Verb.SET_ACTION_STATUS: ROSTER,
-    Verb.REQUEST_EXTENSION: ROSTER,
-    Verb.START_AUDIT: ROSTER,
-    Verb.COMPLETE_AUDIT: ROSTER,
-    Verb.SNOOZE: ROSTER,
-    Verb.REMINDER_SETTINGS: ROSTER,
-    Verb.OPEN_EXTENSION: Access(DECIDERS, what="decide extension requests"),
-    Verb.DECIDE_EXTENSION: Access(DECIDERS, what="decide extension requests"),
-    Verb.RELINK: Access(ROSTER_KEEPERS, what="link Teams accounts to the roster"),
-    Verb.CALL_FORM: Access(COORDINATORS, what="open the inspection-call alert"),
-    Verb.CALL_PREVIEW: Access(COORDINATORS, what="preview the inspection-call alert"),
-    Verb.CALL_CONFIRM: Access(COORDINATORS, what="start the inspection-call alert"),
-    Verb.CALL_STATUS: Access(COORDINATORS, what="see the inspection-call status"),
+# What a button that carries a record id says when the id is missing or not one.
+NO_ITEM = "the button does not say which item it is for"
+NO_CALL = "that inspection call is not one I know"
+NO_PERSON = "that person is no longer on the roster"
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A card button's rule: who may press it, and the record ids its data must carry.
+
+    The ids are checked before any handler runs, so a forged or garbled press is refused
+    with the same words whichever dialog it was meant for; handlers then find the records.
+    """
+
+    access: Access
+    # (field, what the person is told when it is not a record id)
+    ids: tuple[tuple[str, str], ...] = ()
+
+    def payload_problem(self, data: dict[str, object]) -> str | None:
+        """Why `data` cannot be this button's, or None when its ids are all well formed."""
+        for field, problem in self.ids:
+            if parse_id(data.get(field)) is None:
+                return problem
+        return None
+
+
+ITEM = (("id", NO_ITEM),)
+REQUEST = (("request", NO_ITEM),)
+CALL = (("call", NO_CALL),)
+EXTENSIONS = Access(DECIDERS, what="decide extension requests")
+
+VERBS: dict[Verb, Button] = {
+    Verb.ANSWER_FEEDBACK: Button(ANYONE_ANYWHERE),
+    Verb.SHOW_ENTRY: Button(ANYONE_ANYWHERE),
+    Verb.SHOW_LIST: Button(ROSTER),
+    Verb.OPEN_ITEM: Button(ROSTER, ITEM),
+    Verb.COMPLETE_ACTION: Button(ROSTER, ITEM),
+    Verb.SET_ACTION_STATUS: Button(ROSTER, ITEM),
+    Verb.REQUEST_EXTENSION: Button(ROSTER, ITEM),
+    Verb.START_AUDIT: Button(ROSTER, ITEM),
+    Verb.COMPLETE_AUDIT: Button(ROSTER, ITEM),
+    Verb.SNOOZE: Button(ROSTER, ITEM),
+    Verb.REMINDER_SETTINGS: Button(ROSTER),
+    Verb.OPEN_EXTENSION: Button(EXTENSIONS, REQUEST),
+    Verb.DECIDE_EXTENSION: Button(EXTENSIONS, REQUEST),
+    Verb.RELINK: Button(
+        Access(ROSTER_KEEPERS, what="link Teams accounts to the roster"),
+        (("staff", NO_PERSON),),
+    ),
+    Verb.CALL_FORM: Button(Access(COORDINATORS, what="open the inspection-call alert")),
+    Verb.CALL_PREVIEW: Button(Access(COORDINATORS, what="preview the inspection-call alert")),
+    Verb.CALL_CONFIRM: Button(Access(COORDINATORS, what="start the inspection-call alert")),
+    Verb.CALL_STATUS: Button(Access(COORDINATORS, what="see the inspection-call status"), CALL),
     # Anyone the alert went to acknowledges it; the dialog checks it went to them.
-    Verb.CALL_ACKNOWLEDGE: ROSTER,
-    Verb.CALL_UPDATE: Access(COORDINATORS, what="send an inspection-call update"),
-    Verb.CALL_STAND_DOWN: Access(COORDINATORS, what="stand the inspection call down"),
-    Verb.CALL_EXPORT: Access(COORDINATORS, what="export the acknowledgements"),
+    Verb.CALL_ACKNOWLEDGE: Button(ROSTER, CALL),
+    Verb.CALL_UPDATE: Button(Access(COORDINATORS, what="send an inspection-call update"), CALL),
+    Verb.CALL_STAND_DOWN: Button(
+        Access(COORDINATORS, what="stand the inspection call down"), CALL
+    ),
+    Verb.CALL_EXPORT: Button(Access(COORDINATORS, what="export the acknowledgements"), CALL),
 }
 
 

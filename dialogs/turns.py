@@ -145,13 +145,17 @@ class Dialogs:
             verb = None
         if verb is None:
             return _refused(None, person, "that button is not one I know")
-        access = VERBS[verb]
-        if not personal and not access.in_groups:
+        button = VERBS[verb]
+        if not personal and not button.access.in_groups:
             return Reply(text=ASK_IN_PERSONAL)
-        if not access.allows(person) and not verb.value.startswith("call_"):
+        if button.access.allows(person):
+            problem = button.payload_problem(data)
+            if problem is not None:
+                return _refused(verb, person, problem)
+        elif not verb.value.startswith("call_"):
             # The call dialog refuses (and audits) anyone but a coordinator itself.
             return _refused(
-                verb, person, await refusal_text(session, person, access, sentence=False)
+                verb, person, await refusal_text(session, person, button.access, sentence=False)
             )
         try:
             # Handlers check everything before they write, so a refused press changes

@@ -10,7 +10,7 @@ from cards.rendering import plain_text, render_card
 from dialogs.ask_dialog import CardActionError
 from dialogs.card_data import parse_choice, parse_id
 from dialogs.people import Person
-from dialogs.policy import may_decide_extensions
+from dialogs.policy import NO_ITEM, may_decide_extensions
 from dialogs.replies import Notice, Reply
 from dialogs.scope import may_change, may_see
 from dialogs.work_dialog import WorkViews, version_of
@@ -384,7 +384,7 @@ def _refreshed(reply: Reply) -> Reply:
 def _id(data: dict[str, Any], name: str) -> int:
     number = parse_id(data.get(name))
     if number is None:
-        raise CardActionError("the button does not say which item it is for")
+        raise CardActionError(NO_ITEM)
     return number
 
 

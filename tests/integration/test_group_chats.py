@@ -90,7 +90,7 @@ async def test_personal_commands_are_refused_in_groups_and_change_nothing(
 
 @pytest.mark.parametrize(
     "verb",
-    [verb for verb in Verb if not VERBS[verb].in_groups],
+    [verb for verb in Verb if not VERBS[verb].access.in_groups],
     ids=lambda verb: verb.value,
 )
 async def test_every_personal_button_is_refused_in_a_group(
