@@ -98,24 +98,6 @@ def card(activity: dict[str, Any]) -> dict[str, Any]:
     return content
 
 
-def buttons(card_json: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Every Execute button's data by title, including those inside show-cards and items."""
-    found: dict[str, dict[str, Any]] = {}
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == "Action.Execute":
-                found.setdefault(node["title"], node["data"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card_json)
-    return found
-
-
 async def action(database: Database, ref: str) -> Action:
     """The improvement-plan action with this ref, as stored now."""
     async with database.sessions() as session:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import create_app
 from bot.settings import Settings, parse_sdk
+from knowledge.library import KnowledgeBase
 from store.db import Database
 from store.migrate import upgrade_database
 from teams.factory import Sdk
@@ -93,6 +94,12 @@ async def connector() -> AsyncIterator[FakeConnector]:
     await fake.start()
     yield fake
     await fake.close()
+
+
+@pytest.fixture(scope="session")
+def shipped_knowledge() -> KnowledgeBase:
+    """The knowledge base as shipped, built once for the run (not at import)."""
+    return KnowledgeBase.load()
 
 
 @pytest.fixture(scope="session")

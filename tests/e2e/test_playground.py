@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 
 from demo.playground import playground_config
-from tests.cards import card_texts
+from tests.cards import card_texts, find_action, text_blocks
 from tests.e2e.playground import (
     PlaygroundClient,
     PlaygroundProcess,
@@ -86,33 +86,6 @@ def completed_actions(service: ServiceProcess) -> list[tuple[str, str]]:
         return [(str(r[0]), str(r[1])) for r in rows.fetchall()]
 
 
-def find_button(node: Any, title: str) -> dict[str, Any]:
-    """The first Action.Execute called `title` anywhere in a card."""
-    if isinstance(node, dict):
-        if node.get("type") == "Action.Execute" and node.get("title") == title:
-            return node
-        children: list[Any] = list(node.values())
-    elif isinstance(node, list):
-        children = node
-    else:
-        children = []
-    for child in children:
-        try:
-            return find_button(child, title)
-        except LookupError:
-            continue
-    raise LookupError(title)
-
-
-def texts_in(node: Any) -> list[str]:
-    if isinstance(node, dict):
-        own = [node["text"]] if node.get("type") == "TextBlock" else []
-        return own + [t for value in node.values() for t in texts_in(value)]
-    if isinstance(node, list):
-        return [t for value in node for t in texts_in(value)]
-    return []
-
-
 async def test_coordinator_is_welcomed_by_name_and_gets_help(service: ServiceProcess) -> None:
     playground, client, session = await chat(service)
     try:
@@ -170,12 +143,12 @@ async def test_practitioner_asks_a_framework_question_and_votes(
 
             await client.send_text(chat_id, "user-id-2", "what's overdue")
             overdue = await stream.wait_for(card_heading("Your overdue actions"), timeout=30)
-            first = find_button(adaptive_cards(overdue)[0], "Open")
+            first = find_action(adaptive_cards(overdue)[0], "Action.Execute", "Open")
             opened = await client.execute_card_action(
                 chat_id, "user-id-2", str(overdue["id"]), first["verb"], first["data"]
             )
             detail = opened["value"]
-            complete = find_button(detail, "Mark complete")
+            complete = find_action(detail, "Action.Execute", "Mark complete")
             done = await client.execute_card_action(
                 chat_id,
                 "user-id-2",
@@ -183,7 +156,7 @@ async def test_practitioner_asks_a_framework_question_and_votes(
                 complete["verb"],
                 {**complete["data"], "evidence_note": "Evidence uploaded to the store"},
             )
-            assert "Marked complete. Evidence: Evidence uploaded to the store" in texts_in(
+            assert "Marked complete. Evidence: Evidence uploaded to the store" in text_blocks(
                 done["value"]
             )
     finally:

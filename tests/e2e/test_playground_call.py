@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import pytest
 
-from tests.cards import words
+from tests.cards import find_action, words
 from tests.e2e.playground import (
     ADAPTIVE_CARD_CONTENT_TYPE,
     PlaygroundClient,
@@ -43,24 +43,6 @@ ALREADY = "An inspection call is already in progress; its live status follows."
 def title(card: dict[str, Any]) -> str:
     """The card's heading: its first top-level TextBlock (after any DRILL banner)."""
     return next(str(e["text"]) for e in card["body"] if e.get("type") == "TextBlock")
-
-
-def find_action(node: Any, kind: str, action_title: str) -> dict[str, Any]:
-    """The first action of type `kind` called `action_title` anywhere in a card."""
-    if isinstance(node, dict):
-        if node.get("type") == kind and node.get("title") == action_title:
-            return node
-        children: list[Any] = list(node.values())
-    elif isinstance(node, list):
-        children = node
-    else:
-        children = []
-    for child in children:
-        try:
-            return find_action(child, kind, action_title)
-        except LookupError:
-            continue
-    raise LookupError(f"no {kind} titled {action_title!r} in the card")
 
 
 def button(card: dict[str, Any], action_title: str) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,8 @@ from tests.cards import card_texts
 from tests.fakes import FakeConnector, TeamsMember
 from tests.knowledge_samples import LOCAL, write
 
-StartClient = Callable[[Settings], Awaitable[TestClient]]
+TODAY = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+StartClient = Callable[..., Awaitable[TestClient]]
 ADELE = TeamsMember("29:adele", "Adele Vance", "aad-adele", "adelev@example.com", None)
 AS_ADELE = {
     "user_id": ADELE.user_id,
@@ -37,8 +39,10 @@ async def client(
     connector.add_member(ADELE)
     local = tmp_path / "local-knowledge"
     write(local, "ours.yaml", LOCAL)
+    # A fixed today: "20 November" means the one just gone, whatever the date of the run.
     return await make_client(
-        Settings(dev_no_auth=True, database_url=database.url, local_knowledge=local)
+        Settings(dev_no_auth=True, database_url=database.url, local_knowledge=local),
+        clock=lambda: TODAY,
     )
 
 

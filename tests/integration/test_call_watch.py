@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,17 +19,10 @@ from store.db import Database
 from store.models import InspectionCall, OutboxMessage, OutboxStatus, Staff
 from store.repositories import calls
 from teams.types import DeliveryResult, OutboundMessage, Outcome, StoredReference
+from tests.clocks import Clock
 
 CALLED = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 RECIPIENTS = 29  # the demo roster but the coordinator who calls
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 class NoCards:
@@ -165,3 +159,30 @@ async def test_only_one_call_can_be_active_at_a_time(
 
     assert second is None
     assert (await kinds(database)) == {"call_alert": RECIPIENTS}
+
+
+async def test_two_calls_started_at_once_start_one(
+    database: Database, broadcast: Broadcast
+) -> None:
+    async with database.sessions() as session, session.begin():
+        await load_demo(session, DEMO_ANCHOR)
+
+    async def call_as(email: str, inspection_type: str) -> InspectionCall | None:
+        async with database.sessions() as session, session.begin():
+            caller = (
+                await session.execute(select(Staff).where(Staff.email == email))
+            ).scalar_one()
+            request = CallRequest(inspection_type, date(2026, 12, 9), drill=False)
+            return await broadcast.start(session, request, caller, CALLED)
+
+    outcomes = await asyncio.gather(
+        call_as("alexw@example.com", "jtai"),
+        call_as("lynner@example.com", "ilacs_short"),
+        return_exceptions=True,
+    )
+
+    started = [o for o in outcomes if isinstance(o, InspectionCall)]
+    assert len(started) == 1, outcomes
+    # The other is told no (None) or fails on the one-active-call rule; nothing of it stays.
+    assert all(o is None or isinstance(o, Exception) for o in outcomes if o not in started)
+    assert sum((await kinds(database)).values()) == RECIPIENTS

@@ -28,22 +28,15 @@ from store.models import (
 )
 from store.repositories import audit_log
 from tests import fakes
-from tests.cards import words
-from tests.chat import PEOPLE, as_, buttons, card
+from tests.cards import buttons, words
+from tests.chat import PEOPLE, as_, card
+from tests.clocks import Clock
 from tests.fakes import FakeConnector
 
 StartClient = Callable[..., Awaitable[TestClient]]
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # Wednesday 25 November 2026
 ROSTER = 30  # demo/staff.csv; the coordinator who calls is not alerted
 FORM = {"action": "call_preview", "inspection_type": "ilacs_short", "on_site": "2026-11-30"}
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -19,7 +19,8 @@ from dialogs import ask_dialog
 from store.db import Database
 from teams.botbuilder.edge import SdkConfiguration
 from tests import fakes
-from tests.chat import NOW, PEOPLE, as_, buttons, card
+from tests.cards import buttons
+from tests.chat import NOW, PEOPLE, as_, card
 from tests.fakes import FakeConnector
 
 SENTINEL = "Zebra-Quokka-7731"

@@ -25,20 +25,13 @@ from store.repositories.conversations import ConversationRecord
 from teams.factory import create_edge
 from teams.types import ConversationKind, Credentials, Edge, StoredReference
 from tests import fakes
+from tests.clocks import Clock
 from tests.conftest import SDK_ENV
 from tests.fakes import FakeConnector
 from tests.importing import STAFF_HEADER, run, write_csv
 
 LONDON = ZoneInfo("Europe/London")
 QUIET = QuietHours(LONDON, WorkingHours(time(8), time(18)), WorkingDays())
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from store.db import Database
 from store.models import ActionStatus, ExtensionRequest, ExtensionStatus, Staff
 from store.repositories import staff as staff_repository
 from tests import fakes
-from tests.cards import card_texts
-from tests.chat import MEMBERS, action, buttons, card, demo_client, press, say
+from tests.cards import buttons, card_texts
+from tests.chat import MEMBERS, action, card, demo_client, press, say
 from tests.fakes import FakeConnector, TeamsMember
 from tests.integration.test_hostile_input import everything
 

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from store.db import Database
 from store.models import ActionStatus, AuditLogEntry, ExtensionRequest, ExtensionStatus
 from tests import fakes
-from tests.chat import action, as_, buttons, card, demo_client, press
+from tests.cards import buttons
+from tests.chat import action, as_, card, demo_client, press
 from tests.fakes import FakeConnector
 
 StartClient = Callable[..., Awaitable[TestClient]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -80,8 +81,10 @@ async def test_install_stores_the_reference_and_welcomes_by_name(
 async def test_install_events_arriving_together_welcome_once(
     client: TestClient, connector: FakeConnector
 ) -> None:
-    await post(client, fakes.installation(connector.url))
-    await post(client, fakes.bot_added(connector.url))
+    await asyncio.gather(
+        post(client, fakes.installation(connector.url)),
+        post(client, fakes.bot_added(connector.url)),
+    )
 
     assert len(connector.sent) == 1
 

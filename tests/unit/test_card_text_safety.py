@@ -37,6 +37,7 @@ from store.models import (
     StaffRole,
 )
 from store.repositories import work
+from tests.cards import strings
 
 LINK = "[Click to verify your account](https://evil.example)"
 # What a person could type into a note, or an import file hold in a name or description.
@@ -65,17 +66,6 @@ def markup_in(markdown: str) -> list[str]:
     found = re.findall(r"[\[\]*_`~]|<[A-Za-z/!?]|&#?\w+;|//|\bwww\.", left, re.IGNORECASE)
     found += re.findall(r"^[ \t]*(?:[-+*#>=|]|[0-9]+[.)])", left, re.MULTILINE)
     return found
-
-
-def strings(node: Any) -> list[str]:
-    """Every string in a card, nested ones too."""
-    if isinstance(node, str):
-        return [node]
-    if isinstance(node, dict):
-        return [text for value in node.values() for text in strings(value)]
-    if isinstance(node, list):
-        return [text for value in node for text in strings(value)]
-    return []
 
 
 def assert_only_escaped(card: dict[str, Any], *typed: str) -> None:

@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 from bot.flood import Admission, TurnLimiter
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.clocks import Ticks
 
 
 def test_the_limit_then_one_warning_then_silence() -> None:
-    limiter = TurnLimiter(3, clock=FakeClock())
+    limiter = TurnLimiter(3, clock=Ticks())
 
     outcomes = [limiter.admit(["person:a", "conversation:1"]) for _ in range(6)]
 
@@ -22,7 +15,7 @@ def test_the_limit_then_one_warning_then_silence() -> None:
 
 
 def test_the_window_slides_and_refused_turns_do_not_count() -> None:
-    clock = FakeClock()
+    clock = Ticks()
     limiter = TurnLimiter(2, clock=clock)
     limiter.admit(["person:a"])
     clock.now += 30
@@ -37,7 +30,7 @@ def test_the_window_slides_and_refused_turns_do_not_count() -> None:
 
 
 def test_a_busy_conversation_limits_everyone_in_it_but_not_elsewhere() -> None:
-    limiter = TurnLimiter(2, clock=FakeClock())
+    limiter = TurnLimiter(2, clock=Ticks())
 
     first = [limiter.admit([f"person:{who}", "conversation:team"]) for who in "abc"]
     elsewhere = limiter.admit(["person:c", "conversation:personal-c"])
@@ -47,7 +40,7 @@ def test_a_busy_conversation_limits_everyone_in_it_but_not_elsewhere() -> None:
 
 
 def test_one_person_flooding_does_not_limit_another() -> None:
-    limiter = TurnLimiter(2, clock=FakeClock())
+    limiter = TurnLimiter(2, clock=Ticks())
     for _ in range(10):
         limiter.admit(["person:a", "conversation:a"])
 
@@ -55,7 +48,7 @@ def test_one_person_flooding_does_not_limit_another() -> None:
 
 
 def test_people_idle_for_a_minute_are_forgotten() -> None:
-    clock = FakeClock()
+    clock = Ticks()
     limiter = TurnLimiter(2, clock=clock)
     for n in range(1000):
         limiter.admit([f"person:{n}"])
