@@ -110,10 +110,14 @@ def strip_trailing_commas(text: str) -> str:
     Templates can then end every element with a comma, however many are left out by
     conditions, instead of each one working out whether it is last.
     """
-    # A string matched keeps itself (group 1); a trailing comma becomes what followed it
-    # (group 2). A template rather than a function: no Python call for each string.
-    return _STRING_OR_TRAILING_COMMA.sub(r"\1\2", text)
+    return _UP_TO_A_TRAILING_COMMA.sub(r"\1", text)
 
 
-# A JSON string (kept as it is) or a comma followed only by space and a closing bracket.
-_STRING_OR_TRAILING_COMMA = re.compile(r'("(?:\\.|[^"\\])*")|,(\s*[\]}])')
+# Everything up to the next trailing comma (kept, as group 1), then that comma and the
+# space after it (dropped); or everything up to the end. Strings are taken whole, so a
+# comma inside one is never touched. Each match starts where the last one ended, and the
+# possessive quantifiers never give back what they took: one pass over the text, with
+# one replacement per trailing comma rather than one per string.
+_UP_TO_A_TRAILING_COMMA = re.compile(
+    r'((?:[^",]++|"(?:\\.|[^"\\])*+"|,(?!\s*+[\]}]))*+)(?:,\s*+(?=[\]}])|\Z)'
+)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import base64
+import gc
 import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient
 
+from bot.app import create_app
 from bot.settings import MAX_REQUEST_BYTES, Settings
 from store.db import Database
 from store.repositories import conversations
@@ -234,3 +237,18 @@ async def test_a_head_request_cannot_use_up_an_export_link(open_client: TestClie
     response = await open_client.head("/exports/any-token")
 
     assert response.status == 405
+
+
+async def test_what_start_up_built_is_kept_out_of_the_collectors_way_until_cleanup(
+    sqlite_database: Database,
+) -> None:
+    # A full collection no longer walks the knowledge index and the rest, every second.
+    gc.unfreeze()
+    app = create_app(Settings(dev_no_auth=True, database_url=sqlite_database.url))
+    runner = web.AppRunner(app)
+    await runner.setup()
+    try:
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        await runner.cleanup()
+    assert gc.get_freeze_count() == 0
