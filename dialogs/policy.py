@@ -14,6 +14,7 @@ answered; everything personal stays in the 1:1 chat.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -116,7 +117,7 @@ class Button:
     # (field, what the person is told when it is not a record id)
     ids: tuple[tuple[str, str], ...] = ()
 
-    def payload_problem(self, data: dict[str, object]) -> str | None:
+    def payload_problem(self, data: Mapping[str, object]) -> str | None:
         """Why `data` cannot be this button's, or None when its ids are all well formed."""
         for field, problem in self.ids:
             if parse_id(data.get(field)) is None:
