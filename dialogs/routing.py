@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -179,7 +180,10 @@ def classify(text: str) -> Command:
         return Command(Intent.RELINK, relink.group(1).strip().lower())
     cleaned = normalise(text)
     if not cleaned:
-        return Command(Intent.HELP)
+        # Nothing but punctuation ("?", a bare mention) asks for help; an emoji alone is
+        # small talk, which the question path answers.
+        emoji = any(unicodedata.category(c) == "So" for c in text)
+        return Command(Intent.QUESTION if emoji else Intent.HELP)
     if len(cleaned) > MAX_COMMAND_CHARS:
         return Command(Intent.QUESTION)
     exact = _EXACT.get(cleaned)

@@ -5,14 +5,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 
 import yaml
 
-from knowledge.dates import Deadline, deadline, find_date
+from knowledge.compound import MAX_PARTS, asking_part, asks, question_parts
+from knowledge.dates import Deadline, deadline, find_date, without_dates
 from knowledge.entries import KnowledgeEntry, KnowledgeError, load_entries, national_files
 from knowledge.index import SearchIndex
+from knowledge.privacy import looks_personal, redact
+from knowledge.small_talk import SmallTalk, small_talk, strip_typed_name
 from knowledge.text import Vocabulary
 from knowledge.working_days import WorkingDays
 
@@ -28,7 +32,33 @@ MIN_EACH = 0.4
 # Words the knowledge never uses still count against coverage, at this share of an average
 # word's weight: a question mostly about something else is not answered.
 UNKNOWN_WORD_WEIGHT = 1.0
+# Below sure but at least this close, the best entry is given as "I think you are asking
+# about ...", with the next topics offered beside it.
+PLAUSIBLE_AGREEMENT = 0.9
+PLAUSIBLE_EACH = 0.2
 SUGGESTIONS = 3
+# What a compound question's first half is about, carried to a second half that does not
+# say: the inspection or visit asked about.
+CARRIED_SUBJECTS = frozenset(
+    {
+        "ilacs", "jtai", "sif", "send", "focused_visit", "monitoring_visit",
+        "short_inspection", "standard_inspection", "annex_a",
+    }
+)  # fmt: skip
+# Words that name no topic of their own: "SEND inspection" is about SEND.
+GENERIC_WORDS = frozenset({"inspection", "ofsted", "inspect", "question", "quick"})
+# What a compound question asks of each subject, carried to a part that does not say:
+# "ICPC and core group timescales".
+CARRIED_ASPECTS = frozenset({"timescale", "frequency", "notice", "judgement", "inspector"})
+# Words that put a question outside children's services inspection and practice.
+OUT_OF_DOMAIN = (
+    "adult", "adults", "care act", "elderly", "older people", "dementia", "pension",
+    "payroll", "salary", "pay rise", "annual leave", "council tax", "parking", "bins",
+    "housing benefit", "universal credit", "school admission", "admissions", "payslip",
+    "pay slip", "wages", "expenses claim", "laptop", "password",
+)  # fmt: skip
+# What a question can ask of a topic that an entry must speak of to answer it.
+ASPECTS = frozenset({"timescale", "frequency", "notice"})
 # How many candidates each index offers before they are combined.
 PHRASING_CANDIDATES = 30
 # The whole entry's score counts for this much beside its best phrasing's.
@@ -57,17 +87,90 @@ class Answer:
     """What the knowledge base makes of a question.
 
     `sure` is False when the best match is too weak to give as the answer; the matches are
-    then offered as the nearest topics.
+    then offered as the nearest topics. `agreement` is how far question and best entry
+    agree (see MIN_AGREEMENT), which also decides whether the best is worth suggesting.
     """
 
     question: str
     matches: tuple[Match, ...]
     sure: bool
     deadline: Deadline | None = None
+    agreement: Agreement | None = None
 
     @property
     def best(self) -> KnowledgeEntry | None:
         return self.matches[0].entry if self.matches else None
+
+    # Not sure, but close enough to give as "I think you are asking about ...".
+    plausible: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """The share of the question found in the entry, and of its closest phrasing asked."""
+
+    asked: float
+    phrased: float
+
+    @property
+    def sure(self) -> bool:
+        return (
+            self.asked + self.phrased >= MIN_AGREEMENT
+            and min(self.asked, self.phrased) >= MIN_EACH
+        )
+
+    @property
+    def plausible(self) -> bool:
+        return (
+            self.asked + self.phrased >= PLAUSIBLE_AGREEMENT
+            and min(self.asked, self.phrased) >= PLAUSIBLE_EACH
+        )
+
+
+class Certainty(StrEnum):
+    """How a reply stands: the answer, a likely answer, or only the nearest topics."""
+
+    SURE = "sure"
+    PLAUSIBLE = "plausible"
+    UNSURE = "unsure"
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One entry given in a reply, with the deadline worked out for it, if any."""
+
+    entry: KnowledgeEntry
+    deadline: Deadline | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """The whole reply to a message: small talk, or answers (two for a compound question)
+    with the topics to offer beside them, and whether to remind about names."""
+
+    question: str
+    certainty: Certainty
+    parts: tuple[Part, ...] = ()
+    suggestions: tuple[KnowledgeEntry, ...] = ()
+    small_talk: SmallTalk | None = None
+    # The message seems to hold a name or a date of birth: remind, and keep none of it.
+    personal: bool = False
+    # What was searched: the question in a paste, or the message itself.
+    searched: str = ""
+
+    @property
+    def sure(self) -> bool:
+        return self.certainty is Certainty.SURE
+
+    @property
+    def answers_given(self) -> bool:
+        """Whether any entry is given as the answer (sure or plausible)."""
+        return bool(self.parts)
+
+    @property
+    def keepable(self) -> str:
+        """What may be kept of the question: redacted if it seemed to name someone."""
+        return redact(self.searched) if self.personal else self.searched
 
 
 class KnowledgeBase:
@@ -96,6 +199,7 @@ class KnowledgeBase:
             for text in (entry.title, *entry.questions):
                 self._phrasing_terms.append(vocabulary.terms(text))
                 self._phrasing_owner.append(number)
+        self._out_of_domain = frozenset(t for w in OUT_OF_DOMAIN for t in vocabulary.terms(w))
         # Typos are corrected once, against the entry index, before either index is searched.
         self._phrasings = SearchIndex(self._phrasing_terms, correct_typos=False)
 
@@ -122,7 +226,8 @@ class KnowledgeBase:
     def ask(self, question: str, today: date) -> Answer:
         """The best entries for `question`, whether the best one is a confident answer, and
         a worked-out deadline when the question gives a date and the entry a timescale."""
-        terms = [self._index.correct(t) for t in self._vocabulary.terms(question)]
+        words = self._vocabulary.terms(without_dates(question))
+        terms = [self._index.correct(t) for t in words]
         ranked = self._rank(terms)
         matches = tuple(Match(self.entries[r.entry], r.score) for r in ranked[:SUGGESTIONS])
         if not matches:
@@ -130,16 +235,131 @@ class KnowledgeBase:
         best = ranked[0]
         # Sure only when the question and the entry largely agree in both directions: most
         # of the question is about this entry, and most of its closest phrasing was asked.
-        asked = self._coverage(terms, set(self._documents[best.entry]))
-        phrased = self._coverage(self._phrasing_terms[best.phrasing], set(terms))
-        sure = asked + phrased >= MIN_AGREEMENT and min(asked, phrased) >= MIN_EACH
+        agreement = Agreement(
+            self._coverage(terms, set(self._documents[best.entry])),
+            self._coverage(self._phrasing_terms[best.phrasing], set(terms)),
+        )
+        # A question asking a timescale, a frequency or a notice period that the entry does
+        # not speak of is not answered by it: "how long after a missing episode is the
+        # return interview" is not answered by the Annex A list that records interviews.
+        document = set(self._documents[best.entry])
+        unanswered_aspect = bool(ASPECTS & set(terms) - document)
+        # Nor is one about services this knowledge does not cover (adults, pay, housing),
+        # however much of the rest of it an entry shares.
+        elsewhere = bool(self._out_of_domain & set(terms) - document)
+        declined = unanswered_aspect or elsewhere
+        sure = agreement.sure and not declined
+        plausible = not sure and not declined and agreement.plausible
         found_deadline = None
         entry = matches[0].entry
         if sure and entry.timescale is not None:
             start = find_date(question, today)
             if start is not None:
                 found_deadline = deadline(start, entry.timescale, self._working_days)
-        return Answer(question, matches, sure=sure, deadline=found_deadline)
+        return Answer(
+            question,
+            matches,
+            sure=sure,
+            deadline=found_deadline,
+            agreement=agreement,
+            plausible=plausible,
+        )
+
+    def respond(self, message: str, today: date) -> Response:
+        """The reply to a chat message: small talk, an answer, answers to each part of a
+        compound question, a likely answer, or the nearest topics."""
+        talk = small_talk(message)
+        if talk is not None:
+            return Response(message, Certainty.SURE, small_talk=talk, searched=message)
+        question = asking_part(strip_typed_name(message))
+        personal = looks_personal(question)
+        whole = self.ask(question, today)
+        parts = self._answer_parts(question, whole, today)
+        if parts is not None:
+            return Response(
+                question, Certainty.SURE, parts, (), personal=personal, searched=question
+            )
+        others = tuple(m.entry for m in whole.matches[1:])
+        if whole.best is not None and whole.sure:
+            part = Part(whole.best, whole.deadline)
+            return Response(
+                question, Certainty.SURE, (part,), personal=personal, searched=question
+            )
+        if whole.best is not None and whole.plausible:
+            part = Part(whole.best, self._deadline(question, whole.best, today))
+            return Response(
+                question,
+                Certainty.PLAUSIBLE,
+                (part,),
+                others,
+                personal=personal,
+                searched=question,
+            )
+        suggestions = tuple(m.entry for m in whole.matches)
+        return Response(
+            question, Certainty.UNSURE, (), suggestions, personal=personal, searched=question
+        )
+
+    def _answer_parts(self, question: str, whole: Answer, today: date) -> tuple[Part, ...] | None:
+        """An answer for each part of a compound question, when the parts are each sure of
+        a different entry; None when the question asks one thing (or the parts do not)."""
+        texts = question_parts(question)
+        if len(texts) < 2:
+            return None
+        terms = [self._vocabulary.terms(text) for text in texts]
+        subjects = [t for found in terms for t in found if t in CARRIED_SUBJECTS]
+        aspects = [t for found in terms for t in found if t in CARRIED_ASPECTS]
+        parts: list[Part] = []
+        # Statements that give a date ("strategy discussion was on 20 November"): not
+        # questions of their own, but where a part's timescale may start.
+        context = [
+            text
+            for text, found in zip(texts, terms, strict=True)
+            if find_date(text, today) and not asks(text) and not CARRIED_ASPECTS & set(found)
+        ]
+        for text, found in zip(texts, terms, strict=True):
+            if text in context or not set(found) - CARRIED_SUBJECTS - GENERIC_WORDS:
+                # Nothing but what it is about ("SEND inspection - how much notice..."):
+                # context for the other parts, not a question of its own.
+                continue
+            # "What's the ILACS notice and how long are they on site": the second half is
+            # about ILACS too; "ICPC and first core group timescales": both ask a timescale.
+            extra = [] if CARRIED_SUBJECTS & set(found) else list(subjects)
+            if len(found) == 1 and not CARRIED_ASPECTS & set(found):
+                extra += aspects  # a bare topic takes what the others ask of theirs
+            answer = self.ask(" ".join([text, *dict.fromkeys(extra)]), today)
+            if answer.best is None or not answer.sure:
+                continue
+            if all(p.entry.id != answer.best.id for p in parts):
+                found_deadline = self._deadline(text, answer.best, today) or self._from_context(
+                    context, answer.best, today
+                )
+                parts.append(Part(answer.best, found_deadline))
+        if len(parts) == 1 and context:
+            # One question and the date it counts from, written apart.
+            return tuple(parts) if parts[0].deadline else None
+        if len(parts) < 2:
+            return None
+        return tuple(parts[:MAX_PARTS])
+
+    def _from_context(
+        self, context: list[str], entry: KnowledgeEntry, today: date
+    ) -> Deadline | None:
+        """The deadline from a statement elsewhere in the message that names what the
+        entry's timescale counts from ("... strategy discussion was on 20 November")."""
+        if entry.timescale is None:
+            return None
+        start = set(self._vocabulary.terms(entry.timescale.start))
+        for text in context:
+            if start and start <= set(self._vocabulary.terms(text)):
+                return self._deadline(text, entry, today)
+        return None
+
+    def _deadline(self, text: str, entry: KnowledgeEntry, today: date) -> Deadline | None:
+        if entry.timescale is None:
+            return None
+        start = find_date(text, today)
+        return deadline(start, entry.timescale, self._working_days) if start else None
 
     def _coverage(self, terms: list[str], found: set[str]) -> float:
         """The share of `terms`' weight that is in `found`; unindexed words weigh average."""

@@ -68,7 +68,8 @@ class Vocabulary:
 
     def terms(self, text: str) -> list[str]:
         """The comparable terms of `text`: synonyms joined, stop words dropped."""
-        stems = [stem(w) for w in words(text)]
+        raw = words(text)
+        stems = [stem(w) for w in raw]
         terms: list[str] = []
         position = 0
         while position < len(stems):
@@ -79,7 +80,8 @@ class Vocabulary:
                     position += length
                     break
             else:
-                if stems[position] not in STOP_WORDS:
+                # A stop word is recognised before stemming too: "does" stems to "doe".
+                if stems[position] not in STOP_WORDS and raw[position] not in STOP_WORDS:
                     terms.append(stems[position])
                 position += 1
         return terms

@@ -1,0 +1,57 @@
+"""This module splits a message into the questions in it, and finds the question in a paste.
+
+"What's the ILACS notice period and how long are they on site" asks two things; each half
+is searched on its own, and when each finds a different entry both are answered. A long
+message (an email pasted in) is answered on the sentence that asks something.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Where one question ends and another may begin.
+_QUESTION_BREAK = re.compile(r"\?+\s*|;\s*|\s+[-\u2013\u2014]\s+|\n+")
+_JOINS = re.compile(
+    r"\s*(?:,\s*)?\b(?:and\s+also|and\s+then|and|also|plus|as\s+well\s+as)\b\s*|\s+[&+]\s+|\s*\+\s*",
+    re.I,
+)
+MAX_PARTS = 3
+# A message longer than this is treated as a paste: only its asking sentences are searched.
+LONG_MESSAGE_CHARS = 280
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+_ASKS = re.compile(
+    r"\?|\b(?:what|whats|when|whens|how|who|which|why|where)\b"
+    r"|^\s*(?:is|are|do|does|can|should|must|will|would)\b",
+    re.I,
+)
+
+
+def question_parts(text: str) -> list[str]:
+    """The pieces `text` may ask about separately: split at question marks, semicolons and
+    dashes, then at "and", "also", "plus". The caller decides which pieces are questions
+    ("icpc and core group timescales" has two; "help and protection" has none)."""
+    pieces = [p.strip() for p in _QUESTION_BREAK.split(text) if p and p.strip()]
+    parts = [h.strip(" ,") for piece in pieces for h in _JOINS.split(piece) if h]
+    parts = [p for p in parts if _word_count(p)]
+    if len(parts) < 2:
+        return [text]
+    return parts[: MAX_PARTS + 1]
+
+
+def asking_part(text: str) -> str:
+    """The question in a long paste: its sentences that ask something, else its last one."""
+    if len(text) <= LONG_MESSAGE_CHARS:
+        return text
+    sentences = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    asking = [s for s in sentences if _ASKS.search(s)]
+    chosen = asking[-2:] if asking else sentences[-1:]
+    return " ".join(chosen) if chosen else text
+
+
+def asks(text: str) -> bool:
+    """Whether `text` is put as a question: a question mark or a question word first."""
+    return bool(_ASKS.search(text))
+
+
+def _word_count(text: str) -> int:
+    return len(re.findall(r"[A-Za-z0-9]+", text))

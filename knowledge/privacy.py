@@ -1,0 +1,99 @@
+"""This module spots questions that seem to carry a person's name or a date of birth.
+
+Such a question still gets its answer, with a reminder to use case references only, and
+is never kept as typed: what is kept has the name-like words and dates replaced.
+The checks are deliberately simple and lean towards a false alarm: a reminder sent in
+error costs a line of text, a child's name kept in a table costs far more.
+"""
+
+from __future__ import annotations
+
+import re
+
+REMINDER = (
+    "Please use case references only, never a child's or family member's name or date of "
+    "birth. I have not kept what you typed."
+)
+REDACTED = "[removed]"
+
+_BIRTH = re.compile(r"\b(?:d\.?o\.?b\.?|date\s+of\s+birth|born(?:\s+on)?|birthday)\b", re.I)
+_NUMERIC_DATE = re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")
+# "Jayden Smith", "Mrs O'Neill": two capitalised words in a row, or a title and a name.
+_CAPITALISED_PAIR = re.compile(r"\b([A-Z][a-z'\u2019-]+)\s+([A-Z][a-z'\u2019-]+)\b")
+_TITLE_AND_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Master)\.?\s+[A-Z][a-z'\u2019-]+")
+# "smith's case", "for jayden's plan": someone's own record, named.
+_POSSESSIVE_RECORD = re.compile(
+    r"\b([a-z][a-z-]+)['\u2019]s\s+(?:case|plan|file|record|assessment|review|visit|"
+    r"placement|conference|referral|mum|dad|mother|father|family|school|social\s+worker)\b",
+    re.I,
+)
+# Capitalised words that are not names: the framework's own words, days, months, bodies.
+_NOT_NAMES = frozenset(
+    {
+        "ofsted", "ilacs", "jtai", "send", "sif", "dfe", "cqc", "hmi", "hmicfrs", "dcs", "iro",
+        "lado", "icpc", "rcpc", "cin", "cp", "cla", "lac", "cic", "sgo", "uasc", "plo",
+        "annex", "list", "local", "authority", "children", "childrens", "services", "social",
+        "care", "leavers", "improvement", "board", "notice", "plan", "inspection",
+        "inspections", "framework", "focused", "visit", "monitoring", "short", "standard",
+        "working", "together", "education", "act", "families", "court", "order", "review",
+        "conference", "core", "group", "team",
+        "manager", "director", "corporate", "monday", "tuesday", "wednesday", "thursday",
+        "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june",
+        "july", "august", "september", "october", "november", "december", "christmas",
+        "easter", "bank", "holiday", "england", "wales", "the", "a", "an", "what", "when",
+        "how", "who", "why", "where", "which", "is", "are", "do", "does", "can", "should",
+        "if", "my", "our", "we", "i", "hi", "hello", "thanks", "ok", "please", "good",
+        "outstanding", "requires", "inadequate", "self", "evaluation", "annual", "engagement",
+        "meeting", "area", "special", "educational", "needs", "written", "statement", "action",
+        "priority", "early", "help", "front", "door", "mash", "health", "assessment",
+        "pathway", "personal", "adviser", "independent", "reviewing", "officer", "secretary",
+        "state", "commissioner", "safeguarding", "partnership", "partners", "leadership",
+        "judgement", "judgements", "grade", "grades", "teams", "chat", "bot", "ready",
+    }
+)  # fmt: skip
+# Record words that follow a possessive without it naming anyone: "the child's plan".
+_NOT_OWNERS = frozenset(
+    {"child", "childs", "councils", "council", "todays", "ofsteds", "someone", "today",
+     "yesterday", "person", "parent", "parents", "carer", "carers", "worker", "workers",
+     "manager", "managers", "authoritys", "authority", "las", "la", "dfes", "dfe", "week",
+     "month", "year", "young", "persons", "family", "familys", "iro", "iros", "inspectors"}
+)  # fmt: skip
+
+
+def looks_personal(text: str) -> bool:
+    """Whether `text` seems to carry a person's name or a date of birth."""
+    if _BIRTH.search(text) or _TITLE_AND_NAME.search(text):
+        return True
+    for first, second in _CAPITALISED_PAIR.findall(text):
+        if not {_plain(first), _plain(second)} & _NOT_NAMES:
+            return True
+    return any(_plain(owner) not in _NOT_OWNERS | _NOT_NAMES for owner in _owners(text))
+
+
+def redact(text: str) -> str:
+    """`text` with the name-like words and every date replaced, for keeping."""
+    text = _NUMERIC_DATE.sub(REDACTED, text)
+    text = _TITLE_AND_NAME.sub(REDACTED, text)
+
+    def pair(match: re.Match[str]) -> str:
+        words = {_plain(match.group(1)), _plain(match.group(2))}
+        return match.group(0) if words & _NOT_NAMES else REDACTED
+
+    text = _CAPITALISED_PAIR.sub(pair, text)
+
+    def owner(match: re.Match[str]) -> str:
+        name = _plain(match.group(1))
+        if name in _NOT_OWNERS | _NOT_NAMES:
+            return match.group(0)
+        return REDACTED + match.group(0)[len(match.group(1)) :]
+
+    text = _POSSESSIVE_RECORD.sub(owner, text)
+    return _BIRTH.sub(REDACTED, text)
+
+
+def _owners(text: str) -> list[str]:
+    return [match.group(1) for match in _POSSESSIVE_RECORD.finditer(text)]
+
+
+def _plain(word: str) -> str:
+    return word.lower().replace("'", "").replace("\u2019", "")
