@@ -21,7 +21,7 @@ from bot.progress import TerminalProgress
 from bot.relink_command import add_relink_parser, run_relink
 from bot.settings import Settings, SettingsError
 from demo.loader import load_demo
-from dialogs.ask_dialog import answer_text
+from dialogs.ask_dialog import reply_text
 from knowledge.entries import KnowledgeError
 from knowledge.library import KnowledgeBase
 from notifications.errors import NotificationError
@@ -230,7 +230,7 @@ def ask(settings: Settings, question: str) -> int:
         return 2
     knowledge = KnowledgeBase.load(settings.local_knowledge)
     today = datetime.now(settings.timezone).date()
-    sys.stdout.write(answer_text(knowledge.ask(question, today)) + "\n")
+    sys.stdout.write(reply_text(knowledge.respond(question, today)) + "\n")
     return 0
 
 

@@ -11,7 +11,8 @@ from cards.rendering import render_card
 from dialogs.people import Person
 from dialogs.replies import Reply
 from knowledge.entries import Confidence, KnowledgeEntry
-from knowledge.library import Answer, KnowledgeBase
+from knowledge.library import Certainty, KnowledgeBase, Part, Response
+from knowledge.privacy import REMINDER
 from store.repositories import knowledge as knowledge_repository
 
 if TYPE_CHECKING:
@@ -48,19 +49,36 @@ class Vote:
         return cls(entry_id, answer_ref, helpful)
 
 
-def answer_text(answer: Answer) -> str:
-    """The answer as plain text, for the command line."""
-    entry = answer.best
-    if entry is None or not answer.sure:
-        lines = ["I'm not sure I have the right answer to that."]
-        if answer.matches:
-            lines.append("Nearest topics: " + "; ".join(m.entry.title for m in answer.matches))
+NOT_SURE = "I'm not sure I have the right answer to that."
+THINK = "I think you are asking about {title}."
+
+
+def reply_text(response: Response) -> str:
+    """The reply as plain text: what the card says, for the command line and evaluation."""
+    if response.small_talk is not None:
+        return response.small_talk.value
+    lines: list[str] = []
+    if response.personal:
+        lines += [REMINDER, ""]
+    if not response.parts:
+        lines.append(NOT_SURE)
+        if response.suggestions:
+            lines.append("Nearest topics: " + "; ".join(e.title for e in response.suggestions))
         return "\n".join(lines)
-    lines = [entry.title, "", entry.answer]
-    if answer.deadline is not None:
-        lines += ["", answer.deadline.describe()]
-    lines += ["", *warnings_for(entry), source_line(entry, markdown=False)]
-    return "\n".join([*lines, f"Applies to: {entry.framework}."])
+    if response.certainty is Certainty.PLAUSIBLE:
+        lines += [THINK.format(title=response.parts[0].entry.title), ""]
+    for number, part in enumerate(response.parts):
+        if number:
+            lines.append("")
+        entry = part.entry
+        lines += [entry.title, "", entry.answer]
+        if part.deadline is not None:
+            lines += ["", part.deadline.describe()]
+        lines += ["", *warnings_for(entry), source_line(entry, markdown=False)]
+        lines.append(f"Applies to: {entry.framework}.")
+    if response.suggestions:
+        lines += ["", "Or did you mean: " + "; ".join(e.title for e in response.suggestions)]
+    return "\n".join(lines)
 
 
 def answer_card(
@@ -69,8 +87,13 @@ def answer_card(
     answer_ref: str,
     deadline: str | None = None,
     thanks: str | None = None,
+    also: tuple[Part, ...] = (),
+    heading: str | None = None,
+    suggestions: tuple[KnowledgeEntry, ...] = (),
+    reminder: str | None = None,
 ) -> dict[str, Any]:
-    """The card for one entry; with `thanks`, the voted version that replaces it."""
+    """The card for an entry (and any more a compound question asked for); with `thanks`,
+    the voted version that replaces it."""
     return render_card(
         "answer",
         entry=entry,
@@ -78,24 +101,47 @@ def answer_card(
         deadline=deadline,
         warnings=warnings_for(entry),
         source_line=source_line(entry),
-        reviewed=f"{entry.reviewed:%d %B %Y}".lstrip("0"),
+        reviewed=_reviewed(entry),
         thanks=thanks,
+        also=[_part_view(part) for part in also],
+        heading=heading,
+        suggestions=suggestions,
+        reminder=reminder,
     )
 
 
 async def ask(
     session: AsyncSession, knowledge: KnowledgeBase, question: str, person: Person, today: date
 ) -> Reply:
-    """Answers a question, or offers the nearest topics and records the gap."""
-    answer = knowledge.ask(question, today)
-    if answer.best is not None and answer.sure:
-        deadline = answer.deadline.describe() if answer.deadline else None
-        return Reply(card=answer_card(answer.best, answer_ref=new_ref(), deadline=deadline))
-    knowledge_repository.record_unanswered(
-        session, question, person.staff_id, [m.entry.id for m in answer.matches]
+    """Answers a message: small talk, the answer (or answers), a likely answer with other
+    topics, or the nearest topics, recording the gap. A question that seems to name
+    someone is answered with a reminder, and kept only with the names taken out."""
+    response = knowledge.respond(question, today)
+    if response.small_talk is not None:
+        return Reply(text=response.small_talk.value)
+    reminder = REMINDER if response.personal else None
+    if not response.parts:
+        knowledge_repository.record_unanswered(
+            session, response.keepable, person.staff_id, [e.id for e in response.suggestions]
+        )
+        card = render_card("not_sure", suggestions=response.suggestions, reminder=reminder)
+        return Reply(card=card)
+    first, *more = response.parts
+    heading = (
+        THINK.format(title=first.entry.title)
+        if response.certainty is Certainty.PLAUSIBLE
+        else None
     )
-    suggestions = [m.entry for m in answer.matches]
-    return Reply(card=render_card("not_sure", suggestions=suggestions))
+    card = answer_card(
+        first.entry,
+        answer_ref=new_ref(),
+        deadline=first.deadline.describe() if first.deadline else None,
+        also=tuple(more),
+        heading=heading,
+        suggestions=response.suggestions,
+        reminder=reminder,
+    )
+    return Reply(card=card)
 
 
 def show_entry(knowledge: KnowledgeBase, data: dict[str, Any]) -> Reply:
@@ -149,6 +195,21 @@ def source_line(entry: KnowledgeEntry, *, markdown: bool = True) -> str:
     if entry.source.url:
         name = f"[{name}]({entry.source.url})" if markdown else f"{name} ({entry.source.url})"
     return f"Source: {name}"
+
+
+def _reviewed(entry: KnowledgeEntry) -> str:
+    return f"{entry.reviewed:%d %B %Y}".lstrip("0")
+
+
+def _part_view(part: Part) -> dict[str, Any]:
+    """What the card shows of a further entry in a compound answer."""
+    return {
+        "entry": part.entry,
+        "deadline": part.deadline.describe() if part.deadline else None,
+        "warnings": warnings_for(part.entry),
+        "source_line": source_line(part.entry),
+        "reviewed": _reviewed(part.entry),
+    }
 
 
 def new_ref() -> str:

@@ -13,6 +13,8 @@ from sqlalchemy import select
 
 from bot.settings import Settings
 from demo.loader import DEMO_ANCHOR, load_demo
+from knowledge.privacy import REMINDER
+from knowledge.small_talk import SmallTalk
 from store.db import Database
 from store.models import AnswerFeedback, UnansweredQuestion
 from tests import fakes
@@ -197,3 +199,65 @@ async def test_picking_a_suggested_topic_shows_its_answer(
     await client.post("/api/messages", json=submit)
 
     assert card_texts(only_card(connector.sent[-1]))[0] == "ICPC timing in our council"
+
+
+async def say(client: TestClient, connector: FakeConnector, text: str) -> dict[str, Any]:
+    """The activity the bot sent in answer to `text`."""
+    response = await client.post(
+        "/api/messages", json=fakes.message(connector.url, text, **AS_ADELE)
+    )
+    assert response.status == 201
+    return connector.sent[-1]
+
+
+@pytest.mark.parametrize("text", ["thanks!", "👍", "@Inspection Ready hello", "Good morning"])
+async def test_small_talk_gets_a_short_answer_and_is_not_queued(
+    client: TestClient, connector: FakeConnector, database: Database, text: str
+) -> None:
+    sent = await say(client, connector, text)
+
+    assert sent.get("attachments") in (None, [])
+    assert sent["text"] in {kind.value for kind in SmallTalk}
+    assert await rows(database, UnansweredQuestion) == []
+
+
+async def test_a_question_naming_a_child_is_answered_with_a_reminder_and_kept_redacted(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    answered = only_card(
+        await say(client, connector, "Jayden Smith had his ICPC, when is the first core group")
+    )
+    not_sure = only_card(
+        await say(client, connector, "is Jayden Smith's school allowed to see his plan")
+    )
+
+    assert card_texts(answered)[0] == REMINDER
+    assert card_texts(not_sure)[0] == REMINDER
+    [kept] = await rows(database, UnansweredQuestion)
+    assert "Jayden" not in kept.question
+    assert "Smith" not in kept.question
+    assert "school allowed to see his plan" in kept.question
+
+
+async def test_a_compound_question_gets_both_answers_on_one_card(
+    client: TestClient, connector: FakeConnector
+) -> None:
+    card = only_card(await say(client, connector, "icpc and first core group timescales"))
+
+    texts = card_texts(card)
+    assert texts[0] == "ICPC timing in our council"
+    assert "First core group meeting timing" in texts
+    assert sum(t.startswith("Source: ") for t in texts) == 2
+
+
+async def test_a_likely_answer_says_so_and_offers_the_other_topics(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    card = only_card(await say(client, connector, "how many councils does ILACS cover"))
+
+    texts = card_texts(card)
+    assert texts[0].startswith("I think you are asking about ")
+    others = [a for e in card["body"] if e["type"] == "ActionSet" for a in e["actions"]]
+    assert len(others) == 2
+    assert {a["data"]["action"] for a in others} == {"show_entry"}
+    assert await rows(database, UnansweredQuestion) == []

@@ -1,0 +1,123 @@
+"""Small talk, names and dates of birth, compound questions and pastes: read before search."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.compound import LONG_MESSAGE_CHARS, asking_part, question_parts
+from knowledge.privacy import REDACTED, looks_personal, redact
+from knowledge.small_talk import SmallTalk, small_talk, strip_typed_name
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("thanks!", SmallTalk.THANKS),
+        ("Thank you so much", SmallTalk.THANKS),
+        ("cheers", SmallTalk.THANKS),
+        ("hi", SmallTalk.GREETING),
+        ("Good morning all", SmallTalk.GREETING),
+        ("@Inspection Ready hello", SmallTalk.GREETING),
+        ("@Inspection Ready", SmallTalk.GREETING),
+        ("Inspection Ready", SmallTalk.GREETING),
+        ("👍", SmallTalk.ACKNOWLEDGED),
+        ("🙏🙏", SmallTalk.ACKNOWLEDGED),
+        ("ok great", SmallTalk.ACKNOWLEDGED),
+        ("bye", SmallTalk.FAREWELL),
+        ("", SmallTalk.GREETING),
+    ],
+)
+def test_small_talk_is_recognised(text: str, kind: SmallTalk) -> None:
+    assert small_talk(text) is kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hi what is the icpc timescale",
+        "thanks, and how long is a c&f assessment",
+        "hello?",
+        "ok so when is the first core group",
+        "annex a",
+    ],
+)
+def test_questions_with_manners_are_questions(text: str) -> None:
+    assert small_talk(text) is None
+
+
+def test_a_typed_name_is_taken_off_the_front_only() -> None:
+    assert strip_typed_name("@Inspection Ready icpc timescale") == "icpc timescale"
+    assert strip_typed_name("inspection-ready: icpc") == "icpc"
+    assert strip_typed_name("is inspection ready working") == "is inspection ready working"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's happening with Jayden Smith's case",
+        "is jayden's plan due a review",
+        "child dob 03/04/2015, when is the lac review",
+        "born on 3 April 2015 - what visits does she need",
+        "Mrs O'Neill wants to know the icpc date",
+        "date of birth for the annex a list",
+    ],
+)
+def test_names_and_dates_of_birth_are_noticed(text: str) -> None:
+    assert looks_personal(text) is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is the ICPC timescale",
+        "Annex A list 8 fields",
+        "how long is a Focused Visit",
+        "when is the child's first review",
+        "the council's improvement plan",
+        "strategy discussion on 3 March, when is the ICPC",
+        "what does the Improvement Board want from Children's Services",
+    ],
+)
+def test_framework_questions_are_not_taken_for_names(text: str) -> None:
+    assert looks_personal(text) is False
+
+
+def test_what_is_kept_has_names_and_dates_taken_out() -> None:
+    kept = redact("Jayden Smith dob 03/04/2015, is smith's plan late? Mrs Jones asked")
+
+    for gone in ("Jayden", "Smith", "smith", "03/04/2015", "Jones"):
+        assert gone not in kept
+    assert REDACTED in kept
+    assert "plan late?" in kept
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        (
+            "whats the ilacs notice period and how long are they on site",
+            ["whats the ilacs notice period", "how long are they on site"],
+        ),
+        ("icpc and first core group timescales", ["icpc", "first core group timescales"]),
+        (
+            "send inspection - how much notice do we get? outcomes?",
+            ["send inspection", "how much notice do we get", "outcomes"],
+        ),
+        ("what is the icpc timescale", ["what is the icpc timescale"]),
+        ("c&f assessment timescale", ["c&f assessment timescale"]),
+    ],
+)
+def test_a_message_is_split_where_it_may_ask_two_things(text: str, parts: list[str]) -> None:
+    assert question_parts(text) == parts
+
+
+def test_a_long_paste_is_answered_on_its_question() -> None:
+    email = (
+        "Hi all, following on from Tuesday's team meeting I said I would check a few things. "
+        * 4
+        + "The family have moved twice this year. When is the first core group due after "
+        "the conference? Thanks, Sam."
+    )
+    assert len(email) > LONG_MESSAGE_CHARS
+    assert asking_part(email) == "When is the first core group due after the conference?"
+    assert asking_part("icpc timescale") == "icpc timescale"

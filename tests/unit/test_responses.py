@@ -1,0 +1,127 @@
+"""Whole replies from the shipped knowledge: compound questions, likely answers, refusals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dialogs.ask_dialog import reply_text
+from knowledge.library import Certainty, KnowledgeBase
+from knowledge.privacy import REMINDER
+from knowledge.small_talk import SmallTalk
+
+TODAY = date(2026, 11, 25)
+
+
+def test_a_compound_question_gets_both_answers_each_with_its_source(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    reply = shipped_knowledge.respond("icpc and first core group timescales", TODAY)
+
+    assert reply.certainty is Certainty.SURE
+    assert [p.entry.id for p in reply.parts] == ["icpc-timescale", "first-core-group-timescale"]
+    text = reply_text(reply)
+    assert "15 working days" in text
+    assert "10 working days" in text
+    assert text.count("Source: ") == 2
+
+
+def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: KnowledgeBase) -> None:
+    reply = shipped_knowledge.respond(
+        "send inspection - how much notice do we get and what are the possible outcomes", TODAY
+    )
+
+    assert [p.entry.id for p in reply.parts] == [
+        "area-send-length-and-notice",
+        "area-send-outcomes",
+    ]
+
+
+def test_one_question_in_two_halves_is_one_answer(shipped_knowledge: KnowledgeBase) -> None:
+    reply = shipped_knowledge.respond("what is the icpc timescale and when is it due", TODAY)
+
+    assert [p.entry.id for p in reply.parts] == ["icpc-timescale"]
+
+
+def test_a_date_in_one_half_is_used_for_that_half_only(shipped_knowledge: KnowledgeBase) -> None:
+    reply = shipped_knowledge.respond(
+        "strategy discussion was on 3 december, when is the icpc and the first core group", TODAY
+    )
+
+    icpc, core_group = reply.parts
+    assert icpc.deadline is not None
+    assert icpc.deadline.due == date(2026, 12, 24)
+    # The core group counts from the conference, whose date was not given.
+    assert core_group.deadline is None
+
+
+def test_a_plausible_match_is_offered_as_such_with_other_topics(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    reply = shipped_knowledge.respond("what are the ilacs judgements about leaders", TODAY)
+
+    assert reply.certainty in (Certainty.PLAUSIBLE, Certainty.SURE)
+    if reply.certainty is Certainty.PLAUSIBLE:
+        text = reply_text(reply)
+        assert text.startswith("I think you are asking about ")
+        assert len(reply.suggestions) == 2
+        assert "Or did you mean: " in text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how long after a missing episode does the return home interview have to be done",
+        "whats the timescale for a care act assessment for an adult",
+        "when is payroll this month",
+        "what's the weather tomorrow",
+    ],
+)
+def test_questions_the_knowledge_cannot_answer_are_declined(
+    shipped_knowledge: KnowledgeBase, question: str
+) -> None:
+    reply = shipped_knowledge.respond(question, TODAY)
+
+    assert reply.parts == ()
+    assert reply.certainty is Certainty.UNSURE
+    assert reply_text(reply).startswith("I'm not sure I have the right answer")
+
+
+def test_small_talk_is_answered_as_such(shipped_knowledge: KnowledgeBase) -> None:
+    reply = shipped_knowledge.respond("@Inspection Ready thanks!", TODAY)
+
+    assert reply.small_talk is SmallTalk.THANKS
+    assert reply_text(reply) == SmallTalk.THANKS.value
+    assert reply.parts == ()
+
+
+def test_a_question_naming_someone_is_answered_with_a_reminder_and_kept_redacted(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    reply = shipped_knowledge.respond("Jayden Smith had his icpc, when is the core group", TODAY)
+
+    assert reply.personal is True
+    assert reply_text(reply).startswith(REMINDER)
+    assert "Jayden" not in reply.keepable
+    assert "Smith" not in reply.keepable
+
+
+@pytest.mark.parametrize(
+    ("question", "due"),
+    [
+        ("strat disc was fri 4/12, when's the latest date for the icpc", date(2026, 12, 29)),
+        ("strategy discussion weds 3 march, icpc by when", date(2027, 3, 24)),
+        ("strategy meeting on 02/12/26 when is the icpc due", date(2026, 12, 23)),
+        ("strategy discussion 17 dec, icpc deadline?", date(2027, 1, 12)),
+    ],
+)
+def test_dates_as_people_type_them_give_the_deadline(
+    shipped_knowledge: KnowledgeBase, question: str, due: date
+) -> None:
+    reply = shipped_knowledge.respond(question, TODAY)
+
+    [part] = reply.parts
+    assert part.deadline is not None
+    assert part.deadline.due == due
+    assert "bank holidays in England and Wales" in part.deadline.describe()
