@@ -1,0 +1,150 @@
+"""Framework answers judged by what they say: the development and held-out question sets.
+
+Usage: python -m benchmarks.fact_eval [--set dev dev2 held_out] [--show-misses]
+
+Each question in tests/knowledge_eval/dev.yaml, dev2.yaml and held_out.yaml was written from
+DOMAIN.md and the seed reports alone, without sight of the knowledge entries, and says
+what a right answer must contain rather than which entry should win: for each fact asked
+(two for a compound question), one of a few short phrases ("15 working days"). A question
+is answered right when the reply the person would read contains every fact; an
+out-of-scope one when it is declined; small talk when it gets small talk back.
+
+The held-out set is never used to tune anything (thresholds, synonyms, entries): print its
+figures, never its misses. --show-misses lists the development sets' misses only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from dialogs.ask_dialog import reply_text
+from knowledge.library import KnowledgeBase, Response
+
+SETS = Path(__file__).resolve().parents[1] / "tests" / "knowledge_eval"
+DEFAULT_TODAY = date(2026, 11, 25)
+HELD_OUT = "held_out"
+SET_NAMES = ("dev", "dev2", HELD_OUT)
+KINDS = ("plain", "compound", "indirect", "dated", "out_of_scope", "small_talk")
+
+
+@dataclass(frozen=True, slots=True)
+class FactCase:
+    question: str
+    kind: str
+    must_say: tuple[tuple[str, ...], ...]
+    today: date
+
+
+@dataclass(slots=True)
+class FactScores:
+    """Right answers by kind, and the confident answers that were wrong."""
+
+    total: Counter[str] = field(default_factory=Counter)
+    right: Counter[str] = field(default_factory=Counter)
+    # A reply given as the answer (not "not sure") that lacks a fact, or answers an
+    # out-of-scope question as if it were known.
+    confident_wrong: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def all_right(self) -> int:
+        return sum(self.right.values())
+
+    @property
+    def all_total(self) -> int:
+        return sum(self.total.values())
+
+
+def load_fact_cases(name: str) -> list[FactCase]:
+    raw = yaml.safe_load((SETS / f"{name}.yaml").read_text(encoding="utf-8"))
+    return [
+        FactCase(
+            str(item["question"]),
+            str(item["kind"]),
+            tuple(tuple(str(p) for p in group) for group in item.get("must_say") or ()),
+            item.get("today") or DEFAULT_TODAY,
+        )
+        for item in raw
+    ]
+
+
+def judge(knowledge: KnowledgeBase, case: FactCase) -> tuple[bool, bool, Response]:
+    """(right, confidently wrong, the reply) for one question."""
+    reply = knowledge.respond(case.question, case.today)
+    if case.kind == "small_talk":
+        return reply.small_talk is not None, False, reply
+    if case.kind == "out_of_scope":
+        answered = reply.answers_given
+        return not answered, reply.sure and answered, reply
+    text = reply_text(reply).lower()
+    says_all = all(any(p.lower() in text for p in group) for group in case.must_say)
+    right = reply.answers_given and says_all
+    return right, reply.sure and not says_all, reply
+
+
+def score(knowledge: KnowledgeBase, cases: list[FactCase]) -> FactScores:
+    scores = FactScores()
+    for case in cases:
+        right, wrong, reply = judge(knowledge, case)
+        scores.total[case.kind] += 1
+        scores.right[case.kind] += right
+        scores.confident_wrong += wrong
+        if not right:
+            shown = reply_text(reply).replace("\n", " ")[:160]
+            scores.misses.append(f"[{case.kind}] {case.question!r} -> {shown}")
+    return scores
+
+
+def latencies_ms(knowledge: KnowledgeBase, cases: list[FactCase], repeats: int = 5) -> list[float]:
+    timings = []
+    for _ in range(repeats):
+        for case in cases:
+            started = time.perf_counter()
+            knowledge.respond(case.question, case.today)
+            timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def table(name: str, scores: FactScores, timings: list[float]) -> str:
+    rows = [
+        f"| {name} | {scores.all_right}/{scores.all_total} = "
+        f"{scores.all_right / scores.all_total:.1%} |"
+    ]
+    for kind in KINDS:
+        if scores.total[kind]:
+            rows.append(f"| · {kind} | {scores.right[kind]}/{scores.total[kind]} |")
+    rows.append(f"| · answered with confidence but wrong | {scores.confident_wrong} |")
+    p95 = statistics.quantiles(timings, n=100)[94]
+    rows.append(
+        f"| · latency per question p50 / p95 | {statistics.median(timings):.2f} ms / "
+        f"{p95:.2f} ms |"
+    )
+    return "\n".join(rows) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", nargs="+", choices=SET_NAMES, default=list(SET_NAMES))
+    parser.add_argument("--show-misses", action="store_true", help="development sets only")
+    arguments = parser.parse_args()
+    knowledge = KnowledgeBase.load()
+    sys.stdout.write("| set | right |\n|---|---|\n")
+    for name in arguments.set:
+        cases = load_fact_cases(name)
+        scores = score(knowledge, cases)
+        sys.stdout.write(table(name, scores, latencies_ms(knowledge, cases)))
+        if arguments.show_misses and name != HELD_OUT:
+            sys.stdout.writelines(f"- {miss}\n" for miss in scores.misses)
+
+
+if __name__ == "__main__":
+    main()
