@@ -33,6 +33,7 @@ from knowledge.working_days import WorkingDays
 from notifications.broadcast import Broadcast
 from notifications.call_chasing import ChasePolicy
 from notifications.call_watch import CallWatch
+from notifications.knowledge_digest import Titles
 from notifications.playbook import Playbook
 from notifications.quiet_hours import QuietHours
 from notifications.reminder_pass import ReminderPass
@@ -144,6 +145,7 @@ async def bot_context(app: web.Application) -> AsyncIterator[None]:
         working_days=calendar,
         calls=CallDialog(build_broadcast(settings, calendar), settings.service_url),
         clock=app[CLOCK],
+        local_knowledge=settings.local_knowledge,
     )
     app[BOT] = TeamsBot(
         app[DATABASE],
@@ -161,7 +163,11 @@ async def bot_context(app: web.Application) -> AsyncIterator[None]:
 async def reminders_context(app: web.Application) -> AsyncIterator[None]:
     """Schedules the daily reminder pass and the outbox drain on the running scheduler."""
     app[NOTIFICATIONS] = build_notifications(
-        app[SETTINGS], app[DATABASE], app[CLOCK], app[EDGE].delivery
+        app[SETTINGS],
+        app[DATABASE],
+        app[CLOCK],
+        app[EDGE].delivery,
+        titles=entry_titles(app[KNOWLEDGE]),
     )
     app[NOTIFICATIONS].schedule(app[SCHEDULER], app[SETTINGS].working_hours.start)
     yield
@@ -169,7 +175,12 @@ async def reminders_context(app: web.Application) -> AsyncIterator[None]:
 
 
 def build_notifications(
-    settings: Settings, database: Database, clock: Clock, delivery: Delivery
+    settings: Settings,
+    database: Database,
+    clock: Clock,
+    delivery: Delivery,
+    *,
+    titles: Titles | None = None,
 ) -> Notifications:
     """The reminder pass and the outbox sender for these settings, sending via `delivery`."""
     calendar = WorkingDays()
@@ -188,12 +199,22 @@ def build_notifications(
     )
     watch = CallWatch(database, build_broadcast(settings, calendar), delivery, clock)
     return Notifications(
-        ReminderPass(database, rules, calendar, quiet_hours),
+        ReminderPass(database, rules, calendar, quiet_hours, titles),
         sender,
         settings.timezone,
         clock,
         call_watch=watch,
     )
+
+
+def entry_titles(knowledge: KnowledgeBase) -> Titles:
+    """Looks up a knowledge entry's title by id, for the coordinators' weekly digest."""
+
+    def title(entry_id: str) -> str | None:
+        entry = knowledge.entry(entry_id)
+        return entry.title if entry is not None else None
+
+    return title
 
 
 def build_broadcast(settings: Settings, calendar: WorkingDays) -> Broadcast:

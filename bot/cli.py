@@ -14,7 +14,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot.app import build_notifications, create_app
+from bot.app import build_notifications, create_app, entry_titles
 from bot.log_safety import protect_logs
 from bot.packaging import add_package_parser, run_package
 from bot.progress import TerminalProgress
@@ -235,13 +235,15 @@ def ask(settings: Settings, question: str) -> int:
 
 
 async def list_unanswered(settings: Settings, days: int) -> int:
-    """Prints recent questions the bot was not sure about, newest first."""
+    """Prints recent questions the bot was not sure about, newest first, then the answers
+    people marked not helpful."""
     database = Database(settings.database_url)
     try:
         await upgrade_database(database)
         since = datetime.now(settings.timezone) - timedelta(days=days)
         async with database.sessions() as session:
             rows = await knowledge_repository.list_unanswered(session, since)
+            votes = await knowledge_repository.not_helpful_since(session, since)
     finally:
         await database.dispose()
     if not rows:
@@ -249,10 +251,18 @@ async def list_unanswered(settings: Settings, days: int) -> int:
     for question, email in rows:
         asked = question.asked_at.astimezone(settings.timezone)
         nearest = question.suggested.replace(",", ", ") or "none"
-        sys.stdout.write(
+        answered = f"  answered as {question.answer_entry}" if question.answer_entry else ""
+        line = (
             f"{asked:%Y-%m-%d %H:%M}  {email or 'not on the roster'}  {question.question!r}"
-            f"  (nearest: {nearest})\n"
+            f"  (nearest: {nearest}){answered}"
         )
+        sys.stdout.write(escape_unprintable(line) + "\n")
+    if not votes:
+        sys.stdout.write(f"No answers marked not helpful in the last {days} days.\n")
+        return 0
+    sys.stdout.write(f"Answers marked not helpful in the last {days} days:\n")
+    for entry_id, count in votes:
+        sys.stdout.write(f"  {count}  {entry_id}\n")
     return 0
 
 
@@ -262,7 +272,10 @@ async def notify(settings: Settings, *, dry_run: bool) -> int:
     edge = create_edge(settings.sdk, settings.credentials)
     try:
         await upgrade_database(database)
-        notifications = build_notifications(settings, database, utc_now, edge.delivery)
+        titles = entry_titles(KnowledgeBase.load(settings.local_knowledge))
+        notifications = build_notifications(
+            settings, database, utc_now, edge.delivery, titles=titles
+        )
         report = await notifications.run_pass(dry_run=dry_run)
         if not report.working_day:
             sys.stdout.write(
@@ -286,8 +299,13 @@ async def notify(settings: Settings, *, dry_run: bool) -> int:
             return 0
         async with database.sessions() as session:
             counts = await outbox_repository.status_counts(session)
+        digests = (
+            f" Weekly knowledge digest queued for {report.digests} coordinator(s)."
+            if report.digests
+            else ""
+        )
         sys.stdout.write(
-            f"{len(report.planned)} due today, {report.queued} newly queued. Outbox: "
+            f"{len(report.planned)} due today, {report.queued} newly queued.{digests} Outbox: "
             + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
             + ".\n"
         )

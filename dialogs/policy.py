@@ -54,6 +54,7 @@ class Verb(StrEnum):
     CALL_UPDATE = "call_update"
     CALL_STAND_DOWN = "call_stand_down"
     CALL_EXPORT = "call_export"
+    ANSWER_QUESTION = "answer_question"
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +160,9 @@ VERBS: dict[Verb, Button] = {
         Access(COORDINATORS, what="stand the inspection call down"), CALL
     ),
     Verb.CALL_EXPORT: Button(Access(COORDINATORS, what="export the acknowledgements"), CALL),
+    Verb.ANSWER_QUESTION: Button(
+        Access(COORDINATORS, what="answer the questions I could not"), (("question", NO_ITEM),)
+    ),
 }
 
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from dialogs import ask_dialog, help_dialog, relink_dialog, reminder_settings
+from dialogs import answer_dialog, ask_dialog, help_dialog, relink_dialog, reminder_settings
 from dialogs.ask_dialog import CardActionError
 from dialogs.call_dialog import CallDialog, CallRefusedError, record_refusal
 from dialogs.card_data import parse_whole
@@ -76,8 +77,11 @@ class Dialogs:
         working_days: WorkingDays | None = None,
         calls: CallDialog | None = None,
         clock: Clock = utc_now,
+        local_knowledge: Path | None = None,
     ) -> None:
         self.knowledge = knowledge
+        # Where answers given in chat are kept, awaiting review.
+        self._local_knowledge = local_knowledge
         self._timezone = timezone
         self._clock = clock
         calendar = working_days or WorkingDays()
@@ -200,6 +204,9 @@ class Dialogs:
             Verb.CALL_UPDATE: lambda s, p, d, t, n: calls.send_update(s, p, d, n),
             Verb.CALL_STAND_DOWN: lambda s, p, d, t, n: calls.stand_down(s, p, d, n),
             Verb.CALL_EXPORT: lambda s, p, d, t, n: calls.export(s, p, d, n),
+            Verb.ANSWER_QUESTION: lambda s, p, d, t, n: answer_dialog.answer_question(
+                s, p, d, n, self._local_knowledge
+            ),
         }
         missing = set(Verb) - set(handlers) - {Verb.ANSWER_FEEDBACK, Verb.SHOW_ENTRY}
         if missing:

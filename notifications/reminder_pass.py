@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from cards.work_items import from_action, from_audit
 from knowledge.working_days import WorkingDays
+from notifications.knowledge_digest import Titles, is_digest_day, queue_digest
 from notifications.planner import EventInfo, Planned, Planner, Recipient
 from notifications.quiet_hours import QuietHours
 from notifications.rendering import render
@@ -33,6 +34,8 @@ class PassReport:
     working_day: bool
     planned: list[Planned] = field(default_factory=list)
     queued: int = 0
+    # Coordinators' weekly knowledge digests queued (first working day of the week only).
+    digests: int = 0
 
 
 class ReminderPass:
@@ -44,8 +47,11 @@ class ReminderPass:
         rules: ReminderRules,
         calendar: WorkingDays,
         quiet_hours: QuietHours,
+        titles: Titles | None = None,
     ) -> None:
         self._database = database
+        # Knowledge entry titles for the weekly digest, by entry id.
+        self._titles: Titles = titles or (lambda _entry_id: None)
         self._rules = rules
         self._calendar = calendar
         self._quiet_hours = quiet_hours
@@ -88,6 +94,8 @@ class ReminderPass:
             ]
             report.planned = planned
             report.queued = await outbox.queue(session, rows)
+            if is_digest_day(today, self._calendar):
+                report.digests = await queue_digest(session, now, today, send_from, self._titles)
         logger.info("Reminder pass for %s: %d planned, %d new", today, len(planned), report.queued)
         return report
 

@@ -21,6 +21,12 @@ class UnansweredQuestion(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     # The nearest entries offered instead, comma-separated, to see what was missing.
     suggested: Mapped[str] = mapped_column(String(400), default="")
+    # Set when a coordinator answers it in chat; the answer becomes a local entry.
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    answered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id", ondelete="SET NULL"), nullable=True
+    )
+    answer_entry: Mapped[str | None] = mapped_column(String(80), nullable=True)
 
 
 class AnswerFeedback(Base):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import AnswerFeedback, Staff, UnansweredQuestion
@@ -65,3 +65,45 @@ async def votes_for(session: AsyncSession, entry_id: str) -> tuple[int, int]:
     )
     votes = list(result.scalars())
     return votes.count(True), votes.count(False)
+
+
+async def not_helpful_since(session: AsyncSession, since: datetime) -> list[tuple[str, int]]:
+    """Entries voted not helpful since `since`, with how many such votes, most first."""
+    count = func.count(AnswerFeedback.id)
+    result = await session.execute(
+        select(AnswerFeedback.entry_id, count)
+        .where(AnswerFeedback.helpful.is_(False), AnswerFeedback.updated_at >= since)
+        .group_by(AnswerFeedback.entry_id)
+        .order_by(count.desc(), AnswerFeedback.entry_id)
+    )
+    return [(entry_id, int(votes)) for entry_id, votes in result]
+
+
+async def open_unanswered(
+    session: AsyncSession, since: datetime, limit: int
+) -> list[UnansweredQuestion]:
+    """Questions since `since` that nobody has answered yet, newest first."""
+    result = await session.execute(
+        select(UnansweredQuestion)
+        .where(UnansweredQuestion.asked_at >= since, UnansweredQuestion.answered_at.is_(None))
+        .order_by(UnansweredQuestion.asked_at.desc(), UnansweredQuestion.id.desc())
+        .limit(limit)
+    )
+    return list(result.scalars())
+
+
+async def unanswered_by_id(session: AsyncSession, question_id: int) -> UnansweredQuestion | None:
+    """One kept question, locked for the answer being recorded where the database can."""
+    result = await session.execute(
+        select(UnansweredQuestion).where(UnansweredQuestion.id == question_id).with_for_update()
+    )
+    return result.scalar_one_or_none()
+
+
+def mark_answered(
+    question: UnansweredQuestion, staff_id: int | None, entry_id: str, now: datetime
+) -> None:
+    """Records that `question` was answered, by whom, as which local entry."""
+    question.answered_at = now
+    question.answered_by_id = staff_id
+    question.answer_entry = entry_id

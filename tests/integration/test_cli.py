@@ -170,19 +170,28 @@ def test_unanswered_lists_recent_gaps(
     database_env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["unanswered"]) == 0
-    assert capsys.readouterr().out == "No unanswered questions in the last 30 days.\n"
+    assert capsys.readouterr().out == (
+        "No unanswered questions in the last 30 days.\n"
+        "No answers marked not helpful in the last 30 days.\n"
+    )
 
     async def record() -> None:
         database = Database(sqlite_url(database_env.parent))
         async with database.sessions() as session, session.begin():
             knowledge_repository.record_unanswered(session, "wifi password", None, ["a", "b"])
+            for voter, helpful in (("a@x", False), ("b@x", False), ("c@x", True)):
+                await knowledge_repository.record_vote(
+                    session, answer_ref=voter, entry_id="icpc-timescale", voter=voter,
+                    helpful=helpful,
+                )  # fmt: skip
         await database.dispose()
 
     asyncio.run(record())
     assert main(["unanswered", "--days", "7"]) == 0
 
-    line = capsys.readouterr().out
-    assert line.endswith("  not on the roster  'wifi password'  (nearest: a, b)\n")
+    first, *rest = capsys.readouterr().out.splitlines()
+    assert first.endswith("  not on the roster  'wifi password'  (nearest: a, b)")
+    assert rest == ["Answers marked not helpful in the last 7 days:", "  2  icpc-timescale"]
 
 
 def test_package_needs_neither_the_secret_nor_the_database(
