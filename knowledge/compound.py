@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 # Where one question ends and another may begin.
-_QUESTION_BREAK = re.compile(r"\?+\s*|;\s*|\s+[-\u2013\u2014]\s+|\n+")
+_QUESTION_BREAK = re.compile(r"\?+\s*|;\s*|\s+[-\u2013\u2014/]\s+|\n+")
 _JOINS = re.compile(
     r"\s*(?:,\s*)?\b(?:and\s+also|and\s+then|and|also|plus|as\s+well\s+as)\b\s*|\s+[&+]\s+|\s*\+\s*",
     re.I,

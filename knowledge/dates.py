@@ -31,19 +31,42 @@ WEEKDAYS = (
     "monday|mon|tuesday|tues|tue|wednesday|weds|wed|thursday|thurs|thur|thu|friday|fri|"
     "saturday|sat|sunday|sun"
 )
-# Slashed dates need a year, or "on" or a day name before them: "24/7" is not a date.
+# Numeric dates (slashes, dots or dashes) need a year, or a word before them that says a
+# date follows ("on", "was", a day name...): "24/7" is not a date.
+_LEAD_IN = rf"on|was|were|is|held|dated|from|since|of|at|{WEEKDAYS}"
 _UK = re.compile(
-    rf"(?:\b(?:on|{WEEKDAYS})\.?\s+(\d{{1,2}})/(\d{{1,2}})\b(?!/))"
-    r"|(?:\b(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\b)"
+    rf"(?:\b(?:{_LEAD_IN})\.?\s+(\d{{1,2}})[/.](\d{{1,2}})\b(?![/.]\d))"
+    r"|(?:\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\b)"
 )
+# "on the 4th", "the 11th": a day of this month or the last, the latest not after today.
+_DAY_ONLY = re.compile(
+    rf"\b(?:on|was|since|from|of)\s+the\s+(\d{{1,2}})(?:st|nd|rd|th)\b"
+    rf"(?!\s+(?:of\s+)?(?:{_MONTH}))"
+)
+# "last friday", "strategy was tues", "on monday": the latest such day, today included
+# unless "last" says otherwise. A short form needs a word before it ("sat" is a verb).
+_FULL_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_LONE_DAY = re.compile(
+    rf"\b(?:(last\s+|on\s+|was\s+|since\s+)({WEEKDAYS})|()({_FULL_DAYS}))\b\.?"
+    r"(?!\s*(?:the\s+)?\d)"
+)
+# Days people name rather than date.
+_NAMED_DATES = {"christmas eve": (12, 24), "xmas eve": (12, 24), "christmas day": (12, 25),
+                "boxing day": (12, 26), "new year's eve": (12, 31), "new years eve": (12, 31),
+                "nye": (12, 31), "new year's day": (1, 1), "new years day": (1, 1)}  # fmt: skip
+_NAMED_DATE = re.compile(r"\b(?:" + "|".join(map(re.escape, _NAMED_DATES)) + r")\b")
 _NAMED_DAY = re.compile(rf"\b({WEEKDAYS})\b\.?,?\s*(?:the\s+)?(?:on\s+)?\d")
 _WEEKDAY_NUMBER = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _WEEKDAY_WORD = re.compile(rf"\b(?:{WEEKDAYS})\b\.?", re.IGNORECASE)
-_RELATIVE_DAY = re.compile(r"\b(?:today|yesterday|this morning|this afternoon)\b", re.I)
+_RELATIVE_DAY = re.compile(
+    r"\b(?:today|yesterday|this morning|this afternoon|tonight|earlier today)\b", re.I
+)
 # The patterns above read lower-cased text; these find the same dates in text as typed.
 _ANY_CASE_DATES = tuple(
     re.compile(p.pattern, re.IGNORECASE) for p in (_ISO, _DAY_MONTH, _MONTH_DAY, _UK)
 )
+_ANY_CASE_DAY_ONLY = re.compile(_DAY_ONLY.pattern, re.IGNORECASE)
+_ANY_CASE_NAMED = re.compile(_NAMED_DATE.pattern, re.IGNORECASE)
 # A date with no year is taken to be in the past half-year or the next: questions are about
 # recent events.
 _LOOK_AHEAD = timedelta(days=183)
@@ -92,10 +115,45 @@ def find_date(text: str, today: date) -> date | None:
             if not _has_year(groups, order):
                 found = _on_named_day(found, lowered, match.start(), today)
             return found
+    return _told_by_name(lowered, today)
+
+
+def _told_by_name(lowered: str, today: date) -> date | None:
+    """A date given as "yesterday", "this morning", "last friday", "the 4th", "xmas eve"."""
     if re.search(r"\byesterday\b", lowered):
         return today - timedelta(days=1)
-    if re.search(r"\btoday\b", lowered):
+    if _RELATIVE_DAY.search(lowered):
         return today
+    named = _NAMED_DATE.search(lowered)
+    if named is not None:
+        month, day = _NAMED_DATES[named.group(0)]
+        found = date(today.year, month, day)
+        return found.replace(year=today.year - 1) if found > today + _LOOK_AHEAD else found
+    lone = _LONE_DAY.search(lowered)
+    if lone is not None:
+        lead, name = (lone.group(1), lone.group(2)) if lone.group(2) else ("", lone.group(4))
+        weekday = _WEEKDAY_NUMBER[name[:3]]
+        back = (today.weekday() - weekday) % 7
+        if back == 0 and lead.strip() == "last":
+            back = 7
+        return today - timedelta(days=back)
+    day_only = _DAY_ONLY.search(lowered)
+    if day_only is not None:
+        return _latest_day_of_month(int(day_only.group(1)), today)
+    return None
+
+
+def _latest_day_of_month(day: int, today: date) -> date | None:
+    # The 4th of this month if it has come, else of the month before.
+    for months_back in (0, 1, 2):
+        month_index = today.year * 12 + today.month - 1 - months_back
+        year, month = divmod(month_index, 12)
+        try:
+            found = date(year, month + 1, day)
+        except ValueError:
+            continue
+        if found <= today:
+            return found
     return None
 
 
@@ -103,7 +161,8 @@ def without_dates(text: str) -> str:
     """`text` with its dates and day names taken out: they say when, not what is asked."""
     for pattern in _ANY_CASE_DATES:
         text = pattern.sub(" ", text)
-    return _RELATIVE_DAY.sub(" ", _WEEKDAY_WORD.sub(" ", text))
+    text = _RELATIVE_DAY.sub(" ", _WEEKDAY_WORD.sub(" ", text))
+    return _ANY_CASE_DAY_ONLY.sub(" ", _ANY_CASE_NAMED.sub(" ", text))
 
 
 def deadline(start: date, timescale: Timescale, working_days: WorkingDays) -> Deadline:

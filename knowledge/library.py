@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -55,8 +56,12 @@ OUT_OF_DOMAIN = (
     "adult", "adults", "care act", "elderly", "older people", "dementia", "pension",
     "payroll", "salary", "pay rise", "annual leave", "council tax", "parking", "bins",
     "housing benefit", "universal credit", "school admission", "admissions", "payslip",
-    "pay slip", "wages", "expenses claim", "laptop", "password",
+    "pay slip", "wages", "expenses claim", "laptop", "password", "private fostering",
+    "privately fostered", "nursery", "nurseries", "childminder", "childminders", "care home",
+    "care homes", "youth offending", "youth justice", "yot", "school exclusion", "excluded",
+    "exclusions",
 )  # fmt: skip
+_OUT_OF_DOMAIN = tuple(re.compile(rf"\b{re.escape(p)}\b", re.IGNORECASE) for p in OUT_OF_DOMAIN)
 # What a question can ask of a topic that an entry must speak of to answer it.
 ASPECTS = frozenset({"timescale", "frequency", "notice"})
 # How many candidates each index offers before they are combined.
@@ -199,7 +204,9 @@ class KnowledgeBase:
             for text in (entry.title, *entry.questions):
                 self._phrasing_terms.append(vocabulary.terms(text))
                 self._phrasing_owner.append(number)
-        self._out_of_domain = frozenset(t for w in OUT_OF_DOMAIN for t in vocabulary.terms(w))
+        self._texts = [
+            " ".join([e.title, *e.questions, *e.keywords, e.answer]).lower() for e in self.entries
+        ]
         # Typos are corrected once, against the entry index, before either index is searched.
         self._phrasings = SearchIndex(self._phrasing_terms, correct_typos=False)
 
@@ -246,7 +253,10 @@ class KnowledgeBase:
         unanswered_aspect = bool(ASPECTS & set(terms) - document)
         # Nor is one about services this knowledge does not cover (adults, pay, housing),
         # however much of the rest of it an entry shares.
-        elsewhere = bool(self._out_of_domain & set(terms) - document)
+        elsewhere = any(
+            phrase.search(question) and not phrase.search(self._texts[best.entry])
+            for phrase in _OUT_OF_DOMAIN
+        )
         declined = unanswered_aspect or elsewhere
         sure = agreement.sure and not declined
         plausible = not sure and not declined and agreement.plausible
