@@ -86,7 +86,8 @@ class Deadline:
         if self.timescale.amount == 1:
             amount = amount.rstrip("s")
         counted = (
-            " (not counting weekends or bank holidays in England and Wales)"
+            " (day 1 is the first working day after it; weekends and bank holidays in "
+            "England and Wales are not counted)"
             if self.timescale.unit == "working_days"
             else ""
         )

@@ -80,8 +80,8 @@ async def test_a_question_gets_the_answer_with_source_and_deadline(
     assert "within 10 working days of the strategy discussion" in texts[2]
     assert texts[3] == (
         "If the strategy discussion was on Friday 20 November 2026, the deadline is Friday "
-        "4 December 2026: 10 working days (not counting weekends or bank holidays in England "
-        "and Wales)."
+        "4 December 2026: 10 working days (day 1 is the first working day after it; weekends "
+        "and bank holidays in England and Wales are not counted)."
     )
     assert "Source: Our council's child protection procedures, 3.2" in texts
     assert "Applies to: Local procedures 2026. Reviewed 20 November 2026." in texts

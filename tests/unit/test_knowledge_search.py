@@ -109,8 +109,8 @@ def test_a_dated_question_gets_its_deadline(knowledge: KnowledgeBase) -> None:
     assert (answer.deadline.start, answer.deadline.due) == (date(2026, 3, 3), date(2026, 3, 24))
     assert answer.deadline.describe() == (
         "If the strategy discussion was on Tuesday 3 March 2026, the deadline is Tuesday "
-        "24 March 2026: 15 working days (not counting weekends or bank holidays in England "
-        "and Wales)."
+        "24 March 2026: 15 working days (day 1 is the first working day after it; weekends "
+        "and bank holidays in England and Wales are not counted)."
     )
 
 

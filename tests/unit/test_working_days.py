@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -80,3 +80,18 @@ def test_a_custom_holiday_list_replaces_the_default() -> None:
 
     assert calendar.add(date(2026, 11, 25), 1) == date(2026, 11, 27)
     assert calendar.is_working_day(date(2026, 12, 25)) is True
+
+
+def test_counting_working_days_agrees_with_walking_them_day_by_day() -> None:
+    calendar = WorkingDays()
+    start = date(2025, 12, 1)
+    for first in range(0, 800, 7):
+        for length in (-400, -31, -3, 0, 1, 2, 5, 6, 13, 40, 366):
+            a = start + timedelta(days=first)
+            b = a + timedelta(days=length)
+            low, high, sign = (a, b, 1) if a <= b else (b, a, -1)
+            walked = sum(
+                calendar.is_working_day(low + timedelta(days=n))
+                for n in range(1, (high - low).days + 1)
+            )
+            assert calendar.between(a, b) == sign * walked, (a, b)
