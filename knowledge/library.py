@@ -47,7 +47,7 @@ CARRIED_SUBJECTS = frozenset(
     }
 )  # fmt: skip
 # Words that name no topic of their own: "SEND inspection" is about SEND.
-GENERIC_WORDS = frozenset({"inspection", "ofsted", "inspect", "question", "quick"})
+GENERIC_WORDS = frozenset({"inspection", "ofsted", "inspect", "question", "quick", "number"})
 # What a compound question asks of each subject, carried to a part that does not say:
 # "ICPC and core group timescales".
 CARRIED_ASPECTS = frozenset({"timescale", "frequency", "notice", "judgement", "inspector"})
@@ -257,7 +257,10 @@ class KnowledgeBase:
             phrase.search(question) and not phrase.search(self._texts[best.entry])
             for phrase in _OUT_OF_DOMAIN
         )
-        declined = unanswered_aspect or elsewhere
+        # Nor one that shares nothing with the entry but numbers and words that name no
+        # topic: "what is question number 12 about" is not about "12 months".
+        vague = not any(not t.isdigit() and t not in GENERIC_WORDS for t in set(terms) & document)
+        declined = unanswered_aspect or elsewhere or vague
         sure = agreement.sure and not declined
         plausible = not sure and not declined and agreement.plausible
         found_deadline = None

@@ -109,6 +109,16 @@ async def test_a_quiet_week_sends_no_digest(database: Database) -> None:
     assert await digests(database) == []
 
 
+def answer_data(question_id: int, answer: str, source: str) -> dict[str, object]:
+    """What the digest card's Save button sends, with the two boxes filled in."""
+    return {
+        "action": "answer_question",
+        "question": question_id,
+        f"answer_{question_id}": answer,
+        f"source_{question_id}": source,
+    }
+
+
 async def gap(database: Database) -> UnansweredQuestion:
     async with database.sessions() as session:
         return (await session.execute(select(UnansweredQuestion))).scalar_one()
@@ -121,15 +131,15 @@ async def test_a_coordinator_answers_it_becomes_a_local_entry_and_the_asker_is_t
     assert (await client.post("/api/messages", json=install)).status == 201
     await say(client, connector, "adelev", QUESTION)
     question = await gap(database)
-    answer = {
-        "action": "answer_question",
-        "question": question.id,
-        f"answer_{question.id}": "Our procedure: visit within 7 working days of notification.",
-        f"source_{question.id}": "Our private fostering procedure, section 4",
-    }
+    answer = answer_data(
+        question.id,
+        "Our procedure: visit within 7 working days of notification.",
+        "Our private fostering procedure, section 4",
+    )
 
     refused = await press(client, connector, "adelev", answer)
     saved = await press(client, connector, "alexw", answer)
+    told = await sent_to(connector, "a:personal-adelev", "visit within 7 working days")
     twice = await press(client, connector, "alexw", answer)
 
     assert refused["text"] == (
@@ -137,7 +147,6 @@ async def test_a_coordinator_answers_it_becomes_a_local_entry_and_the_asker_is_t
         "Please ask again."
     )
     assert saved["text"].startswith("Saved your answer as a local entry awaiting review")
-    told = await sent_to(connector, "a:personal-adelev", "visit within 7 working days")
     assert told.startswith("A coordinator has answered a question you asked me: “what is the")
     assert "answered this question already" in twice["text"]
     entry_id = review_and_publish(local, f"answered-question-{question.id}")
@@ -177,17 +186,7 @@ async def test_without_a_local_folder_the_answer_is_refused_and_nothing_changes(
     await say(client, connector, "adelev", QUESTION)
     question = await gap(database)
 
-    refused = await press(
-        client,
-        connector,
-        "alexw",
-        {
-            "action": "answer_question",
-            "question": question.id,
-            f"answer_{question.id}": "x",
-            f"source_{question.id}": "y",
-        },
-    )
+    refused = await press(client, connector, "alexw", answer_data(question.id, "x", "y"))
 
     assert "INSPECTION_READY_LOCAL_KNOWLEDGE" in refused["text"]
     assert (await gap(database)).answered_at is None
@@ -199,17 +198,8 @@ async def test_an_answer_too_long_for_an_entry_is_refused_with_the_reason(
     await say(client, connector, "adelev", QUESTION)
     question = await gap(database)
 
-    refused = await press(
-        client,
-        connector,
-        "alexw",
-        {
-            "action": "answer_question",
-            "question": question.id,
-            f"answer_{question.id}": "word " * 140,
-            f"source_{question.id}": "Our procedure",
-        },
-    )
+    answer = answer_data(question.id, "word " * 140, "Our procedure")
+    refused = await press(client, connector, "alexw", answer)
 
     assert "answer is longer than 130 words" in refused["text"]
     assert files_waiting(local) == []

@@ -76,6 +76,8 @@ def test_a_plausible_match_is_offered_as_such_with_other_topics(
         "whats the timescale for a care act assessment for an adult",
         "when is payroll this month",
         "what's the weather tomorrow",
+        "what is question number 12 about",
+        "what is question number 50 about",
     ],
 )
 def test_questions_the_knowledge_cannot_answer_are_declined(
