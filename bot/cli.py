@@ -94,7 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("unreachable", help="list who the bot cannot message, and why")
 
     unanswered = commands.add_parser(
-        "unanswered", help="list the questions the bot was not sure how to answer"
+        "unanswered", help="list questions the bot was not sure about, and answers voted unhelpful"
     )
     unanswered.add_argument(
         "--days", type=int, default=30, help="how far back to look (default 30 days)"
