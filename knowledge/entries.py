@@ -74,6 +74,8 @@ class Timescale:
     amount: int
     unit: str
     start: str
+    # Words that pick this timescale when an entry has several ("second", "final").
+    when: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +96,16 @@ class KnowledgeEntry:
     timescale: Timescale | None = None
     replaces: tuple[str, ...] = ()
     local: bool = False
+    # Every timescale the entry states, the default (`timescale`) first.
+    timescales: tuple[Timescale, ...] = ()
+
+    def timescale_for(self, question: str) -> Timescale | None:
+        """The timescale `question` asks about: the one whose words it uses, else the first."""
+        lowered = question.lower()
+        for timescale in self.timescales:
+            if any(re.search(rf"\b{re.escape(word)}\b", lowered) for word in timescale.when):
+                return timescale
+        return self.timescale
 
 
 def national_files() -> list[Path]:
@@ -166,6 +178,7 @@ def parse_entry(raw: Any, file_name: str, *, local: bool = False) -> KnowledgeEn
     local_flag = raw.get("local_procedures_may_differ", False)
     if not isinstance(local_flag, bool):
         raise KnowledgeError(f"{name}: local_procedures_may_differ must be true or false")
+    timescales = _timescales(raw.get("timescale"), name)
     return KnowledgeEntry(
         id=entry_id,
         topic=_text(raw, "topic", name),
@@ -178,7 +191,8 @@ def parse_entry(raw: Any, file_name: str, *, local: bool = False) -> KnowledgeEn
         framework=_text(raw, "framework", name),
         reviewed=reviewed,
         local_procedures_may_differ=local_flag,
-        timescale=_timescale(raw.get("timescale"), name),
+        timescale=timescales[0] if timescales else None,
+        timescales=timescales,
         replaces=tuple(_texts(raw, "replaces", name, required=False)),
         local=local,
     )
@@ -216,17 +230,39 @@ def _source(raw: Any, name: str) -> Source:
     )
 
 
-def _timescale(raw: Any, name: str) -> Timescale | None:
+def _timescales(raw: Any, name: str) -> tuple[Timescale, ...]:
+    """One timescale (a mapping) or several (a list: the first is the default, the others
+    each name the words that pick them under `when`)."""
     if raw is None:
-        return None
+        return ()
+    items = raw if isinstance(raw, list) else [raw]
+    found = tuple(_timescale(item, name) for item in items)
+    if not found or any(not t.when for t in found[1:]):
+        raise KnowledgeError(
+            f"{name}: every timescale after the first needs `when`, the words that pick it"
+        )
+    return found
+
+
+def _timescale(raw: Any, name: str) -> Timescale:
+    when = raw.get("when", []) if isinstance(raw, dict) else None
     if (
         not isinstance(raw, dict)
         or not isinstance(raw.get("amount"), int)
         or raw.get("unit") not in TIMESCALE_UNITS
         or not isinstance(raw.get("from"), str)
+        or not isinstance(when, list)
+        or not all(isinstance(w, str) and w.strip() for w in when)
+        or set(raw) - {"amount", "unit", "from", "when"}
     ):
         raise KnowledgeError(
             f"{name}: timescale needs amount (whole number), unit "
-            f"({', '.join(TIMESCALE_UNITS)}) and from (the event it counts from)"
+            f"({', '.join(TIMESCALE_UNITS)}) and from (the event it counts from), and "
+            "optionally when (a list of words)"
         )
-    return Timescale(amount=raw["amount"], unit=raw["unit"], start=raw["from"])
+    return Timescale(
+        amount=raw["amount"],
+        unit=raw["unit"],
+        start=raw["from"],
+        when=tuple(w.strip().lower() for w in when),
+    )

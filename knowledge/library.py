@@ -265,10 +265,8 @@ class KnowledgeBase:
         plausible = not sure and not declined and agreement.plausible
         found_deadline = None
         entry = matches[0].entry
-        if sure and entry.timescale is not None:
-            start = find_date(question, today)
-            if start is not None:
-                found_deadline = deadline(start, entry.timescale, self._working_days)
+        if sure:
+            found_deadline = self._deadline(question, entry, today)
         return Answer(
             question,
             matches,
@@ -345,7 +343,7 @@ class KnowledgeBase:
                 continue
             if all(p.entry.id != answer.best.id for p in parts):
                 found_deadline = self._deadline(text, answer.best, today) or self._from_context(
-                    context, answer.best, today
+                    text, context, answer.best, today
                 )
                 parts.append(Part(answer.best, found_deadline))
         if len(parts) == 1 and context:
@@ -356,23 +354,25 @@ class KnowledgeBase:
         return tuple(parts[:MAX_PARTS])
 
     def _from_context(
-        self, context: list[str], entry: KnowledgeEntry, today: date
+        self, asked: str, context: list[str], entry: KnowledgeEntry, today: date
     ) -> Deadline | None:
         """The deadline from a statement elsewhere in the message that names what the
         entry's timescale counts from ("... strategy discussion was on 20 November")."""
-        if entry.timescale is None:
+        timescale = entry.timescale_for(" ".join([asked, *context]))
+        if timescale is None:
             return None
-        start = set(self._vocabulary.terms(entry.timescale.start))
+        start = set(self._vocabulary.terms(timescale.start))
         for text in context:
             if start and start <= set(self._vocabulary.terms(text)):
                 return self._deadline(text, entry, today)
         return None
 
     def _deadline(self, text: str, entry: KnowledgeEntry, today: date) -> Deadline | None:
-        if entry.timescale is None:
+        timescale = entry.timescale_for(text)
+        if timescale is None:
             return None
         start = find_date(text, today)
-        return deadline(start, entry.timescale, self._working_days) if start else None
+        return deadline(start, timescale, self._working_days) if start else None
 
     def _coverage(self, terms: list[str], found: set[str]) -> float:
         """The share of `terms`' weight that is in `found`; unindexed words weigh average."""

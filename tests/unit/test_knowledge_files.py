@@ -89,3 +89,31 @@ def test_the_readme_example_of_a_local_entry_works(tmp_path: Path) -> None:
     assert answer.best is not None
     assert answer.best.local is True
     assert [e.id for e in knowledge.entries].count("cp-plan-visit-frequency") == 1
+
+
+def test_a_second_timescale_must_say_which_words_pick_it(tmp_path: Path) -> None:
+    entry = """
+- id: two-clocks
+  topic: T
+  title: Two clocks
+  questions: [one, two, three]
+  answer: First within 5 working days, final within 20.
+  confidence: C
+  source: {document: D}
+  framework: F
+  reviewed: 2026-11-25
+  timescale:
+    - {amount: 5, unit: working_days, from: the letter}
+    - {amount: 20, unit: working_days, from: the letter%s}
+"""
+    good = tmp_path / "good.yaml"
+    good.write_text(entry % ", when: [final]", encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(entry % "", encoding="utf-8")
+
+    [loaded] = load_entries([good])
+    assert [t.amount for t in loaded.timescales] == [5, 20]
+    assert loaded.timescale_for("when is the final one") == loaded.timescales[1]
+    assert loaded.timescale_for("when is it due") == loaded.timescales[0]
+    with pytest.raises(KnowledgeError, match="needs `when`"):
+        load_entries([bad])

@@ -127,3 +127,37 @@ def test_dates_as_people_type_them_give_the_deadline(
     assert part.deadline is not None
     assert part.deadline.due == due
     assert "bank holidays in England and Wales" in part.deadline.describe()
+
+
+DEC_10, DEC_14, FEB_20 = date(2026, 12, 10), date(2026, 12, 14), date(2027, 2, 20)
+
+
+@pytest.mark.parametrize(
+    ("question", "today", "due"),
+    [
+        ("came into care on 2 december, when is the first lac review", DEC_10, date(2027, 1, 4)),
+        ("first lac review was 11 feb, when is the second one due", FEB_20, date(2027, 5, 11)),
+        (
+            "fv letter on the 11th had priority actions, draft action plan due?",
+            DEC_14,
+            date(2027, 1, 13),
+        ),
+        (
+            "fv letter on the 11th had priority actions, final action plan due?",
+            DEC_14,
+            date(2027, 3, 24),
+        ),
+        (
+            "last stat visit for a child in care was 8th dec, next one due by",
+            DEC_14,
+            date(2027, 1, 19),
+        ),
+    ],
+)
+def test_an_entry_with_several_timescales_counts_the_one_asked_about(
+    shipped_knowledge: KnowledgeBase, question: str, today: date, due: date
+) -> None:
+    [part] = shipped_knowledge.respond(question, today).parts
+
+    assert part.deadline is not None
+    assert part.deadline.due == due
