@@ -128,8 +128,7 @@ def _told_by_name(lowered: str, today: date) -> date | None:
     named = _NAMED_DATE.search(lowered)
     if named is not None:
         month, day = _NAMED_DATES[named.group(0)]
-        found = date(today.year, month, day)
-        return found.replace(year=today.year - 1) if found > today + _LOOK_AHEAD else found
+        return _recent(date(today.year, month, day), today)
     lone = _LONE_DAY.search(lowered)
     if lone is not None:
         lead, name = (lone.group(1), lone.group(2)) if lone.group(2) else ("", lone.group(4))
@@ -199,6 +198,11 @@ def _build(groups: tuple[str | None, ...], order: str, today: date) -> date | No
         found = date(today.year, month, day)
     except ValueError:
         return None
+    return _recent(found, today)
+
+
+def _recent(found: date, today: date) -> date:
+    # A date given without its year: this year's, unless that is too far ahead.
     return found.replace(year=today.year - 1) if found > today + _LOOK_AHEAD else found
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Set
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -61,7 +62,11 @@ OUT_OF_DOMAIN = (
     "care homes", "youth offending", "youth justice", "yot", "school exclusion", "excluded",
     "exclusions",
 )  # fmt: skip
-_OUT_OF_DOMAIN = tuple(re.compile(rf"\b{re.escape(p)}\b", re.IGNORECASE) for p in OUT_OF_DOMAIN)
+# One pattern for all of them, longest first so that "care homes" is found, not "care home".
+_OUT_OF_DOMAIN = re.compile(
+    r"\b(?:" + "|".join(map(re.escape, sorted(OUT_OF_DOMAIN, key=len, reverse=True))) + r")\b",
+    re.IGNORECASE,
+)
 # What a question can ask of a topic that an entry must speak of to answer it.
 ASPECTS = frozenset({"timescale", "frequency", "notice"})
 # How many candidates each index offers before they are combined.
@@ -102,12 +107,12 @@ class Answer:
     deadline: Deadline | None = None
     agreement: Agreement | None = None
 
+    # Not sure, but close enough to give as "I think you are asking about ...".
+    plausible: bool = False
+
     @property
     def best(self) -> KnowledgeEntry | None:
         return self.matches[0].entry if self.matches else None
-
-    # Not sure, but close enough to give as "I think you are asking about ...".
-    plausible: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +198,8 @@ class KnowledgeBase:
         self._vocabulary = vocabulary
         self._working_days = working_days or WorkingDays()
         self._documents = [self._document(e) for e in self.entries]
+        # Each entry's terms as a set, for the agreement checks every question makes.
+        self._document_terms = [frozenset(d) for d in self._documents]
         self._index = SearchIndex(self._documents)
         # Each phrasing on its own too: a question close to one phrasing is a strong signal
         # that a long entry's many other words would otherwise drown.
@@ -242,20 +249,20 @@ class KnowledgeBase:
         best = ranked[0]
         # Sure only when the question and the entry largely agree in both directions: most
         # of the question is about this entry, and most of its closest phrasing was asked.
+        document = self._document_terms[best.entry]
         agreement = Agreement(
-            self._coverage(terms, set(self._documents[best.entry])),
+            self._coverage(terms, document),
             self._coverage(self._phrasing_terms[best.phrasing], set(terms)),
         )
         # A question asking a timescale, a frequency or a notice period that the entry does
         # not speak of is not answered by it: "how long after a missing episode is the
         # return interview" is not answered by the Annex A list that records interviews.
-        document = set(self._documents[best.entry])
         unanswered_aspect = bool(ASPECTS & set(terms) - document)
         # Nor is one about services this knowledge does not cover (adults, pay, housing),
         # however much of the rest of it an entry shares.
         elsewhere = any(
-            phrase.search(question) and not phrase.search(self._texts[best.entry])
-            for phrase in _OUT_OF_DOMAIN
+            not re.search(rf"\b{re.escape(phrase.lower())}\b", self._texts[best.entry])
+            for phrase in _OUT_OF_DOMAIN.findall(question)
         )
         # Nor one that shares nothing with the entry but numbers and words that name no
         # topic: "what is question number 12 about" is not about "12 months".
@@ -285,7 +292,7 @@ class KnowledgeBase:
         question = asking_part(strip_typed_name(message))
         personal = looks_personal(question)
         whole = self.ask(question, today)
-        parts = self._answer_parts(question, whole, today)
+        parts = self._answer_parts(question, today)
         if parts is not None:
             return Response(
                 question, Certainty.SURE, parts, (), personal=personal, searched=question
@@ -311,7 +318,7 @@ class KnowledgeBase:
             question, Certainty.UNSURE, (), suggestions, personal=personal, searched=question
         )
 
-    def _answer_parts(self, question: str, whole: Answer, today: date) -> tuple[Part, ...] | None:
+    def _answer_parts(self, question: str, today: date) -> tuple[Part, ...] | None:
         """An answer for each part of a compound question, when the parts are each sure of
         a different entry; None when the question asks one thing (or the parts do not)."""
         texts = question_parts(question)
@@ -374,7 +381,7 @@ class KnowledgeBase:
         start = find_date(text, today)
         return deadline(start, timescale, self._working_days) if start else None
 
-    def _coverage(self, terms: list[str], found: set[str]) -> float:
+    def _coverage(self, terms: list[str], found: Set[str]) -> float:
         """The share of `terms`' weight that is in `found`; unindexed words weigh average."""
         unknown = UNKNOWN_WORD_WEIGHT * self._index.average_idf
         weights = {t: self._index.idf(t) or unknown for t in terms}

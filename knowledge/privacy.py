@@ -60,39 +60,43 @@ _NOT_OWNERS = frozenset(
 )  # fmt: skip
 
 
+# Words that may own a record without naming anyone: "the child's plan", "Ofsted's visit".
+_NOT_OWNER_WORDS = _NOT_OWNERS | _NOT_NAMES
+
+
 def looks_personal(text: str) -> bool:
     """Whether `text` seems to carry a person's name or a date of birth."""
     if _BIRTH.search(text) or _TITLE_AND_NAME.search(text):
         return True
-    for first, second in _CAPITALISED_PAIR.findall(text):
-        if not {_plain(first), _plain(second)} & _NOT_NAMES:
-            return True
-    return any(_plain(owner) not in _NOT_OWNERS | _NOT_NAMES for owner in _owners(text))
+    if any(_is_name(*pair) for pair in _CAPITALISED_PAIR.findall(text)):
+        return True
+    return any(_is_owner(m.group(1)) for m in _POSSESSIVE_RECORD.finditer(text))
 
 
 def redact(text: str) -> str:
     """`text` with the name-like words and every date replaced, for keeping."""
     text = _NUMERIC_DATE.sub(REDACTED, text)
     text = _TITLE_AND_NAME.sub(REDACTED, text)
-
-    def pair(match: re.Match[str]) -> str:
-        words = {_plain(match.group(1)), _plain(match.group(2))}
-        return match.group(0) if words & _NOT_NAMES else REDACTED
-
-    text = _CAPITALISED_PAIR.sub(pair, text)
-
-    def owner(match: re.Match[str]) -> str:
-        name = _plain(match.group(1))
-        if name in _NOT_OWNERS | _NOT_NAMES:
-            return match.group(0)
-        return REDACTED + match.group(0)[len(match.group(1)) :]
-
-    text = _POSSESSIVE_RECORD.sub(owner, text)
+    text = _CAPITALISED_PAIR.sub(
+        lambda m: REDACTED if _is_name(m.group(1), m.group(2)) else m.group(0), text
+    )
+    text = _POSSESSIVE_RECORD.sub(
+        lambda m: (
+            REDACTED + m.group(0)[len(m.group(1)) :] if _is_owner(m.group(1)) else m.group(0)
+        ),
+        text,
+    )
     return _BIRTH.sub(REDACTED, text)
 
 
-def _owners(text: str) -> list[str]:
-    return [match.group(1) for match in _POSSESSIVE_RECORD.finditer(text)]
+def _is_name(first: str, second: str) -> bool:
+    # Two capitalised words, neither of them one of the framework's own.
+    return not {_plain(first), _plain(second)} & _NOT_NAMES
+
+
+def _is_owner(word: str) -> bool:
+    # The word before "'s case", "'s plan": a name unless it is a word of the trade.
+    return _plain(word) not in _NOT_OWNER_WORDS
 
 
 def _plain(word: str) -> str:
