@@ -74,7 +74,7 @@ async def answer_question(
     path = _write_entry(
         local_folder / AWAITING_REVIEW,
         entry_id,
-        _entry(entry_id, question.question, answer, source, person, now),
+        _entry(entry_id, question.question, answer, source, now),
         header=f"Answered in Teams by {person.display_name} on {now:%d %B %Y}. Review it, "
         "then move this file into the local knowledge folder to answer from it.",
     )
@@ -95,13 +95,16 @@ def _text(value: object, missing: str) -> str:
 
 
 def _entry(
-    entry_id: str, question: str, answer: str, source: str, person: Person, now: datetime
+    entry_id: str, question: str, answer: str, source: str, now: datetime
 ) -> dict[str, Any]:
-    title = question if len(question) <= MAX_TITLE_LENGTH else question[: MAX_TITLE_LENGTH - 1]
+    if len(question) > MAX_TITLE_LENGTH:
+        title = question[: MAX_TITLE_LENGTH - 1].rstrip() + "…"
+    else:
+        title = question.rstrip()
     return {
         "id": entry_id,
         "topic": "Answered in Teams",
-        "title": title.rstrip() if len(question) <= MAX_TITLE_LENGTH else title.rstrip() + "…",
+        "title": title,
         "questions": [question],
         "answer": answer,
         # The coordinator's answer, not yet checked against its source: the reviewer
@@ -116,21 +119,31 @@ def _entry(
 
 def _write_entry(folder: Path, entry_id: str, entry: dict[str, Any], *, header: str) -> Path:
     """Writes the entry's file, checked against the knowledge schema, all or nothing."""
+    text = f"# {header}\n" + yaml.safe_dump([entry], sort_keys=False, allow_unicode=True)
+    path = folder / f"{entry_id}.yaml"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        text = f"# {header}\n" + yaml.safe_dump([entry], sort_keys=False, allow_unicode=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".yaml")
+        handle, name = tempfile.mkstemp(dir=folder, prefix=".", suffix=".yaml")
+    except OSError as exc:
+        raise CardActionError(_not_saved(exc)) from None
+    temporary = Path(name)
+    try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             file.write(text)
-        load_entries([Path(temporary)], local=True)
-        path = folder / f"{entry_id}.yaml"
+        load_entries([temporary], local=True)
         os.replace(temporary, path)
     except KnowledgeError as exc:
-        Path(temporary).unlink(missing_ok=True)
         raise CardActionError(_why(str(exc))) from None
     except OSError as exc:
-        raise CardActionError(f"the answer could not be saved ({exc.strerror})") from None
+        raise CardActionError(_not_saved(exc)) from None
+    finally:
+        # Gone once it has become the entry; left behind by nothing that failed.
+        temporary.unlink(missing_ok=True)
     return path
+
+
+def _not_saved(exc: OSError) -> str:
+    return f"the answer could not be saved ({exc.strerror})"
 
 
 def _why(message: str) -> str:
