@@ -32,7 +32,7 @@ from knowledge.library import KnowledgeBase, Response
 SETS = Path(__file__).resolve().parents[1] / "tests" / "knowledge_eval"
 DEFAULT_TODAY = date(2026, 11, 25)
 HELD_OUT = "held_out"
-SET_NAMES = ("dev", "dev2", "dev3", HELD_OUT)
+SET_NAMES = ("dev", "dev2", "dev3", "dev4", HELD_OUT)
 KINDS = ("plain", "compound", "indirect", "dated", "out_of_scope", "small_talk")
 
 

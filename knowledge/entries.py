@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from knowledge.ages import stated_age
+
 # libyaml's loader when PyYAML was built with it: several times faster at start-up.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ENTRY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -76,6 +78,9 @@ class Timescale:
     start: str
     # Words that pick this timescale when an entry has several ("second", "final").
     when: tuple[str, ...] = ()
+    # The children's ages (youngest, oldest) it is for, where it depends on age; it is then
+    # used only when the question gives an age in the range (or says one of `when`).
+    ages: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,11 +105,19 @@ class KnowledgeEntry:
     timescales: tuple[Timescale, ...] = ()
 
     def timescale_for(self, question: str) -> Timescale | None:
-        """The timescale `question` asks about: the one whose words it uses, else the first."""
+        """The timescale `question` asks about: the one whose words it uses, or whose ages
+        include the child's, else the first; none when they all depend on an age not given."""
         lowered = question.lower()
+        age = stated_age(question)
         for timescale in self.timescales:
             if any(re.search(rf"\b{re.escape(word)}\b", lowered) for word in timescale.when):
                 return timescale
+            if timescale.ages and age is not None:
+                youngest, oldest = timescale.ages
+                if youngest <= age <= oldest:
+                    return timescale
+        if self.timescale is not None and self.timescale.ages is not None:
+            return None  # a deadline for the wrong age is worse than none
         return self.timescale
 
 
@@ -232,20 +245,29 @@ def _source(raw: Any, name: str) -> Source:
 
 def _timescales(raw: Any, name: str) -> tuple[Timescale, ...]:
     """One timescale (a mapping) or several (a list: the first is the default, the others
-    each name the words that pick them under `when`)."""
+    each name the words that pick them under `when`, or the ages they are for)."""
     if raw is None:
         return ()
     items = raw if isinstance(raw, list) else [raw]
     found = tuple(_timescale(item, name) for item in items)
-    if not found or any(not t.when for t in found[1:]):
+    if not found or any(not t.when and not t.ages for t in found[1:]):
         raise KnowledgeError(
-            f"{name}: every timescale after the first needs `when`, the words that pick it"
+            f"{name}: every timescale after the first needs `when`, the words that pick it, "
+            "or `ages`, the children's ages it is for"
         )
     return found
 
 
 def _timescale(raw: Any, name: str) -> Timescale:
     when = raw.get("when", []) if isinstance(raw, dict) else None
+    ages = raw.get("ages") if isinstance(raw, dict) else None
+    if ages is not None and not (
+        isinstance(ages, list)
+        and len(ages) == 2
+        and all(isinstance(a, int) and not isinstance(a, bool) for a in ages)
+        and 0 <= ages[0] <= ages[1]
+    ):
+        raise KnowledgeError(f"{name}: timescale ages must be [youngest, oldest], whole years")
     if (
         not isinstance(raw, dict)
         or not isinstance(raw.get("amount"), int)
@@ -253,16 +275,17 @@ def _timescale(raw: Any, name: str) -> Timescale:
         or not isinstance(raw.get("from"), str)
         or not isinstance(when, list)
         or not all(isinstance(w, str) and w.strip() for w in when)
-        or set(raw) - {"amount", "unit", "from", "when"}
+        or set(raw) - {"amount", "unit", "from", "when", "ages"}
     ):
         raise KnowledgeError(
             f"{name}: timescale needs amount (whole number), unit "
             f"({', '.join(TIMESCALE_UNITS)}) and from (the event it counts from), and "
-            "optionally when (a list of words)"
+            "optionally when (a list of words) and ages ([youngest, oldest])"
         )
     return Timescale(
         amount=raw["amount"],
         unit=raw["unit"],
         start=raw["from"],
         when=tuple(w.strip().lower() for w in when),
+        ages=(ages[0], ages[1]) if ages else None,
     )

@@ -52,7 +52,9 @@ GENERIC_WORDS = frozenset({"inspection", "ofsted", "inspect", "question", "quick
 # What a compound question asks of each subject, carried to a part that does not say:
 # "ICPC and core group timescales".
 CARRIED_ASPECTS = frozenset({"timescale", "frequency", "notice", "judgement", "inspector"})
-# Words that put a question outside children's services inspection and practice.
+# Words that put a question outside children's services inspection and practice, or on
+# work beside it whose timescales the knowledge does not hold (the LADO, EHC plans): only an
+# entry that itself names them may answer a question that does.
 OUT_OF_DOMAIN = (
     "adult", "adults", "care act", "elderly", "older people", "dementia", "pension",
     "payroll", "salary", "pay rise", "annual leave", "council tax", "parking", "bins",
@@ -60,15 +62,19 @@ OUT_OF_DOMAIN = (
     "pay slip", "wages", "expenses claim", "laptop", "password", "private fostering",
     "privately fostered", "nursery", "nurseries", "childminder", "childminders", "care home",
     "care homes", "youth offending", "youth justice", "yot", "school exclusion", "excluded",
-    "exclusions",
+    "exclusions", "lado", "ehcp", "ehc plan", "ehc needs assessment",
 )  # fmt: skip
-# One pattern for all of them, longest first so that "care homes" is found, not "care home".
+# One pattern for all of them, longest first so that "care homes" is found, not "care home";
+# a plain plural ("EHCPs") is the same word.
 _OUT_OF_DOMAIN = re.compile(
-    r"\b(?:" + "|".join(map(re.escape, sorted(OUT_OF_DOMAIN, key=len, reverse=True))) + r")\b",
+    r"\b(" + "|".join(map(re.escape, sorted(OUT_OF_DOMAIN, key=len, reverse=True))) + r")s?\b",
     re.IGNORECASE,
 )
 # What a question can ask of a topic that an entry must speak of to answer it.
 ASPECTS = frozenset({"timescale", "frequency", "notice"})
+# How close (as a share of the best score) an entry that speaks of the aspect asked must
+# come to take the place of a best entry that does not.
+ASPECT_TIE = 0.9
 # How many candidates each index offers before they are combined.
 PHRASING_CANDIDATES = 30
 # The whole entry's score counts for this much beside its best phrasing's.
@@ -247,6 +253,21 @@ class KnowledgeBase:
         if not matches:
             return Answer(question, (), sure=False)
         best = ranked[0]
+        asked_aspects = ASPECTS & set(terms)
+        if asked_aspects - self._document_terms[best.entry]:
+            # Nearly tied, the entry that speaks of what is asked (the notice, not the
+            # length, of a short inspection) is the better answer.
+            best = next(
+                (
+                    r
+                    for r in ranked[1:SUGGESTIONS]
+                    if r.score >= ASPECT_TIE * best.score
+                    and asked_aspects <= self._document_terms[r.entry]
+                ),
+                best,
+            )
+            ranked = [best, *(r for r in ranked if r is not best)]
+            matches = tuple(Match(self.entries[r.entry], r.score) for r in ranked[:SUGGESTIONS])
         # Sure only when the question and the entry largely agree in both directions: most
         # of the question is about this entry, and most of its closest phrasing was asked.
         document = self._document_terms[best.entry]
@@ -261,7 +282,7 @@ class KnowledgeBase:
         # Nor is one about services this knowledge does not cover (adults, pay, housing),
         # however much of the rest of it an entry shares.
         elsewhere = any(
-            not re.search(rf"\b{re.escape(phrase.lower())}\b", self._texts[best.entry])
+            not re.search(rf"\b{re.escape(phrase.lower())}s?\b", self._texts[best.entry])
             for phrase in _OUT_OF_DOMAIN.findall(question)
         )
         # Nor one that shares nothing with the entry but numbers and words that name no
@@ -343,8 +364,10 @@ class KnowledgeBase:
             # "What's the ILACS notice and how long are they on site": the second half is
             # about ILACS too; "ICPC and first core group timescales": both ask a timescale.
             extra = [] if CARRIED_SUBJECTS & set(found) else list(subjects)
-            if len(found) == 1 and not CARRIED_ASPECTS & set(found):
-                extra += aspects  # a bare topic takes what the others ask of theirs
+            if len(found) == 1 and not CARRIED_ASPECTS & set(found) and not asks(text):
+                # A bare topic takes what the others ask of theirs; "which inspectorates
+                # are in it" asks its own question.
+                extra += aspects
             answer = self.ask(" ".join([text, *dict.fromkeys(extra)]), today)
             if answer.best is None or not answer.sure:
                 continue
@@ -371,11 +394,15 @@ class KnowledgeBase:
         start = set(self._vocabulary.terms(timescale.start))
         for text in context:
             if start and start <= set(self._vocabulary.terms(text)):
-                return self._deadline(text, entry, today)
+                # The date is in the statement, but which timescale ("the final plan")
+                # is in the question.
+                return self._deadline(text, entry, today, asked=asked)
         return None
 
-    def _deadline(self, text: str, entry: KnowledgeEntry, today: date) -> Deadline | None:
-        timescale = entry.timescale_for(text)
+    def _deadline(
+        self, text: str, entry: KnowledgeEntry, today: date, *, asked: str = ""
+    ) -> Deadline | None:
+        timescale = entry.timescale_for(f"{asked} {text}")
         if timescale is None:
             return None
         start = find_date(text, today)

@@ -40,6 +40,7 @@ _ACKS = {
     "ok", "okay", "k", "kk", "cool", "great", "nice", "got", "it", "fine", "noted", "sure",
     "right", "perfect", "excellent", "lovely", "brill", "brilliant", "yes", "yep", "yeah",
     "no", "worries", "sound", "grand", "will", "do", "that's", "thats", "good", "alright",
+    "lol", "haha", "ha", "ah", "oh", "ace", "gotcha", "understood", "np", "legend",
 }  # fmt: skip
 _FAREWELLS = {
     "bye", "goodbye", "cya", "later", "see", "you", "ya", "night", "goodnight", "for", "now",
@@ -51,6 +52,12 @@ _FAREWELL_MARKS = {"bye", "goodbye", "cya", "goodnight", "later"}
 _GREETING_MARKS = {
     "hi", "hello", "hey", "hiya", "morning", "afternoon", "evening", "yo", "hia", "howdy",
 }  # fmt: skip
+# "You there?", "is this thing on?": asking whether anyone is listening, not a question.
+_PRESENCE = {
+    "are", "you", "u", "r", "there", "anyone", "anybody", "hello", "hi", "hey", "is", "this",
+    "thing", "working", "awake", "alive", "still", "on", "bot",
+}  # fmt: skip
+_PRESENCE_MARKS = {"there", "working", "awake", "alive", "on", "hello", "hi", "hey"}
 # Small talk is short; a longer message with a greeting in it is a question with manners.
 MAX_WORDS = 6
 
@@ -63,9 +70,11 @@ def strip_typed_name(text: str) -> str:
 def small_talk(text: str) -> SmallTalk | None:
     """The kind of small talk `text` is, or None if it is (or may be) a real question."""
     rest = strip_typed_name(text)
-    if "?" in rest:
-        return None
     words = _WORD.findall(rest.lower())
+    if "?" in rest:
+        found = set(words)
+        is_presence = len(words) <= MAX_WORDS and found <= _PRESENCE and found & _PRESENCE_MARKS
+        return SmallTalk.GREETING if is_presence else None
     if not words:
         # Nothing but emoji, punctuation or the bot's name: a thumbs-up, a wave, a mention.
         return (

@@ -12,7 +12,7 @@ _STOP_WORD_TEXT = """
     i im we my our me us you your it its this that these those there their they them he she
     his her should must can could would will shall may might need needs have has had having
     please tell know let get got give any some all each every much many more most very just
-    also still ok okay hi hello thanks thank q re not no yes one
+    also still ok okay hi hello thanks thank q re not no yes one til till until actually etc
 """
 STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
 # Irregular plurals the suffix rules below would get wrong.

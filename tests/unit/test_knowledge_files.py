@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.ages import stated_age
 from knowledge.entries import Confidence, KnowledgeError, load_entries, national_files
 from knowledge.library import KnowledgeBase
 
@@ -117,3 +118,50 @@ def test_a_second_timescale_must_say_which_words_pick_it(tmp_path: Path) -> None
     assert loaded.timescale_for("when is it due") == loaded.timescales[0]
     with pytest.raises(KnowledgeError, match="needs `when`"):
         load_entries([bad])
+
+
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("little one is 3, last review", 3),
+        ("a 14 year old in care", 14),
+        ("3yo placed with carers", 3),
+        ("three-year-old", 3),
+        ("under 5s", 4),
+        ("aged 16", 16),
+        ("over 5", 5),
+        ("icpc is 15 working days", None),
+        ("icpc is 8/12", None),
+        ("the review is 20 days away", None),
+    ],
+)
+def test_a_childs_age_is_read_from_the_question(text: str, age: int | None) -> None:
+    assert stated_age(text) == age
+
+
+def test_timescales_can_depend_on_the_childs_age(tmp_path: Path) -> None:
+    entry = """
+- id: by-age
+  topic: T
+  title: By age
+  questions: [one, two, three]
+  answer: Every 6 months under 5, then yearly.
+  confidence: C
+  source: {document: D}
+  framework: F
+  reviewed: 2026-11-25
+  timescale:
+    - {amount: 6, unit: months, from: last one, ages: %s}
+    - {amount: 12, unit: months, from: last one, ages: [5, 25]}
+"""
+    good = tmp_path / "good.yaml"
+    good.write_text(entry % "[0, 4]", encoding="utf-8")
+    [loaded] = load_entries([good])
+    assert loaded.timescale_for("she is 3") == loaded.timescales[0]
+    assert loaded.timescale_for("a 9 year old") == loaded.timescales[1]
+    assert loaded.timescale_for("when is the next one") is None
+    for bad_ages in ("[4, 0]", "[3]", "[0, 4.5]", "five"):
+        bad = tmp_path / "bad.yaml"
+        bad.write_text(entry % bad_ages, encoding="utf-8")
+        with pytest.raises(KnowledgeError, match="ages"):
+            load_entries([bad])

@@ -98,6 +98,40 @@ def test_small_talk_is_answered_as_such(shipped_knowledge: KnowledgeBase) -> Non
     assert reply.parts == ()
 
 
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("you there?", SmallTalk.GREETING),
+        ("is this thing on?", SmallTalk.GREETING),
+        ("lol ok", SmallTalk.ACKNOWLEDGED),
+        ("haha cheers", SmallTalk.THANKS),
+    ],
+)
+def test_everyday_small_talk_is_recognised(
+    shipped_knowledge: KnowledgeBase, message: str, kind: SmallTalk
+) -> None:
+    assert shipped_knowledge.respond(message, TODAY).small_talk is kind
+
+
+@pytest.mark.parametrize("message", ["are you there on a monitoring visit?", "is the icpc on?"])
+def test_a_real_question_with_presence_words_is_not_small_talk(
+    shipped_knowledge: KnowledgeBase, message: str
+) -> None:
+    assert shipped_knowledge.respond(message, TODAY).small_talk is None
+
+
+def test_an_age_dependent_timescale_gives_no_deadline_without_the_age(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    reply = shipped_knowledge.respond(
+        "last health assessment for a child in care was 8 Dec 26, when's the next", DEC_14
+    )
+
+    assert [p.entry.id for p in reply.parts] == ["health-assessments-children-in-care"]
+    assert reply.parts[0].deadline is None  # both the 6 and 12 months are in the answer
+    assert "every 6 months for children under 5" in reply_text(reply).replace("\n", " ")
+
+
 def test_a_question_naming_someone_is_answered_with_a_reminder_and_kept_redacted(
     shipped_knowledge: KnowledgeBase,
 ) -> None:
@@ -151,6 +185,23 @@ DEC_10, DEC_14, FEB_20 = date(2026, 12, 10), date(2026, 12, 14), date(2027, 2, 2
             "last stat visit for a child in care was 8th dec, next one due by",
             DEC_14,
             date(2027, 1, 19),
+        ),
+        # The date in one sentence, which clock in the other.
+        (
+            "we got the focused visit letter 11/12/26 with priority actions - when's the FINAL "
+            "action plan due",
+            DEC_14,
+            date(2027, 3, 24),
+        ),
+        (
+            "she is 3, last health assessment for a child in care was 8 Dec 26. when's the next",
+            DEC_14,
+            date(2027, 6, 8),
+        ),
+        (
+            "a 14 year old in care had her health assessment on 8 Dec 26, when's the next",
+            DEC_14,
+            date(2027, 12, 8),
         ),
     ],
 )
