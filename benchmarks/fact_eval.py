@@ -27,6 +27,7 @@ from pathlib import Path
 import yaml
 
 from dialogs.ask_dialog import reply_text
+from knowledge.entries import Confidence
 from knowledge.library import KnowledgeBase, Response
 
 SETS = Path(__file__).resolve().parents[1] / "tests" / "knowledge_eval"
@@ -53,6 +54,9 @@ class FactScores:
     # A reply given as the answer (not "not sure") that lacks a fact, or answers an
     # out-of-scope question as if it were known.
     confident_wrong: int = 0
+    # Out-of-scope questions answered only by entries that say the fact is uncertain: not
+    # declined, so counted wrong, but not a confident wrong answer either.
+    out_of_scope_as_uncertain: int = 0
     misses: list[str] = field(default_factory=list)
 
     @property
@@ -98,6 +102,11 @@ def score(knowledge: KnowledgeBase, cases: list[FactCase]) -> FactScores:
         scores.total[case.kind] += 1
         scores.right[case.kind] += right
         scores.confident_wrong += wrong
+        scores.out_of_scope_as_uncertain += (
+            case.kind == "out_of_scope"
+            and reply.answers_given
+            and all(p.entry.confidence is Confidence.UNCERTAIN for p in reply.parts)
+        )
         if not right:
             shown = reply_text(reply).replace("\n", " ")[:160]
             scores.misses.append(f"[{case.kind}] {case.question!r} -> {shown}")
@@ -123,6 +132,11 @@ def table(name: str, scores: FactScores, timings: list[float]) -> str:
         if scores.total[kind]:
             rows.append(f"| · {kind} | {scores.right[kind]}/{scores.total[kind]} |")
     rows.append(f"| · answered with confidence but wrong | {scores.confident_wrong} |")
+    if scores.total["out_of_scope"]:
+        rows.append(
+            "| · of those, out-of-scope answered by an entry saying it is uncertain | "
+            f"{scores.out_of_scope_as_uncertain} |"
+        )
     p95 = statistics.quantiles(timings, n=100)[94]
     rows.append(
         f"| · latency per question p50 / p95 | {statistics.median(timings):.2f} ms / "

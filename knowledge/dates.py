@@ -17,8 +17,10 @@ MONTHS = {
 }
 MONTHS["sept"] = 9
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+# "8 Dec 26" has a year too, but "8 dec 26 weeks" does not.
+_SHORT_YEAR = r"\d{2}(?!\s*(?:working|days?|weeks?|months?|wd)\b)"
 _DAY_MONTH = re.compile(
-    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\b\.?(?:\s+(\d{{4}}))?"
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\b\.?(?:\s+(\d{{4}}|{_SHORT_YEAR})\b)?"
 )
 # "may 3" reads as often as a verb as a date, so month-first dates leave May out.
 _MONTH_FIRST = "|".join(name for name in sorted(MONTHS, key=len, reverse=True) if name != "may")

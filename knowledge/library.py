@@ -47,6 +47,8 @@ CARRIED_SUBJECTS = frozenset(
         "short_inspection", "standard_inspection", "annex_a",
     }
 )  # fmt: skip
+# A first piece this short that asks nothing names the topic of the questions after it.
+LEADING_TOPIC_TERMS = 2
 # Words that name no topic of their own: "SEND inspection" is about SEND.
 GENERIC_WORDS = frozenset({"inspection", "ofsted", "inspect", "question", "quick", "number"})
 # What a compound question asks of each subject, carried to a part that does not say:
@@ -201,6 +203,7 @@ class KnowledgeBase:
         replaced = {r for e in entries if e.local for r in (e.id, *e.replaces)}
         self.entries = [e for e in entries if e.local or e.id not in replaced]
         self._by_id = {e.id: e for e in self.entries}
+        self._number_of = {e.id: number for number, e in enumerate(self.entries)}
         self._vocabulary = vocabulary
         self._working_days = working_days or WorkingDays()
         self._documents = [self._document(e) for e in self.entries]
@@ -275,20 +278,7 @@ class KnowledgeBase:
             self._coverage(terms, document),
             self._coverage(self._phrasing_terms[best.phrasing], set(terms)),
         )
-        # A question asking a timescale, a frequency or a notice period that the entry does
-        # not speak of is not answered by it: "how long after a missing episode is the
-        # return interview" is not answered by the Annex A list that records interviews.
-        unanswered_aspect = bool(ASPECTS & set(terms) - document)
-        # Nor is one about services this knowledge does not cover (adults, pay, housing),
-        # however much of the rest of it an entry shares.
-        elsewhere = any(
-            not re.search(rf"\b{re.escape(phrase.lower())}s?\b", self._texts[best.entry])
-            for phrase in _OUT_OF_DOMAIN.findall(question)
-        )
-        # Nor one that shares nothing with the entry but numbers and words that name no
-        # topic: "what is question number 12 about" is not about "12 months".
-        vague = not any(not t.isdigit() and t not in GENERIC_WORDS for t in set(terms) & document)
-        declined = unanswered_aspect or elsewhere or vague
+        declined = self._declines(question, terms, best.entry)
         sure = agreement.sure and not declined
         plausible = not sure and not declined and agreement.plausible
         found_deadline = None
@@ -314,6 +304,8 @@ class KnowledgeBase:
         personal = looks_personal(question)
         whole = self.ask(question, today)
         parts = self._answer_parts(question, today)
+        if parts is not None and len(parts) == 1 and not parts[0].deadline and whole.sure:
+            parts = None  # the whole message is sure of its entry: that one answers it
         if parts is not None:
             return Response(
                 question, Certainty.SURE, parts, (), personal=personal, searched=question
@@ -339,6 +331,24 @@ class KnowledgeBase:
             question, Certainty.UNSURE, (), suggestions, personal=personal, searched=question
         )
 
+    def _declines(self, question: str, terms: list[str], entry: int) -> bool:
+        """Whether the entry cannot answer the question, however well it matches."""
+        document = self._document_terms[entry]
+        # A question asking a timescale, a frequency or a notice period that the entry does
+        # not speak of is not answered by it: "how long after a missing episode is the
+        # return interview" is not answered by the Annex A list that records interviews.
+        unanswered_aspect = bool(ASPECTS & set(terms) - document)
+        # Nor is one about services this knowledge does not cover (adults, pay, housing),
+        # however much of the rest of it an entry shares.
+        elsewhere = any(
+            not re.search(rf"\b{re.escape(phrase.lower())}s?\b", self._texts[entry])
+            for phrase in _OUT_OF_DOMAIN.findall(question)
+        )
+        # Nor one that shares nothing with the entry but numbers and words that name no
+        # topic: "what is question number 12 about" is not about "12 months".
+        vague = not any(not t.isdigit() and t not in GENERIC_WORDS for t in set(terms) & document)
+        return unanswered_aspect or elsewhere or vague
+
     def _answer_parts(self, question: str, today: date) -> tuple[Part, ...] | None:
         """An answer for each part of a compound question, when the parts are each sure of
         a different entry; None when the question asks one thing (or the parts do not)."""
@@ -347,8 +357,15 @@ class KnowledgeBase:
             return None
         terms = [self._vocabulary.terms(text) for text in texts]
         subjects = [t for found in terms for t in found if t in CARRIED_SUBJECTS]
+        if len(terms[0]) <= LEADING_TOPIC_TERMS and not asks(texts[0]) and asks(texts[1]):
+            # "RCPC - when's the first one due and how often after that": a topic put
+            # first is what the questions after it are about.
+            subjects += [t for t in terms[0] if t not in subjects]
+            texts, terms = texts[1:], terms[1:]
         aspects = [t for found in terms for t in found if t in CARRIED_ASPECTS]
         parts: list[Part] = []
+        # Pieces that ask something and half-find an entry: another question, not known.
+        doubtful = 0
         # Statements that give a date ("strategy discussion was on 20 November"): not
         # questions of their own, but where a part's timescale may start.
         context = [
@@ -364,12 +381,13 @@ class KnowledgeBase:
             # "What's the ILACS notice and how long are they on site": the second half is
             # about ILACS too; "ICPC and first core group timescales": both ask a timescale.
             extra = [] if CARRIED_SUBJECTS & set(found) else list(subjects)
-            if len(found) == 1 and not CARRIED_ASPECTS & set(found) and not asks(text):
+            if not CARRIED_ASPECTS & set(found) and not asks(text):
                 # A bare topic takes what the others ask of theirs; "which inspectorates
                 # are in it" asks its own question.
                 extra += aspects
             answer = self.ask(" ".join([text, *dict.fromkeys(extra)]), today)
             if answer.best is None or not answer.sure:
+                doubtful += asks(text) and answer.plausible
                 continue
             if all(p.entry.id != answer.best.id for p in parts):
                 found_deadline = self._deadline(text, answer.best, today) or self._from_context(
@@ -379,6 +397,13 @@ class KnowledgeBase:
         if len(parts) == 1 and context:
             # One question and the date it counts from, written apart.
             return tuple(parts) if parts[0].deadline else None
+        if len(parts) == 1 and not doubtful:
+            # One question found among a preamble ("new head of service asked me and I
+            # blanked - ...") or a guess that matches nothing ("is it the chief exec?"):
+            # the question is answered if its entry can answer the whole message.
+            entry = self._number_of[parts[0].entry.id]
+            whole_terms = [self._index.correct(t) for t in self._vocabulary.terms(question)]
+            return None if self._declines(question, whole_terms, entry) else tuple(parts)
         if len(parts) < 2:
             return None
         return tuple(parts[:MAX_PARTS])

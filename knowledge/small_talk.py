@@ -34,7 +34,8 @@ _GREETINGS = {
 _THANKS = {
     "thanks", "thank", "you", "ta", "cheers", "thx", "ty", "much", "so", "very", "many",
     "lovely", "brill", "brilliant", "great", "that's", "thats", "helpful", "perfect",
-    "amazing", "super", "fab", "fabulous", "really", "bot", "mate", "ok", "okay",
+    "amazing", "super", "fab", "fabulous", "really", "bot", "mate", "ok", "okay", "x", "xx",
+    "xxx",
 }  # fmt: skip
 _ACKS = {
     "ok", "okay", "k", "kk", "cool", "great", "nice", "got", "it", "fine", "noted", "sure",
@@ -55,7 +56,8 @@ _GREETING_MARKS = {
 # "You there?", "is this thing on?": asking whether anyone is listening, not a question.
 _PRESENCE = {
     "are", "you", "u", "r", "there", "anyone", "anybody", "hello", "hi", "hey", "is", "this",
-    "thing", "working", "awake", "alive", "still", "on", "bot",
+    "thing", "working", "awake", "alive", "still", "on", "bot", "morning", "afternoon", "today",
+    "again",
 }  # fmt: skip
 _PRESENCE_MARKS = {"there", "working", "awake", "alive", "on", "hello", "hi", "hey"}
 # Small talk is short; a longer message with a greeting in it is a question with manners.

@@ -13,6 +13,7 @@ _STOP_WORD_TEXT = """
     his her should must can could would will shall may might need needs have has had having
     please tell know let get got give any some all each every much many more most very just
     also still ok okay hi hello thanks thank q re not no yes one til till until actually etc
+    roughly approx approximately basically literally honestly exactly really anyway sorry pls plz
 """
 STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
 # Irregular plurals the suffix rules below would get wrong.

@@ -147,6 +147,9 @@ def test_local_entries_replace_national_ones(tmp_path: Path) -> None:
         ("support is available 24/7", None),
         ("you may 3 times", None),
         ("31 February", None),
+        # A two-digit year after the month; a number of days is not a year.
+        ("health assessment was 8 Dec 24", date(2024, 12, 8)),
+        ("icpc on 8 dec 15 working days later", date(2026, 12, 8)),
     ],
 )
 def test_find_date(text: str, expected: date | None) -> None:

@@ -105,6 +105,8 @@ def test_small_talk_is_answered_as_such(shipped_knowledge: KnowledgeBase) -> Non
         ("is this thing on?", SmallTalk.GREETING),
         ("lol ok", SmallTalk.ACKNOWLEDGED),
         ("haha cheers", SmallTalk.THANKS),
+        ("cheers x", SmallTalk.THANKS),
+        ("@Inspection Ready morning! are you working today?", SmallTalk.GREETING),
     ],
 )
 def test_everyday_small_talk_is_recognised(
@@ -130,6 +132,37 @@ def test_an_age_dependent_timescale_gives_no_deadline_without_the_age(
     assert [p.entry.id for p in reply.parts] == ["health-assessments-children-in-care"]
     assert reply.parts[0].deadline is None  # both the 6 and 12 months are in the answer
     assert "every 6 months for children under 5" in reply_text(reply).replace("\n", " ")
+
+
+def test_a_topic_put_first_is_what_the_questions_after_it_ask_about(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    reply = shipped_knowledge.respond("rcpc - when's the first one due and how often after", TODAY)
+
+    assert [p.entry.id for p in reply.parts] == [
+        "rcpc-first-review-timescale",
+        "rcpc-later-reviews-timescale",
+    ]
+
+
+def test_a_question_among_a_preamble_is_answered(shipped_knowledge: KnowledgeBase) -> None:
+    reply = shipped_knowledge.respond(
+        "who actually gets the phone call from ofsted when an inspection is starting? "
+        "is it the chief exec",
+        TODAY,
+    )
+
+    assert reply.certainty is Certainty.SURE
+    assert [p.entry.id for p in reply.parts] == ["ilacs-notice-call-to-dcs"]
+
+
+def test_a_lone_part_is_not_answered_when_its_entry_lacks_what_is_asked(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    # The LADO is in the glossary, but no LADO timescale is.
+    reply = shipped_knowledge.respond("lado referral - how quickly does the LADO respond", TODAY)
+
+    assert not reply.answers_given
 
 
 def test_a_question_naming_someone_is_answered_with_a_reminder_and_kept_redacted(
