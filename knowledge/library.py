@@ -207,8 +207,12 @@ class KnowledgeBase:
         self._vocabulary = vocabulary
         self._working_days = working_days or WorkingDays()
         self._documents = [self._document(e) for e in self.entries]
-        # Each entry's terms as a set, for the agreement checks every question makes.
-        self._document_terms = [frozenset(d) for d in self._documents]
+        # Each entry's terms as a set, for the agreement checks every question makes, with
+        # the aspects its answer states in other words ("within a month" is a timescale).
+        self._document_terms = [
+            frozenset(d) | stated_aspects(e.answer)
+            for d, e in zip(self._documents, self.entries, strict=True)
+        ]
         self._index = SearchIndex(self._documents)
         # Each phrasing on its own too: a question close to one phrasing is a strong signal
         # that a long entry's many other words would otherwise drown.
@@ -463,6 +467,33 @@ class KnowledgeBase:
         for question in entry.questions:
             document += terms(question)
         return document + terms(entry.answer)
+
+
+_UNIT = r"(?:working\s+days?|days?|weeks?|months?|years?|hours?)"
+_AMOUNT = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty)"
+# "within a month", "after 3 months", "20 working days", "by the following Monday".
+_STATES_TIMESCALE = re.compile(
+    rf"\b(?:within|after|before|by|at\s+least|no\s+later\s+than)\s+(?:the\s+)?"
+    rf"(?:{_AMOUNT}[\s-]+{_UNIT}|following\s+\w+day)\b",
+    re.IGNORECASE,
+)
+# "every 6 months", "quarterly", "once a year", "each year".
+_STATES_FREQUENCY = re.compile(
+    rf"\b(?:every|each)\s+(?:{_AMOUNT}\s+)?{_UNIT}|\bonce\s+(?:a|every)\b"
+    r"|\b(?:annually|yearly|quarterly|monthly|weekly|daily|fortnightly)\b",
+    re.IGNORECASE,
+)
+
+
+def stated_aspects(answer: str) -> frozenset[str]:
+    """The aspects an answer states without naming them: a duration is a timescale, "every
+    6 months" a frequency."""
+    found = set()
+    if _STATES_TIMESCALE.search(answer):
+        found.add("timescale")
+    if _STATES_FREQUENCY.search(answer):
+        found.add("frequency")
+    return frozenset(found)
 
 
 def load_vocabulary() -> Vocabulary:

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from dialogs.ask_dialog import reply_text
-from knowledge.library import Certainty, KnowledgeBase
+from knowledge.library import Certainty, KnowledgeBase, stated_aspects
 from knowledge.privacy import REMINDER
 from knowledge.small_talk import SmallTalk
 
@@ -163,6 +163,34 @@ def test_a_lone_part_is_not_answered_when_its_entry_lacks_what_is_asked(
     reply = shipped_knowledge.respond("lado referral - how quickly does the LADO respond", TODAY)
 
     assert not reply.answers_given
+
+
+def test_an_answer_that_gives_a_duration_answers_how_long(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    # The AEM entry says Ofsted writes "within a month", without the word timescale.
+    reply = shipped_knowledge.respond(
+        "how often do we do the self eval and after the aem how long til ofsted write back",
+        TODAY,
+    )
+
+    assert [p.entry.id for p in reply.parts] == [
+        "ilacs-annual-self-evaluation",
+        "ilacs-annual-engagement-meeting",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("answer", "aspects"),
+    [
+        ("Ofsted writes within a month.", {"timescale"}),
+        ("Reviewed every 6 months.", {"frequency"}),
+        ("Visits happen quarterly, each within 20 working days.", {"timescale", "frequency"}),
+        ("Annex A lists the contacts.", set()),
+    ],
+)
+def test_the_aspects_an_answer_states_in_other_words(answer: str, aspects: set[str]) -> None:
+    assert stated_aspects(answer) == aspects
 
 
 def test_a_question_naming_someone_is_answered_with_a_reminder_and_kept_redacted(
