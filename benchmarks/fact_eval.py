@@ -1,8 +1,8 @@
 """Framework answers judged by what they say: the development and held-out question sets.
 
-Usage: python -m benchmarks.fact_eval [--set dev dev2 held_out] [--show-misses]
+Usage: python -m benchmarks.fact_eval [--set dev dev2 dev3 dev4 held_out] [--show-misses]
 
-Each question in tests/knowledge_eval/dev.yaml, dev2.yaml and held_out.yaml was written from
+Each question in tests/knowledge_eval/dev*.yaml and held_out.yaml was written from
 DOMAIN.md and the seed reports alone, without sight of the knowledge entries, and says
 what a right answer must contain rather than which entry should win: for each fact asked
 (two for a compound question), one of a few short phrases ("15 working days"). A question

@@ -1,0 +1,49 @@
+"""The fact-based question sets: the scorer judges what a reply says, and no set slips."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from benchmarks.fact_eval import FactCase, judge, load_fact_cases, score
+from knowledge.library import KnowledgeBase
+
+TODAY = date(2026, 11, 25)
+# Regression floors, a little under today's figures (docs/benchmarks.md has the figures).
+FLOORS = {"dev": 0.95, "dev2": 0.93, "dev3": 0.93, "dev4": 0.88, "held_out": 0.83}
+
+
+def test_a_reply_is_right_only_when_it_says_every_fact_asked(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    both = FactCase(
+        "icpc and first core group timescales",
+        "compound",
+        (("15 working days",), ("10 working days",)),
+        TODAY,
+    )
+    half = FactCase(both.question, "compound", (("15 working days",), ("26 weeks",)), TODAY)
+
+    assert judge(shipped_knowledge, both)[0] is True
+    right, confidently_wrong, _ = judge(shipped_knowledge, half)
+    assert (right, confidently_wrong) == (False, True)
+
+
+def test_an_out_of_scope_question_is_right_only_when_declined(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    declined = FactCase("what is the timescale for a s42 adult enquiry", "out_of_scope", (), TODAY)
+    answered = FactCase("icpc timescale", "out_of_scope", (), TODAY)
+
+    assert judge(shipped_knowledge, declined)[:2] == (True, False)
+    assert judge(shipped_knowledge, answered)[:2] == (False, True)
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_no_question_set_slips_below_its_floor(
+    shipped_knowledge: KnowledgeBase, name: str
+) -> None:
+    scores = score(shipped_knowledge, load_fact_cases(name))
+
+    assert scores.all_right / scores.all_total >= FLOORS[name]
