@@ -139,7 +139,7 @@ class TeamsBot:
         reply = await self._card_action(turn)
         if reply.refresh and reply.card is not None and turn.reply_to_id:
             await self._delivery.update(
-                turn.reference, turn.reply_to_id, OutboundMessage(card=reply.card)
+                turn.reference, turn.reply_to_id, OutboundMessage.of(reply.text, reply.card)
             )
         else:
             await self._send(turn, _message_of(reply))
@@ -233,7 +233,7 @@ class TeamsBot:
 
 
 def _message_of(reply: Reply) -> OutboundMessage:
-    return OutboundMessage(text=reply.text, card=reply.card)
+    return OutboundMessage.of(reply.text, reply.card)
 
 
 def _conversation_record(turn: InboundTurn, person: Person) -> ConversationRecord:

@@ -226,10 +226,21 @@ class CallDialog:
             )
         call = await self._live_call(session, data)
         call.last_update_at = now
-        queued = await self.broadcast.send_update(session, call, message, sender, now)
-        reply = await self.status_reply(
-            session, call, notice=f"Update {call.updates_sent} sent to {queued} people."
-        )
+        reaching, alerted = await self.broadcast.send_update(session, call, message, sender, now)
+        number = call.updates_sent
+        if reaching == 0:
+            notice = (
+                f"Update {number} reaches nobody: none of the {alerted} people alerted can be "
+                "reached in Teams. Phone them."
+            )
+        elif reaching < alerted:
+            notice = (
+                f"Update {number} is going to the {reaching} of {alerted} people who can be "
+                f"reached in Teams; {alerted - reaching} cannot be."
+            )
+        else:
+            notice = f"Update {number} is going to all {alerted} people alerted."
+        reply = await self.status_reply(session, call, notice=notice)
         return Reply(text=reply.text, card=reply.card, refresh=True, urgent_queued=True)
 
     async def stand_down(
@@ -239,7 +250,10 @@ class CallDialog:
         by = await self._coordinator(session, person, "stand the inspection call down")
         call = await self._live_call(session, data)
         withdrawn, told = await self.broadcast.stand_down(session, call, by, now)
-        notice = f"Stood down. {told} people alerted are being told."
+        if told:
+            notice = f"Stood down. The {told} people who received the alert are being told."
+        else:
+            notice = "Stood down. Nobody had received the alert, so nobody needs telling."
         if withdrawn:
             notice += f" {withdrawn} messages not yet sent were withdrawn."
         reply = await self.status_reply(session, call, notice=notice)
@@ -349,6 +363,9 @@ class CallDialog:
         reachable = await calls.reachable(session)
         by_role = Counter(p.inspection_role or "No named role" for p in people)
         unreachable = [p.name for p in people if p.id not in reachable]
+        # Chasing an unreachable person goes to their line manager, in Teams too: say how
+        # many of them that can actually reach.
+        managed = [p for p in people if p.id not in reachable and p.manager_id is not None]
         return render_card(
             "call_preview",
             drill=request.drill,
@@ -363,6 +380,8 @@ class CallDialog:
             ),
             unreachable=unreachable[:LISTED_UNREACHABLE],
             more_unreachable=max(len(unreachable) - LISTED_UNREACHABLE, 0),
+            unreachable_count=len(unreachable),
+            managers_told=sum(p.manager_id in reachable for p in managed),
             outcome=outcome,
         )
 

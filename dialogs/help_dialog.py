@@ -27,9 +27,10 @@ class Contact:
 
 
 async def welcome_reply(session: AsyncSession, person: Person) -> Reply:
-    """The card sent once, when the app is installed for someone."""
+    """The card sent once, when the app is installed for someone; its text is the summary
+    Teams shows in the notification and the chat list."""
     heading = f"Hello {person.first_name}, I'm {PRODUCT_NAME}."
-    reply = await _capabilities_reply(session, person, heading)
+    reply = await _capabilities_reply(session, person, heading, welcome=True)
     text = f"{plain_text(heading)} Type 'help' at any time to see what I can do."
     return Reply(text=text, card=reply.card)
 
@@ -54,10 +55,16 @@ async def help_reply(
 
 
 async def _capabilities_reply(
-    session: AsyncSession, person: Person, heading: str, *, personal: bool = True
+    session: AsyncSession,
+    person: Person,
+    heading: str,
+    *,
+    personal: bool = True,
+    welcome: bool = False,
 ) -> Reply:
     available, coming = capabilities_for(person, personal=personal)
     contacts: list[Contact] = []
+    buttons = _buttons(person, personal=personal, welcome=welcome)
     if not personal:
         return Reply(
             card=render_card(
@@ -68,6 +75,7 @@ async def _capabilities_reply(
                 available=available,
                 coming=coming,
                 contacts=[],
+                buttons=buttons,
             )
         )
     if not person.on_roster:
@@ -82,8 +90,21 @@ async def _capabilities_reply(
         available=available,
         coming=coming,
         contacts=contacts,
+        buttons=buttons,
     )
     return Reply(card=card)
+
+
+def _buttons(person: Person, *, personal: bool, welcome: bool) -> list[tuple[str, dict[str, str]]]:
+    """The card's buttons: Help on the welcome (the help card is what it shows), and the
+    person's own work where they have some to see."""
+    buttons: list[tuple[str, dict[str, str]]] = []
+    if welcome:
+        buttons.append(("Help", {"action": "show_help"}))
+    if personal and person.on_roster:
+        buttons.append(("My actions", {"action": "show_list", "intent": "my_actions"}))
+        buttons.append(("What's overdue", {"action": "show_list", "intent": "overdue"}))
+    return buttons
 
 
 def _role_line(person: Person) -> str:

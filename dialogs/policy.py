@@ -33,6 +33,7 @@ class Verb(StrEnum):
     """Every button the bot's cards carry (the `verb` of Action.Execute)."""
 
     ANSWER_FEEDBACK = "answer_feedback"
+    SHOW_HELP = "show_help"
     SHOW_ENTRY = "show_entry"
     SHOW_LIST = "show_list"
     OPEN_ITEM = "open_item"
@@ -133,6 +134,7 @@ EXTENSIONS = Access(DECIDERS, what="decide extension requests")
 
 VERBS: dict[Verb, Button] = {
     Verb.ANSWER_FEEDBACK: Button(ANYONE_ANYWHERE),
+    Verb.SHOW_HELP: Button(ANYONE_ANYWHERE),
     Verb.SHOW_ENTRY: Button(ANYONE_ANYWHERE),
     Verb.SHOW_LIST: Button(ROSTER),
     Verb.OPEN_ITEM: Button(ROSTER, ITEM),

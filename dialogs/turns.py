@@ -164,6 +164,9 @@ class Dialogs:
         try:
             # Handlers check everything before they write, so a refused press changes
             # nothing (but for the audit entry of a refusal, written here).
+            if verb is Verb.SHOW_HELP:
+                viewer = person if personal else person.in_public()
+                return await help_dialog.help_reply(session, viewer, personal=personal)
             return await self._press(session, person, voter, verb, data)
         except CallRefusedError as exc:
             record_refusal(session, person, exc)
@@ -208,7 +211,8 @@ class Dialogs:
                 s, p, d, n, self._local_knowledge
             ),
         }
-        missing = set(Verb) - set(handlers) - {Verb.ANSWER_FEEDBACK, Verb.SHOW_ENTRY}
+        answered_here = {Verb.ANSWER_FEEDBACK, Verb.SHOW_ENTRY, Verb.SHOW_HELP}
+        missing = set(Verb) - set(handlers) - answered_here
         if missing:
             raise RuntimeError(f"buttons without a handler: {sorted(missing)}")
         return handlers

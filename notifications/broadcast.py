@@ -155,11 +155,15 @@ class Broadcast:
         message: str,
         sender: Staff,
         now: datetime,
-    ) -> int:
-        """Queues the coordinator's update to everyone the alert went to."""
+    ) -> tuple[int, int]:
+        """Queues the coordinator's update to everyone the alert went to.
+
+        Returns (how many of them can be reached in Teams, how many the alert went to).
+        """
         call.updates_sent += 1
         facts = await self.facts(session, call)
         payload = call_messages.update(facts, call.updates_sent, message, sender.name)
+        recipients = await calls.recipient_ids(session, call.id)
         rows = [
             _row(
                 call,
@@ -169,10 +173,11 @@ class Broadcast:
                 payload,
                 now,
             )
-            for staff_id in await calls.recipient_ids(session, call.id)
+            for staff_id in recipients
         ]
         _log(session, sender.email, call, "update", None, message)
-        return await outbox.queue(session, rows)
+        await outbox.queue(session, rows)
+        return len(await calls.reachable(session, recipients)), len(recipients)
 
     async def stand_down(
         self, session: AsyncSession, call: InspectionCall, by: Staff, now: datetime
@@ -278,8 +283,9 @@ def _policy_text(policy: ChasePolicy) -> str:
     minutes = int(policy.renotify_after.total_seconds() // 60)
     escalate = int(policy.escalate_after.total_seconds() // 60)
     return (
-        f"People who have not acknowledged are reminded every {minutes} minutes and their "
-        f"line managers told from {escalate} minutes, {policy.rounds} times at most."
+        f"People who have not acknowledged are reminded in Teams every {minutes} minutes, "
+        f"and from {escalate} minutes their line managers are told, {policy.rounds} times "
+        "at most: both only where the app can reach them."
     )
 
 

@@ -43,7 +43,7 @@ def _item(planned: Planned) -> dict[str, Any]:
         heading, colour = f"Your {what} is due in {days} working day{plural}", "Default"
         advice = "Open it to update its status, or ask for more time if you need it."
     elif planned.kind is MessageKind.DUE_TODAY:
-        heading, colour = f"Your {what} is due today", "Warning"
+        heading, colour = f"Your {what} is due today", "Default"
         advice = "Open it to mark it complete with a short evidence note."
     elif planned.kind is MessageKind.OVERDUE:
         heading, colour = f"Your {what} is overdue by {days} working day{plural}", "Attention"

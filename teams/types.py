@@ -119,11 +119,27 @@ class OutboundMessage:
     card: dict[str, Any] | None = None
     # Shown as important in Teams (the inspection call).
     important: bool = False
+    # What Teams shows for a card in the notification and the chat list.
+    summary: str | None = None
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any]) -> OutboundMessage:
         """A rendered outbox payload ({"text", "card", "important"})."""
-        return cls(payload.get("text"), payload.get("card"), bool(payload.get("important")))
+        return cls.of(payload.get("text"), payload.get("card"), bool(payload.get("important")))
+
+    @classmethod
+    def of(
+        cls, text: str | None, card: dict[str, Any] | None, important: bool = False
+    ) -> OutboundMessage:
+        """Text, or a card with the text as its summary.
+
+        Not both as one message: Teams clients show the two as separate messages (the
+        card's words said twice), and the Teams test client then gives the card no id, so
+        it could not be updated in place (the inspection call's live status card).
+        """
+        if card is not None:
+            return cls(card=card, important=important, summary=text)
+        return cls(text=text, important=important)
 
 
 @dataclass(frozen=True, slots=True)

@@ -233,6 +233,8 @@ def _activity(to: StoredReference, message: OutboundMessage) -> Activity:
     }
     if message.text is not None:
         wire["text"] = message.text
+    if message.summary is not None:
+        wire["summary"] = message.summary
     if message.card is not None:
         wire["attachments"] = [{"contentType": ADAPTIVE_CARD, "content": message.card}]
     if message.important:

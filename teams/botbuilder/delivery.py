@@ -98,6 +98,7 @@ def _activity(to: StoredReference, message: OutboundMessage) -> Activity:
     activity = Activity(
         type=ActivityTypes.message,
         text=message.text,
+        summary=message.summary,
         attachments=attachments,
         channel_id=to.channel_id,
         service_url=to.service_url,

@@ -165,9 +165,10 @@ async def test_the_form_then_a_preview_by_role_and_nothing_sent_until_confirmed(
     assert card(preview)["body"][1]["facts"][1]["value"].startswith(f"{ROSTER - 1} people")
     facts = {f["title"]: f["value"] for e in card(preview)["body"] for f in e.get("facts", [])}
     assert facts["Annex A lead"] == "1"
-    assert facts["Can be reached now"] == f"4 of {ROSTER - 1}"
-    assert "Cannot be reached in Teams (not installed): " in shown
-    assert f"Send the alert to {ROSTER - 1} people" in buttons(card(preview))
+    assert facts["Will get it in Teams"] == f"4 of {ROSTER - 1}"
+    unreached = ROSTER - 5
+    assert f"Will not get it: {unreached} cannot be reached in Teams" in shown
+    assert "Send the alert to 4 people in Teams" in buttons(card(preview))
     assert await count(database, OutboxMessage) == 0
 
 
@@ -247,7 +248,8 @@ async def test_a_drill_is_marked_drill_in_every_message(
     assert "DRILL: Inspection call status" in texts(replies[1])
     assert len(alerts) == 4
     for alert in alerts:
-        assert alert["text"].startswith("DRILL: Inspection call: ILACS short inspection")
+        assert "text" not in alert  # a card alone, the words as its summary
+        assert alert["summary"].startswith("DRILL: Inspection call: ILACS short inspection")
         assert texts(alert).startswith("DRILL: this is a practice, not a real inspection")
 
 
@@ -344,11 +346,14 @@ async def test_an_update_goes_to_everyone_once_and_a_replayed_button_is_refused(
     )
     await client.app[NOTIFICATIONS].drain()
 
-    assert f"Update 1 sent to {ROSTER - 1} people." in texts(updated)
+    assert (
+        f"Update 1 is going to the 4 of {ROSTER - 1} people who can be reached in Teams; "
+        f"{ROSTER - 5} cannot be."
+    ) in texts(updated)
     assert "status card was out of date" in replayed["text"]
     assert await count(database, OutboxMessage, OutboxMessage.kind == "call_update") == ROSTER - 1
     adele = [a for a in connector.sent if a["_conversation_id"] == "a:personal-adelev"]
-    assert adele[-1]["text"] == f"Inspection call update 1 from Alex Wilber: {message}"
+    assert adele[-1]["summary"] == f"Inspection call update 1 from Alex Wilber: {message}"
 
 
 async def test_updates_have_a_cool_down_that_leaves_the_card_usable(
@@ -365,7 +370,7 @@ async def test_updates_have_a_cool_down_that_leaves_the_card_usable(
     [later] = await press(client, connector, "alexw", {**fresh, "update_message": "Two"})
 
     assert "an update went out 30 seconds ago; wait 31 seconds" in early["text"]
-    assert f"Update 2 sent to {ROSTER - 1} people." in texts(later)
+    assert "Update 2 is going to the 4 of" in texts(later)
     assert await count(database, OutboxMessage, OutboxMessage.kind == "call_update") == 2 * (
         ROSTER - 1
     )
@@ -386,11 +391,11 @@ async def test_standing_down_ends_the_call_tells_those_alerted_and_allows_a_new_
     late_ack = await execute(client, connector, "adelev", buttons(card(alert))["Acknowledge"])
 
     assert "Stood down at 09:00 by Alex Wilber" in texts(ended)
-    assert "Stood down. 4 people alerted are being told." in texts(ended)
+    assert "Stood down. The 4 people who received the alert are being told." in texts(ended)
     assert "Send an update" not in str(card(ended)["actions"])
-    told = [a for a in connector.sent if "stood down" in (a.get("text") or "")]
+    told = [a for a in connector.sent if "stood down" in (a.get("summary") or "")]
     assert len(told) == 4
-    assert all(a["text"].startswith("DRILL: Inspection call stood down") for a in told)
+    assert all(a["summary"].startswith("DRILL: Inspection call stood down") for a in told)
     assert "This alert has been stood down" in words(late_ack["value"])[-1]
     assert await count(database, CallRecipient, CallRecipient.acknowledged_at.is_not(None)) == 0
     again = await start_call(client, connector)
@@ -498,7 +503,7 @@ async def test_the_alert_goes_out_in_full_while_someone_floods_the_bot(
     assert await count(database, OutboxMessage, alerts, OutboxMessage.status == "sent") == (
         reachable
     )
-    assert len([a for a in connector.sent if "DRILL" in (a.get("text") or "")]) >= reachable
+    assert len([a for a in connector.sent if "DRILL" in (a.get("summary") or "")]) >= reachable
     to_adele = [a for a in connector.sent if a["_conversation_id"] == "a:personal-adelev"]
     # Her alert, her allowed turns and one "slow down": the other 170 did nothing.
     assert len(to_adele) <= 1 + 30 + 1

@@ -61,7 +61,10 @@ async def test_install_stores_the_reference_and_welcomes_by_name(
     assert await post(client, fakes.installation(connector.url)) == 201
 
     [welcome] = connector.sent
-    assert welcome["text"].startswith("Hello Alex, I'm Inspection Ready.")
+    # The card alone, so the greeting is not said twice; its summary is what Teams shows
+    # in the notification and the chat list.
+    assert "text" not in welcome
+    assert welcome["summary"].startswith("Hello Alex, I'm Inspection Ready.")
     texts = card_texts(card_of(welcome))
     assert texts[0] == "Hello Alex, I'm Inspection Ready."
     assert "You are on the roster as a coordinator in Quality assurance" in texts[1]

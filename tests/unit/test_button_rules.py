@@ -40,6 +40,7 @@ def test_the_buttons_that_name_records_say_which_is_missing() -> None:
     # Buttons whose data carries no record: a form, a vote, a list, a setting.
     assert [v for v in Verb if not VERBS[v].ids] == [
         Verb.ANSWER_FEEDBACK,
+        Verb.SHOW_HELP,
         Verb.SHOW_ENTRY,
         Verb.SHOW_LIST,
         Verb.REMINDER_SETTINGS,

@@ -212,6 +212,8 @@ def test_every_other_card_with_outside_text_shows_it_escaped() -> None:
             by_role=[(role, 1), ("No named role", 1)],
             unreachable=[HOSTILE_NAME],
             more_unreachable=0,
+            unreachable_count=1,
+            managers_told=0,
             outcome=None,
         ),
         "call_status": render_card(
@@ -240,6 +242,7 @@ def test_every_other_card_with_outside_text_shows_it_escaped() -> None:
             available=[],
             coming=[],
             contacts=[Contact(HOSTILE_NAME, "jane_doe@example.gov.uk")],
+            buttons=[("Help", {"action": "show_help"})],
         ),
     }
 
