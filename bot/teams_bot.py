@@ -188,7 +188,14 @@ class TeamsBot:
     async def _installed(self, turn: InboundTurn) -> None:
         if not turn.personal:
             # Teams and group chats get a short hello; personal data stays in 1:1 chats.
-            await self._send(turn, OutboundMessage(text=TEAM_INSTALL_TEXT))
+            # The conversation is remembered (for no one in particular) so that the two
+            # activities Teams sends for one install greet it once.
+            async with self._database.sessions() as session, session.begin():
+                first_activation = await conversations.save_installation(
+                    session, _conversation_record(turn, None)
+                )
+            if first_activation:
+                await self._send(turn, OutboundMessage(text=TEAM_INSTALL_TEXT))
             return
         person = await self._person(turn)
         async with self._database.sessions() as session, session.begin():
@@ -236,8 +243,22 @@ def _message_of(reply: Reply) -> OutboundMessage:
     return OutboundMessage.of(reply.text, reply.card)
 
 
-def _conversation_record(turn: InboundTurn, person: Person) -> ConversationRecord:
+def _conversation_record(turn: InboundTurn, person: Person | None) -> ConversationRecord:
+    """The conversation to store; a group's (`person` None) is nobody's own, so messages
+    meant for one person never go there."""
     reference = turn.reference
+    if person is None:
+        return ConversationRecord(
+            conversation_id=reference.conversation_id,
+            conversation_type=reference.conversation_kind.value,
+            service_url=reference.service_url,
+            channel_id=reference.channel_id,
+            reference=reference.to_dict(),
+            user_id=None,
+            user_aad_object_id=None,
+            tenant_id=reference.tenant_id,
+            staff_id=None,
+        )
     return ConversationRecord(
         conversation_id=reference.conversation_id,
         conversation_type=reference.conversation_kind.value,

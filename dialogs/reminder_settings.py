@@ -81,13 +81,19 @@ async def unreachable(session: AsyncSession, person: Person) -> Reply:
 
 
 def _describe(choice: ReminderPreference | None, today: date) -> str:
-    if choice is None:
-        return "all reminders"
-    parts = ["digest only" if choice.digest_only else "all reminders"]
-    if choice.paused_until is not None and choice.paused_until >= today:
+    """The person's setting as one sentence that is true today."""
+    usual = (
+        "the weekly digest instead of item-by-item reminders"
+        if choice is not None and choice.digest_only
+        else "every reminder"
+    )
+    if choice is not None and choice.paused_until is not None and choice.paused_until >= today:
         until = choice.paused_until
-        parts.append(f"non-urgent reminders paused until {until:%A} {until.day} {until:%B}")
-    return "; ".join(parts)
+        return (
+            f"Paused until {until:%A} {until.day} {until:%B}: until then only overdue items "
+            f"and escalations reach you; after that, {usual}."
+        )
+    return f"You get {usual}."
 
 
 def _card(choice: ReminderPreference | None, today: date) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from dialogs.policy import ASK_IN_PERSONAL, INTENTS, VERBS, Access, Verb
 from dialogs.replies import Reply
 from dialogs.routing import Command, Intent, classify
 from dialogs.work_changes import WorkChanges
-from dialogs.work_dialog import WorkViews
+from dialogs.work_dialog import MAX_OFFSET, WORK_INTENTS, WorkViews
 from knowledge.working_days import WorkingDays
 from store.models import StaffRole, utc_now
 from store.repositories import calls as calls_repository
@@ -35,18 +35,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-WORK_INTENTS = frozenset(
-    {
-        Intent.MY_ACTIONS,
-        Intent.OVERDUE,
-        Intent.DUE_THIS_WEEK,
-        Intent.MY_AUDITS,
-        Intent.AUDITS_DUE,
-        Intent.MY_TEAM,
-        Intent.OVERDUE_IN,
-        Intent.CALENDAR,
-    }
-)
 # Longer than any question a person types; a paste this long is not searched at all.
 MAX_MESSAGE_CHARS = 2000
 TOO_LONG = (
@@ -58,8 +46,6 @@ LINK_REFUSED = (
     "so I cannot show you anyone's work yet. Please ask a coordinator{who} to link it for "
     "you. You can still ask me framework questions."
 )
-# Further down a list than anyone pages; a larger offset in card data is not a real press.
-MAX_OFFSET = 100_000
 # Tells the time (timezone-aware); tests pass a fixed one.
 Clock = Callable[[], datetime]
 Handler = Callable[["AsyncSession", Person, dict[str, Any], date, datetime], Awaitable[Reply]]

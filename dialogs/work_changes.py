@@ -13,7 +13,7 @@ from dialogs.people import Person
 from dialogs.policy import NO_ITEM, may_decide_extensions
 from dialogs.replies import Notice, Reply
 from dialogs.scope import may_change, may_see
-from dialogs.work_dialog import WorkViews, version_of
+from dialogs.work_dialog import WorkViews, back_of, version_of
 from store.models import (
     Action,
     ActionStatus,
@@ -52,9 +52,9 @@ class WorkChanges:
         """The detail card for an item the person may see."""
         if data.get("kind") == "audit":
             audit = await self._audit(session, person, data)
-            return await self.views.audit_detail(session, person, audit, today)
+            return await self.views.audit_detail(session, person, audit, today, back=back_of(data))
         action = await self._action(session, person, data)
-        return await self.views.action_detail(session, person, action, today)
+        return await self.views.action_detail(session, person, action, today, back=back_of(data))
 
     async def complete_action(
         self, session: AsyncSession, person: Person, data: dict[str, Any], today: date
@@ -72,15 +72,19 @@ class WorkChanges:
         action.completed_at = utc_now()
         await session.flush()
         return _refreshed(
+            # The evidence is on the card already; the notice does not repeat it.
             await self.views.action_detail(
-                session, person, action, today, notice=f"Marked complete. Evidence: {note}"
+                session, person, action, today, notice="Marked complete.", back=back_of(data)
             )
         )
 
     async def set_action_status(
         self, session: AsyncSession, person: Person, data: dict[str, Any], today: date
     ) -> Reply:
-        """Changes an action's status (completion has its own button, with evidence)."""
+        """Changes an action's status (completion has its own button, with evidence).
+
+        Blocked needs a reason, which the owner's line manager is told.
+        """
         action = await self._action(session, person, data, changing=True)
         try:
             status = ActionStatus(str(data.get("status", "")))
@@ -91,18 +95,65 @@ class WorkChanges:
         if action.status is ActionStatus.COMPLETE:
             # Reopening would quietly discard the completion and its evidence: not a button.
             raise CardActionError("this action is complete; ask a coordinator to reopen it")
-        if status is not action.status:
-            await _take(session, action)
-            self._log(
-                session, person, "action", action.ref, "status", action.status.value, status.value
+        reason = str(data.get("status_reason") or "").strip()[:MAX_NOTE] or None
+        if status is ActionStatus.BLOCKED and reason is None:
+            raise CardActionError(
+                "say what is blocking it, in the box under the status: your line manager is told"
             )
+        newly_blocked = status is ActionStatus.BLOCKED and (
+            action.status is not ActionStatus.BLOCKED or reason != action.blocked_reason
+        )
+        notices: tuple[Notice, ...] = ()
+        if status is not action.status or newly_blocked:
+            await _take(session, action)
+            if status is not action.status:
+                self._log(
+                    session,
+                    person,
+                    "action",
+                    action.ref,
+                    "status",
+                    action.status.value,
+                    status.value,
+                )
+            if newly_blocked or action.blocked_reason is not None:
+                new_reason = reason if status is ActionStatus.BLOCKED else None
+                self._log(
+                    session,
+                    person,
+                    "action",
+                    action.ref,
+                    "blocked_reason",
+                    action.blocked_reason,
+                    new_reason,
+                )
+                action.blocked_reason = new_reason
             action.status = status
             await session.flush()
-        return _refreshed(
-            await self.views.action_detail(
-                session, person, action, today, notice=f"Status is now {status.value}."
-            )
+            if newly_blocked:
+                notices = await self._blocked_notices(session, person, action)
+        notice = f"Status is now {status.value}."
+        if notices:
+            told = " and ".join(plain_text(n.name) for n in notices)
+            notice += f" {told} {'has' if len(notices) == 1 else 'have'} been told."
+        detail = await self.views.action_detail(
+            session, person, action, today, notice=notice, back=back_of(data)
         )
+        return Reply(card=detail.card, notices=notices, refresh=True)
+
+    async def _blocked_notices(
+        self, session: AsyncSession, person: Person, action: Action
+    ) -> tuple[Notice, ...]:
+        """A message to whoever decides for the owner: their line manager (or, with none,
+        the coordinators), never the person who set it."""
+        deciders = await self._deciders(session, action, int(person.staff_id or 0))
+        by = plain_text(person.display_name)
+        text = (
+            f"Action {plain_text(action.ref)} ({plain_text(action.owner.name)}) is blocked"
+            f"{'' if person.staff_id == action.owner_id else f', says {by}'}: "
+            f"{plain_text(action.blocked_reason or '')}"
+        )
+        return tuple(Notice(staff_id, name, Reply(text=text)) for staff_id, name in deciders)
 
     async def start_audit(
         self, session: AsyncSession, person: Person, data: dict[str, Any], today: date
@@ -116,7 +167,9 @@ class WorkChanges:
         audit.status = AuditStatus.IN_PROGRESS
         await session.flush()
         return _refreshed(
-            await self.views.audit_detail(session, person, audit, today, notice="Started.")
+            await self.views.audit_detail(
+                session, person, audit, today, notice="Started.", back=back_of(data)
+            )
         )
 
     async def complete_audit(
@@ -130,7 +183,9 @@ class WorkChanges:
         audit.completed_at = utc_now()
         await session.flush()
         return _refreshed(
-            await self.views.audit_detail(session, person, audit, today, notice="Marked complete.")
+            await self.views.audit_detail(
+                session, person, audit, today, notice="Marked complete.", back=back_of(data)
+            )
         )
 
     async def snooze(
@@ -196,7 +251,12 @@ class WorkChanges:
         notices = tuple(Notice(staff_id, name, Reply(card=card)) for staff_id, name in deciders)
         who = " and ".join(name for _, name in deciders) or "a coordinator"
         detail = await self.views.action_detail(
-            session, person, action, today, notice=f"Extension requested; {who} will decide."
+            session,
+            person,
+            action,
+            today,
+            notice=f"Extension requested; {who} will decide.",
+            back=back_of(data),
         )
         return Reply(card=detail.card, notices=notices, refresh=True)
 

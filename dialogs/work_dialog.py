@@ -17,18 +17,41 @@ from cards.work_items import (
     from_audit,
     most_urgent_first,
 )
+from dialogs.card_data import parse_whole
 from dialogs.people import Person
 from dialogs.replies import Reply
 from dialogs.routing import Command, Intent, normalise
 from dialogs.scope import EVERYONE_ROLES, may_change, reports, visible_owners
 from knowledge.working_days import WorkingDays
-from store.models import Action, ActionStatus, AuditAssignment, CalendarEvent, StaffRole
+from store.models import (
+    Action,
+    ActionStatus,
+    AuditAssignment,
+    AuditStatus,
+    CalendarEvent,
+    StaffRole,
+)
 from store.repositories import work
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
 PAGE_SIZE = 10
+WORK_INTENTS = frozenset(
+    {
+        Intent.MY_ACTIONS,
+        Intent.OVERDUE,
+        Intent.DUE_THIS_WEEK,
+        Intent.MY_AUDITS,
+        Intent.AUDITS_DUE,
+        Intent.MY_TEAM,
+        Intent.OVERDUE_IN,
+        Intent.CALENDAR,
+    }
+)
+# Further down a list than anyone pages; a larger offset in card data is not a real press.
+MAX_OFFSET = 100_000
+MAX_ARGUMENT = 200
 NOT_ON_ROSTER = (
     "You are not on this council's inspection-readiness roster, so I cannot show you any "
     "actions or audits. Ask your inspection-readiness coordinator to add you."
@@ -80,12 +103,11 @@ class WorkViews:
             items = await self._actions(session, owners, today)
             heading, empty = "Your actions", "You have no open improvement-plan actions."
         elif command.intent is Intent.OVERDUE:
-            items = [
-                i
-                for i in await self._actions(session, owners, today, due_by=today)
-                if i.working_days_overdue > 0
-            ]
-            heading, empty = "Your overdue actions", "Nothing of yours is overdue."
+            items = await self._actions(session, owners, today, due_by=today)
+            items += await self._audits(session, owners, today, due_by=today)
+            items = [i for i in items if i.working_days_overdue > 0]
+            heading = "Your overdue actions and audits"
+            empty = "Nothing of yours is overdue."
         elif command.intent is Intent.DUE_THIS_WEEK:
             items = await self._actions(session, owners, today, due_by=soon)
             items += await self._audits(session, owners, today, due_by=soon)
@@ -136,6 +158,7 @@ class WorkViews:
             sections=sections or [],
             more=more,
             show_owner=show_owner,
+            back=back_fields(command, offset),
         )
         return Reply(card=card)
 
@@ -183,7 +206,7 @@ class WorkViews:
             most_urgent_first(items),
             Command(Intent.MY_TEAM),
             offset,
-            sections=sections if offset == 0 else [],
+            sections=sections,
             show_owner=True,
         )
 
@@ -265,20 +288,27 @@ class WorkViews:
         action: Action,
         today: date,
         notice: str | None = None,
+        back: dict[str, Any] | None = None,
     ) -> Reply:
-        """One action with the buttons this person may use."""
+        """One action with the buttons this person may use, and the way back to its list."""
         pending_for = [
             r
             for r in await work.pending_extensions(session, [action.owner_id])
             if r.action_id == action.id
         ]
         item = from_action(action, today, self.calendar)
+        back = back or {}
         card = render_card(
             "action_detail",
             action=action,
-            due_text=f"{_long(action.due_date)} ({item.due_text.lower()})"
-            if item.working_days_overdue
-            else _long(action.due_date),
+            due_text=self._due_text(
+                action.due_date, item, action.status is ActionStatus.COMPLETE, action.completed_at
+            ),
+            blocked_reason=action.blocked_reason
+            if action.status is ActionStatus.BLOCKED
+            else None,
+            back=back,
+            back_to_list=list_data(back, Intent.MY_ACTIONS),
             pending=_long(pending_for[0].requested_due_date) if pending_for else None,
             can_change=await may_change(session, person, action.owner_id),
             version_stamp=version_of(action),
@@ -295,20 +325,37 @@ class WorkViews:
         audit: AuditAssignment,
         today: date,
         notice: str | None = None,
+        back: dict[str, Any] | None = None,
     ) -> Reply:
-        """One audit assignment with its buttons and the link to the case record."""
+        """One audit assignment with its buttons, the link to the case record and the way
+        back to its list."""
         item = from_audit(audit, today, self.calendar)
+        back = back or {}
         card = render_card(
             "audit_detail",
             audit=audit,
-            due_text=f"{_long(audit.due_date)}"
-            + (f" ({item.due_text.lower()})" if item.working_days_overdue else ""),
+            due_text=self._due_text(
+                audit.due_date, item, audit.status is AuditStatus.COMPLETE, audit.completed_at
+            ),
+            back=back,
+            back_to_list=list_data(back, Intent.MY_AUDITS),
             can_change=await may_change(session, person, audit.auditor_id),
             version_stamp=version_of(audit),
             case_url=self.case_url(audit.case_ref),
             notice=notice,
         )
         return Reply(card=card)
+
+    def _due_text(
+        self, due: date, item: WorkItem, complete: bool, completed_at: datetime | None
+    ) -> str:
+        # A finished item is not overdue, however late it was done.
+        if complete:
+            done = f"; completed {_long(completed_at.date())}" if completed_at else "; completed"
+            return _long(due) + done
+        if item.working_days_overdue:
+            return f"{_long(due)} ({item.due_text.lower()})"
+        return _long(due)
 
     def case_url(self, case_ref: str) -> str | None:
         """The case record's address from the configured template, using the reference only."""
@@ -335,6 +382,42 @@ class WorkViews:
     ) -> list[WorkItem]:
         audits = await work.open_audits(session, owners, due_by=due_by)
         return [from_audit(a, today, self.calendar) for a in audits]
+
+
+def back_fields(command: Command, offset: int) -> dict[str, Any]:
+    """What an item's buttons carry to find their way back to the list they were opened
+    from: its intent, its argument ("overdue in ...") and the page."""
+    fields: dict[str, Any] = {"back_intent": command.intent.value, "back_offset": offset}
+    if command.argument:
+        fields["back_argument"] = command.argument
+    return fields
+
+
+def back_of(data: dict[str, Any]) -> dict[str, Any]:
+    """The list a pressed button came from, if its data says one (and says it well)."""
+    try:
+        intent = Intent(str(data.get("back_intent")))
+    except ValueError:
+        return {}
+    offset = parse_whole(data.get("back_offset") or 0, 0, MAX_OFFSET)
+    argument = data.get("back_argument")
+    if intent not in WORK_INTENTS or intent is Intent.CALENDAR or offset is None:
+        return {}
+    if argument is not None and (not isinstance(argument, str) or len(argument) > MAX_ARGUMENT):
+        return {}
+    return back_fields(Command(intent, argument or None), offset)
+
+
+def list_data(back: dict[str, Any], default: Intent) -> dict[str, Any]:
+    """The "Back to the list" button's data: the list it came from, else `default`."""
+    data: dict[str, Any] = {
+        "action": "show_list",
+        "intent": back.get("back_intent", default.value),
+        "offset": back.get("back_offset", 0),
+    }
+    if back.get("back_argument"):
+        data["argument"] = back["back_argument"]
+    return data
 
 
 def version_of(record: Action | AuditAssignment) -> str:

@@ -75,3 +75,13 @@ def _texts_of(element: dict[str, Any]) -> list[str]:
     if element.get("type") == "FactSet":
         return [f"{fact['title']}: {fact['value']}" for fact in element["facts"]]
     return []
+
+
+def facts(node: Any) -> dict[str, str]:
+    """Every fact in a card (nested cards included), title to value."""
+    return {
+        str(fact["title"]): str(fact["value"])
+        for element in elements(node)
+        if element.get("type") == "FactSet"
+        for fact in element.get("facts", [])
+    }

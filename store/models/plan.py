@@ -44,6 +44,8 @@ class Action(Base):
     evidence_required: Mapped[str | None] = mapped_column(Text)
     completion_note: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # What is blocking it, while its status is blocked; its line manager is told.
+    blocked_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
 

@@ -77,7 +77,7 @@ async def test_turns_and_failures_leave_no_typed_text_in_any_log_record(
     assert await post(client, fakes.message(url, "my actions", **adele)) == 201
     opened = buttons(card(connector.sent[-1]))["Open"]
     await post(client, fakes.activity("message", url, value=opened, **adele))
-    complete = buttons(card(connector.sent[-1]))["Mark complete"]
+    complete = buttons(card(connector.sent[-1]))["Save as complete"]
     note = {"evidence_note": f"seen {SENTINEL} about {case_ref}"}
     for data in ({**complete, **note}, {"action": f"{SENTINEL} {case_ref}", "id": 1}):
         assert await post(client, fakes.activity("message", url, value=data, **adele)) == 201

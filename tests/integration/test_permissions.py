@@ -43,14 +43,14 @@ async def test_an_admin_sees_other_peoples_items_but_cannot_change_them(
     client: TestClient, connector: FakeConnector, database: Database
 ) -> None:
     adeles = await open_action(client, connector, database, "adelev", "PA2.3")
-    complete = {**buttons(adeles)["Mark complete"], "evidence_note": "done"}
+    complete = {**buttons(adeles)["Save as complete"], "evidence_note": "done"}
 
     seen = await open_action(client, connector, database, "lynner", "PA2.3")
     before = await everything(database)
     refused = await press(client, connector, "lynner", complete)
 
     assert card_texts(seen)[0] == "Action PA2.3"
-    assert "Mark complete" not in buttons(seen)
+    assert "Save as complete" not in buttons(seen)
     assert refused["text"] == (
         "Sorry, that did not work: you cannot change action PA2.3. Please ask again."
     )
@@ -283,7 +283,7 @@ async def test_a_completed_action_cannot_be_reopened_or_extended_by_a_forged_pre
     client: TestClient, connector: FakeConnector, database: Database
 ) -> None:
     opened = await open_action(client, connector, database, "adelev", "PA2.3")
-    complete = {**buttons(opened)["Mark complete"], "evidence_note": "done"}
+    complete = {**buttons(opened)["Save as complete"], "evidence_note": "done"}
     await press(client, connector, "adelev", complete, reply_to="")
     done = await action(database, "PA2.3")
     version = {"kind": "action", "id": done.id, "version": done.updated_at.isoformat()}

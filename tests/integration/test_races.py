@@ -63,7 +63,7 @@ async def test_two_completions_of_one_action_at_once_apply_once(
             client, connector, "adelev", {"action": "open_item", "kind": "action", "id": pa23.id}
         )
     )
-    complete = buttons(opened)["Mark complete"]
+    complete = buttons(opened)["Save as complete"]
 
     replies = await at_once(
         client,

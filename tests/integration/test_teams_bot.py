@@ -233,6 +233,20 @@ async def test_team_install_says_hello_without_storing_a_personal_reference(
         assert await conversations.list_active_personal(session) == []
 
 
+async def test_a_group_install_is_greeted_once_for_its_two_activities(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    group = {"conversation_id": "19:group-chat", "conversation_type": "groupChat"}
+
+    await post(client, fakes.installation(connector.url, **group))
+    await post(client, fakes.bot_added(connector.url, **group))
+
+    [hello] = connector.sent
+    assert hello["text"].startswith("Hello, I'm Inspection Ready.")
+    async with database.sessions() as session:
+        assert await conversations.list_active_personal(session) == []
+
+
 async def test_message_text_is_not_logged_at_info(
     client: TestClient, connector: FakeConnector, caplog: pytest.LogCaptureFixture
 ) -> None:

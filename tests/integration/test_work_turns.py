@@ -22,7 +22,7 @@ from store.models import (
     Snooze,
 )
 from tests import fakes
-from tests.cards import buttons, card_texts, text_blocks
+from tests.cards import buttons, card_texts, facts, text_blocks
 from tests.chat import action, as_, card, demo_client, press, say
 from tests.fakes import FakeConnector
 
@@ -51,8 +51,14 @@ async def test_whats_overdue_lists_exactly_her_overdue_items_most_overdue_first(
     reply = card(await say(client, connector, "adelev", "what's overdue"))
 
     texts = text_blocks(reply)
-    assert texts[:2] == ["Your overdue actions", "3 open, 3 overdue."]
-    assert [t.split(":")[0] for t in item_lines(reply)] == ["PA2.2", "PA2.3", "PA2.4"]
+    assert texts[:2] == ["Your overdue actions and audits", "4 open, 4 overdue."]
+    # Her overdue audit is in the list too, in its place by how overdue it is.
+    assert [t.split(":")[0] for t in item_lines(reply)] == [
+        "PA2.2",
+        "AUD-2026-10-008",
+        "PA2.3",
+        "PA2.4",
+    ]
     assert "Overdue by 18 working days · in progress" in texts
     assert "Overdue by 11 working days · not started" in texts
     assert "Overdue by 5 working days · in progress" in texts
@@ -87,15 +93,21 @@ async def test_marking_complete_with_a_note_updates_the_card_and_the_manager_see
     overdue = card(await say(client, connector, "adelev", "what's overdue"))
     opened = card(await press(client, connector, "adelev", buttons(overdue)["Open"]))
     assert text_blocks(opened)[0] == "Action PA2.2"
-    complete = buttons(opened)["Mark complete"]
+    complete = buttons(opened)["Save as complete"]
 
     await press(
         client, connector, "adelev", {**complete, "evidence_note": "Supervision audit done"}
     )
 
     refreshed = card(connector.updated[-1])
-    assert "Marked complete. Evidence: Supervision audit done" in text_blocks(refreshed)
-    assert "Mark complete" not in buttons(refreshed)
+    assert "Marked complete." in text_blocks(refreshed)
+    # Said once, as a fact, and a finished action is no longer "overdue".
+    assert str(refreshed).count("Supervision audit done") == 1
+    shown = facts(refreshed)
+    assert shown["Evidence of completion"] == "Supervision audit done"
+    assert "overdue" not in shown["Due"]
+    assert "; completed " in shown["Due"]
+    assert "Save as complete" not in buttons(refreshed)
     stored = await action(database, "PA2.2")
     assert (stored.status, stored.completion_note) == (
         ActionStatus.COMPLETE,
@@ -134,7 +146,7 @@ async def test_replaying_a_used_button_changes_nothing(
 ) -> None:
     overdue = card(await say(client, connector, "adelev", "what's overdue"))
     opened = card(await press(client, connector, "adelev", buttons(overdue)["Open"]))
-    complete = {**buttons(opened)["Mark complete"], "evidence_note": "first"}
+    complete = {**buttons(opened)["Save as complete"], "evidence_note": "first"}
     await press(client, connector, "adelev", complete)
 
     await press(client, connector, "adelev", {**complete, "evidence_note": "second"})
@@ -197,7 +209,7 @@ async def test_managers_up_the_chain_and_coordinators_see_her_items(
     )
 
     assert text_blocks(opened)[0] == "Action PA2.3"
-    assert "Mark complete" in buttons(opened)
+    assert "Save as complete" in buttons(opened)
 
 
 async def test_a_practitioner_cannot_ask_for_a_team_or_area(
@@ -363,14 +375,15 @@ async def test_reminder_settings_card_and_choices(
     client: TestClient, connector: FakeConnector, database: Database
 ) -> None:
     settings = card(await say(client, connector, "adelev", "reminder settings"))
-    assert "Now: all reminders." in text_blocks(settings)
+    assert "You get every reminder." in text_blocks(settings)
 
     await press(client, connector, "adelev", buttons(settings)["Digest only"])
     await press(client, connector, "adelev", buttons(settings)["Pause 1 week"])
 
-    assert "Now: digest only; non-urgent reminders paused until Wednesday 2 December." in (
-        text_blocks(card(connector.updated[-1]))
-    )
+    assert (
+        "Paused until Wednesday 2 December: until then only overdue items and escalations "
+        "reach you; after that, the weekly digest instead of item-by-item reminders."
+    ) in text_blocks(card(connector.updated[-1]))
     async with database.sessions() as session:
         [choice] = (await session.execute(select(ReminderPreference))).scalars().all()
     assert (choice.digest_only, choice.paused_until) == (True, date(2026, 12, 2))
@@ -384,3 +397,65 @@ async def test_only_coordinators_see_who_is_unreachable(
     )
     listing = (await say(client, connector, "alexw", "unreachable"))["text"]
     assert listing.startswith("30 people cannot be reached in Teams:")
+
+
+async def test_a_detail_card_goes_back_to_the_list_it_was_opened_from(
+    client: TestClient, connector: FakeConnector
+) -> None:
+    overdue = card(await say(client, connector, "adelev", "what's overdue"))
+    opened = card(await press(client, connector, "adelev", buttons(overdue)["Open"]))
+    back = buttons(opened)["Back to the list"]
+
+    assert back == {"action": "show_list", "intent": "overdue", "offset": 0}
+    # After a change the card keeps its way back.
+    status = {**buttons(opened)["Save"], "status": "in progress"}
+    await press(client, connector, "adelev", status)
+    assert buttons(card(connector.updated[-1]))["Back to the list"] == back
+    listed = card(await press(client, connector, "adelev", back))
+    assert text_blocks(listed)[0] == "Your overdue actions and audits"
+
+
+async def test_blocked_needs_a_reason_and_the_line_manager_is_told(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    for who in ("adelev", "meganb"):
+        await client.post("/api/messages", json=fakes.installation(connector.url, **as_(who)))
+    pa23 = await action(database, "PA2.3")
+    opened = card(
+        await press(
+            client, connector, "adelev", {"action": "open_item", "kind": "action", "id": pa23.id}
+        )
+    )
+    save = {**buttons(opened)["Save"], "status": "blocked"}
+
+    refused = await press(client, connector, "adelev", save)
+    assert "say what is blocking it" in refused["text"]
+    assert (await action(database, "PA2.3")).status is ActionStatus.NOT_STARTED
+
+    await press(client, connector, "adelev", {**save, "status_reason": "No access to the data"})
+    await client.app[NOTIFICATIONS].drain()
+
+    updated = card(connector.updated[-1])
+    assert facts(updated)["Blocked by"] == "No access to the data"
+    assert "Status is now blocked. Megan Bowen has been told." in text_blocks(updated)
+    to_megan = connector.sent[-1]
+    assert to_megan["_conversation_id"] == "a:personal-meganb"
+    assert to_megan["text"] == (
+        "Action PA2.3 (Adele Vance) is blocked: No access to the data"
+    )
+    stored = await action(database, "PA2.3")
+    assert (stored.status, stored.blocked_reason) == (
+        ActionStatus.BLOCKED,
+        "No access to the data",
+    )
+
+
+async def test_show_more_keeps_the_sections_under_the_list(
+    client: TestClient, connector: FakeConnector
+) -> None:
+    first = card(await say(client, connector, "alexw", "my team"))
+    more = card(await press(client, connector, "alexw", buttons(first)["Show more"]))
+
+    assert "Done in the last two weeks" in text_blocks(first)
+    assert "Done in the last two weeks" in text_blocks(more)
+    assert text_blocks(more)[1].endswith("Showing 11-20.")

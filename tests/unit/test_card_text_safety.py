@@ -198,6 +198,8 @@ def test_every_other_card_with_outside_text_shows_it_escaped() -> None:
             can_change=True,
             version_stamp="v",
             case_url=None,
+            back={},
+            back_to_list={"action": "show_list", "intent": "my_audits", "offset": 0},
             notice=f"Started by {HOSTILE_NAME}.",
         ),
         "call_preview": render_card(
@@ -354,8 +356,8 @@ async def test_an_evidence_note_shows_on_the_card_only_escaped(sqlite_database: 
 
     assert reply.card is not None
     assert_only_escaped(reply.card, HOSTILE)
-    # The completion note fact and the notice both carry it, escaped once.
-    assert sum(plain_text(HOSTILE) in text for text in strings(reply.card)) == 2
+    # The evidence fact carries it, escaped once; the notice does not repeat it.
+    assert sum(plain_text(HOSTILE) in text for text in strings(reply.card)) == 1
 
 
 async def test_an_extension_reason_and_decision_note_stay_plain(
