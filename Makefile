@@ -21,11 +21,13 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-# The integration tests need PostgreSQL: start (or reuse) a loopback server for them.
+# The integration tests need PostgreSQL: start (or reuse) a loopback server for them. The
+# browser tests need Chromium: installed from the system packages when it is missing.
 # Everything runs on botbuilder (the default SDK); then every test that goes through the
 # edge runs again on the Microsoft 365 Agents SDK.
 pytest: $(VENV)/.installed-test node_modules/.installed
-	INSPECTION_READY_TEST_POSTGRES_URL="$$(scripts/test-postgres.sh start)" $(BIN)/pytest
+	INSPECTION_READY_TEST_POSTGRES_URL="$$(scripts/test-postgres.sh start)" \
+		INSPECTION_READY_TEST_CHROMIUM="$$(scripts/test-chromium.sh)" $(BIN)/pytest
 	INSPECTION_READY_TEST_POSTGRES_URL="$$(scripts/test-postgres.sh start)" \
 		INSPECTION_READY_SDK=agents $(BIN)/pytest -m edge
 
