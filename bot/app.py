@@ -146,6 +146,7 @@ async def bot_context(app: web.Application) -> AsyncIterator[None]:
         calls=CallDialog(build_broadcast(settings, calendar), settings.service_url),
         clock=app[CLOCK],
         local_knowledge=settings.local_knowledge,
+        call_starters=settings.call_starters,
     )
     app[BOT] = TeamsBot(
         app[DATABASE],

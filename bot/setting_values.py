@@ -9,12 +9,15 @@ from enum import StrEnum
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dialogs.people import DEFAULT_CALL_STARTERS
 from notifications.quiet_hours import WorkingHours
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///var/inspection-ready.db"
 DEFAULT_PORT = 3978
 DEFAULT_TIMEZONE = "Europe/London"
 DEFAULT_WORKING_HOURS = "08:00-18:00"
+# As long as the staff file's inspection_role column allows.
+MAX_ROLE_LENGTH = 200
 
 _SUPPORTED_DATABASE_SCHEMES = ("sqlite+aiosqlite://", "postgresql+asyncpg://")
 _WORKING_HOURS_PATTERN = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
@@ -185,6 +188,22 @@ def parse_dev_flag(variable: str, value: str) -> bool:
     if text == "1":
         return True
     raise SettingsError(f"{variable} must be 1 (on) or unset, got {text!r}")
+
+
+def parse_call_starters(value: str) -> frozenset[str]:
+    """INSPECTION_READY_CALL_STARTERS: inspection roles, comma-separated; blank means the
+    default (the DCS), and `none` means coordinators only."""
+    if not value.strip():
+        return DEFAULT_CALL_STARTERS
+    roles = frozenset(r.strip().casefold() for r in value.split(",") if r.strip())
+    if roles == {"none"}:
+        return frozenset()
+    if any(len(r) > MAX_ROLE_LENGTH for r in roles):
+        raise SettingsError(
+            f"INSPECTION_READY_CALL_STARTERS: each inspection role must be at most "
+            f"{MAX_ROLE_LENGTH} characters"
+        )
+    return roles
 
 
 def parse_tenants(variable: str, value: str) -> frozenset[str]:

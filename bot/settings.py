@@ -20,6 +20,7 @@ from bot.setting_values import (
     blank_is_unset,
     check_spelling,
     parse_app_type,
+    parse_call_starters,
     parse_case_url_template,
     parse_database_url,
     parse_dev_flag,
@@ -34,6 +35,7 @@ from bot.setting_values import (
     parse_whole,
     parse_working_hours,
 )
+from dialogs.people import DEFAULT_CALL_STARTERS
 from notifications.quiet_hours import WorkingHours
 from teams.factory import Sdk
 from teams.types import Credentials
@@ -67,6 +69,7 @@ VARIABLES = (
     "INSPECTION_READY_CALL_RENOTIFY_MINUTES",
     "INSPECTION_READY_CALL_ESCALATE_MINUTES",
     "INSPECTION_READY_CALL_ROUNDS",
+    "INSPECTION_READY_CALL_STARTERS",
     "INSPECTION_READY_PUBLIC_URL",
     "INSPECTION_READY_IMPORT_MAX_MB",
     "INSPECTION_READY_IMPORT_MAX_ROWS",
@@ -100,6 +103,8 @@ class Settings:
     call_renotify_minutes: int = 15
     call_escalate_minutes: int = 30
     call_rounds: int = 3
+    # Inspection roles (casefolded) that may start the call besides coordinators.
+    call_starters: frozenset[str] = DEFAULT_CALL_STARTERS
     public_url: str | None = None
     import_max_mb: int = 50
     import_max_rows: int = 100_000
@@ -216,6 +221,7 @@ class Settings:
             call_rounds=parse_whole(
                 "INSPECTION_READY_CALL_ROUNDS", environ, default=3, low=0, high=20
             ),
+            call_starters=parse_call_starters(environ.get("INSPECTION_READY_CALL_STARTERS", "")),
             public_url=parse_public_url(environ.get("INSPECTION_READY_PUBLIC_URL", "")),
             import_max_mb=parse_whole(
                 "INSPECTION_READY_IMPORT_MAX_MB", environ, default=50, low=1, high=2048

@@ -288,8 +288,9 @@ class CallDialog:
         )
 
     async def _coordinator(self, session: AsyncSession, person: Person, what: str) -> Staff:
+        """The coordinator (or call starter, such as the DCS) running the call."""
         staff = await session.get(Staff, person.staff_id) if person.staff_id else None
-        if staff is not None and staff.role is StaffRole.COORDINATOR:
+        if staff is not None and (staff.role is StaffRole.COORDINATOR or person.call_starter):
             return staff
         # The refusal is sent as message text, with names from the staff import.
         coordinators = [

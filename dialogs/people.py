@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from store.models import Staff, StaffRole
+
+# Ofsted phones the DCS, so the DCS may start the call too (INSPECTION_READY_CALL_STARTERS).
+DEFAULT_CALL_STARTERS = frozenset({"director of children's services", "dcs"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +23,9 @@ class Person:
     # True when the person's Teams account matched a roster entry that could not be
     # linked to it automatically (linked to another account, or a guest account).
     link_refused: bool = False
+    # True when their inspection role may start the inspection call, as coordinators may
+    # (INSPECTION_READY_CALL_STARTERS: the DCS, whom Ofsted phones).
+    call_starter: bool = False
 
     @property
     def on_roster(self) -> bool:
@@ -48,6 +54,12 @@ class Person:
     def guest(cls, display_name: str | None, *, link_refused: bool = False) -> Person:
         """Someone the roster does not know (or whose match to it was refused)."""
         return cls(display_name=(display_name or "").strip() or "there", link_refused=link_refused)
+
+    def with_call_starters(self, roles: frozenset[str]) -> Person:
+        """The person, marked as a call starter if their inspection role is in `roles`
+        (compared without regard to case)."""
+        role = (self.inspection_role or "").strip().casefold()
+        return replace(self, call_starter=bool(role) and role in roles)
 
     def in_public(self) -> Person:
         """How the person is treated in a group chat or channel: as nobody in particular.

@@ -67,9 +67,13 @@ class Access:
     in_groups: bool = False
     # What a refused person is told they cannot do ("start the inspection call").
     what: str = "do that"
+    # Also allowed to the people whose inspection role may start the inspection call.
+    call_starters: bool = False
 
     def allows(self, person: Person) -> bool:
         """Whether `person`'s role may use it (wherever they are)."""
+        if self.call_starters and person.call_starter:
+            return True
         return self.roles is None or (person.role is not None and person.role in self.roles)
 
 
@@ -98,7 +102,9 @@ INTENTS: dict[Intent, Access] = {
     Intent.OVERDUE_IN: Access(TEAM_VIEWERS, what="see what is overdue in an area or team"),
     Intent.UNREACHABLE: Access(ROSTER_KEEPERS, what="see who cannot be reached"),
     Intent.RELINK: Access(ROSTER_KEEPERS, what="link Teams accounts to the roster"),
-    Intent.INSPECTION_CALL: Access(COORDINATORS, what="open the inspection-call alert"),
+    Intent.INSPECTION_CALL: Access(
+        COORDINATORS, what="open the inspection-call alert", call_starters=True
+    ),
 }
 
 # What a button that carries a record id says when the id is missing or not one.

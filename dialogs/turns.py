@@ -17,7 +17,7 @@ from dialogs import answer_dialog, ask_dialog, help_dialog, relink_dialog, remin
 from dialogs.ask_dialog import CardActionError
 from dialogs.call_dialog import CallDialog, CallRefusedError, record_refusal
 from dialogs.card_data import parse_whole
-from dialogs.people import Person
+from dialogs.people import DEFAULT_CALL_STARTERS, Person
 from dialogs.policy import ASK_IN_PERSONAL, INTENTS, VERBS, Access, Verb
 from dialogs.replies import Reply
 from dialogs.routing import Command, Intent, classify
@@ -64,8 +64,11 @@ class Dialogs:
         calls: CallDialog | None = None,
         clock: Clock = utc_now,
         local_knowledge: Path | None = None,
+        call_starters: frozenset[str] = DEFAULT_CALL_STARTERS,
     ) -> None:
         self.knowledge = knowledge
+        # The inspection roles (casefolded) that may start the call as coordinators do.
+        self._call_starters = call_starters
         # Where answers given in chat are kept, awaiting review.
         self._local_knowledge = local_knowledge
         self._timezone = timezone
@@ -90,6 +93,7 @@ class Dialogs:
         """
         if len(text) > MAX_MESSAGE_CHARS:
             return Reply(text=TOO_LONG.format(length=len(text)))
+        person = person.with_call_starters(self._call_starters)
         command = classify(text)
         access = INTENTS[command.intent]
         if not personal and not access.in_groups:
@@ -128,6 +132,7 @@ class Dialogs:
         personal: bool = True,
     ) -> Reply:
         """The reply to a button press; a malformed, stale, forged or misplaced one is refused."""
+        person = person.with_call_starters(self._call_starters)
         action = data.get("action")
         try:
             verb = Verb(action) if isinstance(action, str) else None

@@ -133,6 +133,38 @@ async def refusals(database: Database) -> list[AuditLogEntry]:
         return list(result.scalars())
 
 
+async def test_an_inspection_role_named_in_the_setting_may_start_it(
+    database: Database, connector: FakeConnector, make_client: StartClient, clock: Clock
+) -> None:
+    async with database.sessions() as session, session.begin():
+        await load_demo(session, DEMO_ANCHOR)
+    for member in PEOPLE.values():
+        connector.add_member(member)
+    environ = {
+        "INSPECTION_READY_DEV_NO_AUTH": "1",
+        "DATABASE_URL": database.url,
+        # Patti's inspection role in the demo roster, in another case.
+        "INSPECTION_READY_CALL_STARTERS": "DCS, NOMINATED senior manager",
+    }
+    client = await make_client(Settings.from_env(environ), clock=clock)
+    for name in ("pattif", "adelev"):
+        await client.post("/api/messages", json=fakes.installation(connector.url, **as_(name)))
+
+    [refused] = await say(client, connector, "adelev", "inspection call")
+    [help_card] = await say(client, connector, "pattif", "help")
+    [form] = await say(client, connector, "pattif", "inspection call")
+    chosen = {**FORM, "drill": "false"}
+    [preview] = await press(client, connector, "pattif", chosen)
+    started, *_ = await press(client, connector, "pattif", {**chosen, "action": "call_confirm"})
+
+    assert any(w.startswith("Inspection call: ") for w in words(card(help_card)))
+    assert buttons(card(form))["Preview who will receive it"]["action"] == "call_preview"
+    assert "Check before sending: ILACS short inspection" in texts(preview)
+    assert "Sent at 09:00. The live status card follows." in texts(started)
+    assert await count(database, InspectionCall) == 1
+    assert "only inspection coordinators can open the inspection-call alert" in refused["text"]
+
+
 async def test_only_a_coordinator_may_start_it_and_refusals_are_logged(
     client: TestClient, connector: FakeConnector, database: Database
 ) -> None:

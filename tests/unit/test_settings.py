@@ -144,9 +144,11 @@ def test_reads_the_inspection_call_settings(tmp_path) -> None:
             "INSPECTION_READY_CALL_RENOTIFY_MINUTES": "10",
             "INSPECTION_READY_CALL_ESCALATE_MINUTES": "20",
             "INSPECTION_READY_CALL_ROUNDS": "0",
+            "INSPECTION_READY_CALL_STARTERS": " Director of Children's Services , Deputy DCS,",
             "INSPECTION_READY_PUBLIC_URL": "https://bot.example.gov.uk/",
         }
     )
+    assert settings.call_starters == {"director of children's services", "deputy dcs"}
 
     assert settings.playbook == playbook
     assert (settings.call_renotify_minutes, settings.call_escalate_minutes) == (10, 20)
@@ -159,6 +161,8 @@ def test_inspection_call_defaults_and_local_links() -> None:
 
     assert (settings.call_renotify_minutes, settings.call_escalate_minutes) == (15, 30)
     assert settings.call_rounds == 3
+    assert settings.call_starters == {"director of children's services", "dcs"}
+    assert Settings.from_env({"INSPECTION_READY_CALL_STARTERS": "none"}).call_starters == set()
     assert settings.playbook is None
     assert settings.claim_timeout_seconds == 60
     assert settings.service_url == "http://localhost:8080"
@@ -172,6 +176,7 @@ def test_inspection_call_defaults_and_local_links() -> None:
         ({"INSPECTION_READY_CALL_RENOTIFY_MINUTES": "0"}, "must be from 1 to 720, got 0"),
         ({"INSPECTION_READY_CALL_ESCALATE_MINUTES": "2000"}, "must be from 1 to 1440"),
         ({"INSPECTION_READY_CALL_ROUNDS": "-1"}, "must be from 0 to 20"),
+        ({"INSPECTION_READY_CALL_STARTERS": "x" * 201}, "at most 200 characters"),
         ({"INSPECTION_READY_PUBLIC_URL": "http://bot.example.gov.uk"}, "https:// address"),
         ({"INSPECTION_READY_PUBLIC_URL": "bot.example.gov.uk"}, "https:// address"),
     ],
