@@ -319,12 +319,24 @@ class CallDialog:
 
     def _request(self, data: dict[str, Any], today: date) -> tuple[CallRequest | None, str]:
         kind = _text(data.get("inspection_type"))
-        if kind not in self.broadcast.playbook.types:
+        playbook = self.broadcast.playbook
+        if kind not in playbook.types:
             return None, "Choose the type of inspection."
-        try:
-            on_site = date.fromisoformat(_text(data.get("on_site")))
-        except ValueError:
-            return None, "Give the first on-site date (the date picker's format, YYYY-MM-DD)."
+        given = _text(data.get("on_site"))
+        usual = playbook.default_on_site(kind, today, self.broadcast.calendar)
+        if given:
+            try:
+                on_site = date.fromisoformat(given)
+            except ValueError:
+                return None, "Give the first on-site date (the date picker's format, YYYY-MM-DD)."
+        elif usual is not None:
+            on_site = usual
+        else:
+            note = playbook.notes.get(kind)
+            return None, (
+                f"Give the first on-site date: a {playbook.types[kind].lower()} has no usual "
+                "date" + (f" ({note})." if note else ".")
+            )
         if on_site < today:
             return None, "The first on-site date is in the past; check it."
         if on_site > today + timedelta(days=MAX_NOTICE_DAYS):
@@ -342,14 +354,22 @@ class CallDialog:
     ) -> dict[str, Any]:
         """The trigger form, empty or filled in as `data` (a pressed card) had it."""
         data = data or {}
-        # ILACS inspectors arrive the Monday after the call: a sensible first guess.
-        monday = today + timedelta(days=7 - today.weekday())
+        playbook, calendar = self.broadcast.playbook, self.broadcast.calendar
+        # Each type's usual first day on site, counted from today: left blank, the date
+        # follows the type chosen (the card cannot change it as the choice changes).
+        usual = []
+        for kind, name in playbook.types.items():
+            day = playbook.default_on_site(kind, today, calendar)
+            note = playbook.notes.get(kind, "")
+            when = call_messages.long_date(day) if day is not None else "no usual date"
+            usual.append((name, when + (f": {note}" if note else "")))
         return render_card(
             "call_form",
             problem=problem,
-            types=list(self.broadcast.playbook.types.items()),
+            types=list(playbook.types.items()),
             chosen_type=_text(data.get("inspection_type")),
-            on_site=_text(data.get("on_site")) or monday.isoformat(),
+            on_site=_text(data.get("on_site")),
+            usual=usual,
             drill=str(data.get("drill")).lower() == "true",
         )
 

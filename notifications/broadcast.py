@@ -66,9 +66,10 @@ class Broadcast:
     def tasks(self, call: InspectionCall, role: str | None) -> list[DatedTask]:
         """The person's first tasks; the general ones when their role has none for this type."""
         day = call.called_at.astimezone(self.timezone).date()
-        tasks = self.playbook.tasks_for(call.inspection_type, role, day, self.calendar)
+        kind, on_site = call.inspection_type, call.on_site
+        tasks = self.playbook.tasks_for(kind, role, day, self.calendar, on_site)
         if not tasks and role:
-            tasks = self.playbook.tasks_for(call.inspection_type, None, day, self.calendar)
+            tasks = self.playbook.tasks_for(kind, None, day, self.calendar, on_site)
         return tasks
 
     async def start(

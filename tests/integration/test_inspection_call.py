@@ -182,6 +182,24 @@ async def test_only_a_coordinator_may_start_it_and_refusals_are_logged(
     ]
 
 
+@pytest.mark.parametrize(
+    ("kind", "shown"),
+    [
+        ("ilacs_short", "Inspectors on site: Monday 30 November 2026"),
+        ("jtai", "Inspectors on site: Wednesday 9 December 2026"),
+        ("monitoring_visit", "Give the first on-site date: a monitoring visit has no usual date"),
+    ],
+)
+async def test_a_blank_on_site_date_follows_the_type(
+    client: TestClient, connector: FakeConnector, kind: str, shown: str
+) -> None:
+    chosen = {"action": "call_preview", "inspection_type": kind, "on_site": "", "drill": "true"}
+
+    [reply] = await press(client, connector, "alexw", chosen)
+
+    assert shown in texts(reply)
+
+
 async def test_the_form_then_a_preview_by_role_and_nothing_sent_until_confirmed(
     client: TestClient, connector: FakeConnector, database: Database
 ) -> None:
@@ -192,7 +210,9 @@ async def test_the_form_then_a_preview_by_role_and_nothing_sent_until_confirmed(
 
     assert set(inputs) == {"inspection_type", "on_site", "drill"}
     assert len(inputs["inspection_type"]["choices"]) == 6
-    assert inputs["on_site"]["value"] == "2026-11-30"  # the Monday after the call
+    # Left blank, the date follows the type; the form says each type's usual day.
+    assert inputs["on_site"]["value"] == ""
+    assert "ILACS short inspection: Monday 30 November 2026" in " ".join(words(card(form)))
     assert "Check before sending: ILACS short inspection" in shown
     assert card(preview)["body"][1]["facts"][1]["value"].startswith(f"{ROSTER - 1} people")
     facts = {f["title"]: f["value"] for e in card(preview)["body"] for f in e.get("facts", [])}

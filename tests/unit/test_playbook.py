@@ -59,3 +59,67 @@ def test_unknown_type_and_bad_files_are_refused(tmp_path: Path) -> None:
     bad.write_text("types: {jtai: JTAI}\ngeneral:\n  - task: Read it\n    due: -1\n")
     with pytest.raises(PlaybookError, match="needs due: working days"):
         Playbook.load(bad)
+
+
+@pytest.mark.parametrize(
+    ("kind", "call", "on_site"),
+    [
+        # The Monday after the call, even when the call is on a Monday.
+        ("ilacs_short", date(2026, 11, 25), date(2026, 11, 30)),
+        ("ilacs_standard", date(2026, 11, 30), date(2026, 12, 7)),
+        # 10 working days, over Christmas and the bank holidays.
+        ("jtai", date(2026, 12, 21), date(2027, 1, 7)),
+        ("area_send", date(2026, 11, 23), date(2026, 12, 7)),
+        ("focused_visit", date(2026, 11, 24), date(2026, 12, 1)),
+        ("monitoring_visit", date(2026, 11, 25), None),
+    ],
+)
+def test_each_type_says_when_inspectors_usually_arrive(
+    kind: str, call: date, on_site: date | None
+) -> None:
+    assert PLAYBOOK.default_on_site(kind, call, CALENDAR) == on_site
+    assert PLAYBOOK.notes[kind]  # where it comes from, or why there is none
+
+
+def test_a_task_can_count_from_the_first_day_on_site() -> None:
+    tasks = PLAYBOOK.tasks_for(
+        "ilacs_short", "Evidence store lead", date(2026, 11, 25), CALENDAR, date(2026, 11, 30)
+    )
+
+    assert tasks == [
+        DatedTask(
+            "Check the evidence store is complete and give inspectors access", date(2026, 11, 27)
+        ),
+        # The working day before inspectors arrive.
+        DatedTask(
+            "Check inspectors' access to the evidence store works on their own devices",
+            date(2026, 11, 27),
+        ),
+    ]
+
+
+def test_a_task_before_arrival_is_never_set_before_the_call() -> None:
+    tasks = PLAYBOOK.tasks_for(
+        "ilacs_short", "Evidence store lead", date(2026, 11, 30), CALENDAR, date(2026, 11, 30)
+    )
+
+    assert min(t.due_date for t in tasks) == date(2026, 11, 30)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("types: {jtai: {name: JTAI, on_site: soon}}", "on_site must be 'following Monday'"),
+        ("types: {jtai: {on_site: 10 working days}}", "give its name"),
+        ("types: {jtai: {name: JTAI, note: [x]}}", "note must be text"),
+        ("types: {jtai: JTAI}\ngeneral: [{task: T, due: 1, from: inspectors}]", "from must be"),
+        ("types: {jtai: JTAI}\ngeneral: [{task: T, due: -21, from: on_site}]", "negative for"),
+    ],
+)
+def test_bad_on_site_rules_are_refused_with_the_type_named(
+    tmp_path: Path, text: str, problem: str
+) -> None:
+    bad = tmp_path / "playbook.yaml"
+    bad.write_text(text + ("\ngeneral: [{task: T, due: 0}]" if "general" not in text else ""))
+    with pytest.raises(PlaybookError, match=problem):
+        Playbook.load(bad)
