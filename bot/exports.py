@@ -54,7 +54,7 @@ async def export(request: web.Request) -> web.Response:
     )
     name = f"inspection-call-{call.id}{'-drill' if call.drill else ''}-acknowledgements.csv"
     return web.Response(
-        text=acknowledgement_csv(rows, request.app[SETTINGS].timezone),
+        text=acknowledgement_csv(rows, request.app[SETTINGS].timezone, call.called_at),
         content_type="text/csv",
         charset="utf-8",
         headers={

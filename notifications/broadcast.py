@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from cards import call_messages
 from cards.call_messages import LISTED_NAMES, CallFacts, DatedTask
 from knowledge.working_days import WorkingDays
+from notifications.ack_times import summarise
 from notifications.call_chasing import ChaseKind, ChasePolicy, plan_chases
 from notifications.playbook import Playbook
 from store.models import CallStatus, InspectionCall, OutboxStatus, Staff, StaffRole
@@ -233,6 +234,9 @@ class Broadcast:
             by = await session.get(Staff, call.stood_down_by_id) if call.stood_down_by_id else None
             local = call.stood_down_at.astimezone(self.timezone)
             stood_down = f"Stood down at {local:%H:%M}" + (f" by {by.name}" if by else "")
+        overall, by_team = summarise(
+            call.called_at, await calls.acknowledgements(session, call.id)
+        )
         figures = {
             "recipients": counts.recipients,
             "acknowledged": counts.acknowledged,
@@ -253,8 +257,13 @@ class Broadcast:
             "more_waiting": max(counts.recipients - counts.acknowledged - len(waiting), 0),
             "policy": _policy_text(self.policy),
             "notice": notice,
+            # How quickly people acknowledged, from the call: as soon as anyone has.
+            "ack_times": overall.describe() if overall else None,
+            "ack_times_by_team": [(t.group, t.describe()) for t in by_team],
         }
-        shown = json.dumps([figures, call.status.value, call.version, context["waiting"]])
+        shown = json.dumps(
+            [figures, call.status.value, call.version, context["waiting"], context["ack_times"]]
+        )
         context["fingerprint"] = hashlib.sha256(shown.encode()).hexdigest()[:32]
         text = (
             f"{counts.acknowledged} of {counts.recipients} have acknowledged the inspection call."

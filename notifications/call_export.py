@@ -7,6 +7,7 @@ import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from notifications.ack_times import minutes_to_acknowledge
 from store.repositories.calls import RecipientRow
 
 COLUMNS = (
@@ -18,13 +19,17 @@ COLUMNS = (
     "alert_status",
     "alert_delivered_at",
     "acknowledged_at",
+    "minutes_to_acknowledge",
 )
 # Spreadsheets run a cell that starts with one of these as a formula, even after spaces.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-def acknowledgement_csv(rows: list[RecipientRow], timezone: ZoneInfo) -> str:
-    """One line per recipient; times are local, blank when it has not happened."""
+def acknowledgement_csv(
+    rows: list[RecipientRow], timezone: ZoneInfo, called_at: datetime | None = None
+) -> str:
+    """One line per recipient; times are local, blank when it has not happened; minutes
+    from the call to the acknowledgement when `called_at` is given."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
@@ -40,9 +45,16 @@ def acknowledgement_csv(rows: list[RecipientRow], timezone: ZoneInfo) -> str:
                 row.alert_status or "withdrawn",
                 _local(row.alert_sent_at, timezone),
                 _local(row.acknowledged_at, timezone),
+                _minutes(called_at, row.acknowledged_at),
             )
         )
     return out.getvalue()
+
+
+def _minutes(called_at: datetime | None, acknowledged_at: datetime | None) -> str:
+    if called_at is None or acknowledged_at is None:
+        return ""
+    return f"{minutes_to_acknowledge(called_at, acknowledged_at):.1f}"
 
 
 def _local(moment: datetime | None, timezone: ZoneInfo) -> str:

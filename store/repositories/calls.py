@@ -21,6 +21,7 @@ from store.models import (
     OutboxMessage,
     OutboxStatus,
     Staff,
+    Team,
 )
 
 ALERT = "call_alert"
@@ -335,3 +336,16 @@ async def bump_version(session: AsyncSession, call: InspectionCall, seen: int) -
         return False
     await session.refresh(call)
     return True
+
+
+async def acknowledgements(
+    session: AsyncSession, call_id: int
+) -> list[tuple[str | None, datetime]]:
+    """(team name, when) for everyone who has acknowledged the call."""
+    rows = await session.execute(
+        select(Team.name, CallRecipient.acknowledged_at)
+        .join(Staff, Staff.id == CallRecipient.staff_id)
+        .outerjoin(Team, Team.id == Staff.team_id)
+        .where(CallRecipient.call_id == call_id, CallRecipient.acknowledged_at.is_not(None))
+    )
+    return [(team, moment) for team, moment in rows if moment is not None]

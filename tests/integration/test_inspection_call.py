@@ -383,6 +383,8 @@ async def test_the_status_card_is_refreshed_in_place_when_things_change(
     assert f"Cannot be reached: {ROSTER - 5}" in shown
     assert "Adele Vance" not in shown  # she is no longer waiting
     assert "Isaiah Langer, Annex A lead: sent" in shown
+    # As soon as anyone has acknowledged, how quickly (the clock stands still here).
+    assert "Time to acknowledge: median under 1 min, 90% within 1 min (1 acknowledged)" in shown
 
 
 async def test_an_update_goes_to_everyone_once_and_a_replayed_button_is_refused(
@@ -483,6 +485,7 @@ async def test_export_gives_a_short_lived_link_to_the_acknowledgement_csv(
     assert isaiah["inspection_role"] == "Annex A lead"
     assert isaiah["alert_status"] == "sent"
     assert isaiah["acknowledged_at"] == "2026-11-25 09:02:00"
+    assert isaiah["minutes_to_acknowledge"] == "2.0"
     assert isaiah["line_manager"] == "Megan Bowen"
     assert next(r for r in rows if r["email"] == "adelev@example.com")["acknowledged_at"] == ""
     assert (await client.get("/exports/not-a-token")).status == 404

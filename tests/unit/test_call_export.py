@@ -42,6 +42,18 @@ def test_times_are_local_and_blank_when_not_yet() -> None:
     assert rows[1]["alert_status"] == "withdrawn"
 
 
+def test_minutes_to_acknowledge_are_counted_from_the_call() -> None:
+    called = datetime(2026, 7, 1, 8, 58, 30, tzinfo=UTC)
+    text = acknowledgement_csv(
+        [row("A", datetime(2026, 7, 1, 9, 5, tzinfo=UTC)), row("B", None)],
+        ZoneInfo("Europe/London"),
+        called,
+    )
+    rows = list(csv.DictReader(io.StringIO(text)))
+
+    assert [r["minutes_to_acknowledge"] for r in rows] == ["6.5", ""]
+
+
 def test_a_name_that_looks_like_a_formula_is_kept_as_text() -> None:
     text = acknowledgement_csv([row("=HYPERLINK(1)", None)], ZoneInfo("Europe/London"))
 
