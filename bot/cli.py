@@ -344,7 +344,7 @@ async def _with_database(settings: Settings, *, demo: bool) -> None:
         if demo:
             today = datetime.now(settings.timezone).date()
             async with database.sessions() as session, session.begin():
-                results = await load_demo(session, today)
+                results = await load_demo(session, today, settings.timezone)
             for kind, counts in results.items():
                 sys.stdout.write(f"Demo {kind}: {describe(counts)}\n")
     finally:

@@ -4,6 +4,8 @@ The playground always sends typed messages as its `currentUser`, so chatting as 
 person on the demo roster means restarting it with a config that makes them current:
 `python -m demo.playground adelev@example.com > playground.json`, then start the playground
 with M365_AGENTS_PLAYGROUND_CONFIG_PATH=playground.json (`make run PERSON=adelev@example.com`).
+`python -m demo.playground --describe adelev@example.com` prints who that is on the demo
+roster, for `make run` to say who you are chatting as.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from __future__ import annotations
 import json
 import sys
 from typing import Any
+
+from demo.loader import demo_file
+from store.importers.sources import read_table
 
 TENANT_ID = "00000000-0000-0000-0000-0000000000001"
 BOT = {"id": "00000000-0000-0000-0000-00000000000011", "name": "Inspection Ready"}
@@ -43,17 +48,38 @@ class UnknownPlaygroundUserError(ValueError):
     """The email is not one of the playground's six mock users."""
 
 
-def playground_config(email: str) -> dict[str, Any]:
-    """A complete playground config whose current user has `email` (or UPN)."""
+def playground_user(email: str) -> dict[str, str]:
+    """The mock user with `email` (or UPN), in any case and with spaces around it.
+
+    Raises:
+        UnknownPlaygroundUserError: naming the six there are.
+    """
     wanted = email.strip().lower()
-    current = next(
+    found = next(
         (u for u in PLAYGROUND_USERS if wanted in (u["email"], u["userPrincipleName"])), None
     )
-    if current is None:
+    if found is None:
         choices = ", ".join(u["email"] for u in PLAYGROUND_USERS)
         raise UnknownPlaygroundUserError(
             f"{email!r} is not a playground user; use one of {choices}"
         )
+    return found
+
+
+def describe(email: str) -> str:
+    """Who the mock user with `email` is on the demo roster: name, email, role and team."""
+    user = playground_user(email)
+    staff = read_table(demo_file("staff.csv"), display_name="demo/staff.csv")
+    row = next((r.cells for r in staff.rows if r.cells["email"] == user["email"]), None)
+    if row is None:
+        # The demo roster and the mock users are kept in step; this says which one slipped.
+        raise UnknownPlaygroundUserError(f"{user['email']} is not on the demo roster")
+    return f"{user['name']} ({user['email']}), {row['role']} in {row['team']}"
+
+
+def playground_config(email: str) -> dict[str, Any]:
+    """A complete playground config whose current user has `email` (or UPN)."""
+    current = playground_user(email)
     return {
         "version": "0.1.1",
         "tenantId": TENANT_ID,
@@ -72,17 +98,26 @@ def playground_config(email: str) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    """Prints the config for the email given as the only argument."""
-    if len(argv) != 1:
-        sys.stderr.write("usage: python -m demo.playground EMAIL\n")
+    """Prints the config for the email given as the only argument, or with `--describe`
+    first, who that is."""
+    if len(argv) == 2 and argv[0] == "--describe":
+        show = describe
+    elif len(argv) == 1 and not argv[0].startswith("-"):
+        show = _config_text
+    else:
+        sys.stderr.write("usage: python -m demo.playground [--describe] EMAIL\n")
         return 2
     try:
-        config = playground_config(argv[0])
+        text = show(argv[-1])
     except UnknownPlaygroundUserError as exc:
         sys.stderr.write(f"{exc}\n")
         return 2
-    sys.stdout.write(json.dumps(config, indent=2) + "\n")
+    sys.stdout.write(text + "\n")
     return 0
+
+
+def _config_text(email: str) -> str:
+    return json.dumps(playground_config(email), indent=2)
 
 
 if __name__ == "__main__":

@@ -270,11 +270,7 @@ class WorkViews:
             else:
                 highlight = f"No {label} is on the calendar."
         shown = [
-            {
-                "when": _long(e.date),
-                "title": e.title,
-                "detail": f"{EVENT_LABELS[e.kind.value]}" + (f". {e.notes}" if e.notes else ""),
-            }
+            {"when": _long(e.date), "title": e.title, "detail": _event_detail(e)}
             for e in events[:8]
         ]
         return Reply(
@@ -433,6 +429,15 @@ def _for(event: CalendarEvent, person: Person) -> bool:
     if event.audience.startswith("team:"):
         return event.audience[5:] == person.team
     return False
+
+
+def _event_detail(event: CalendarEvent) -> str:
+    """The line under an event's title: its kind in words and its notes. An event of kind
+    "other" is not labelled so: the word would tell the reader nothing."""
+    parts = [] if event.kind.value == "other" else [EVENT_LABELS[event.kind.value]]
+    if event.notes:
+        parts.append(event.notes)
+    return ". ".join(parts)
 
 
 def _closest(name: str, options: list[str]) -> str | None:

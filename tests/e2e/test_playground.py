@@ -142,7 +142,9 @@ async def test_practitioner_asks_a_framework_question_and_votes(
             assert card_texts(refreshed["value"])[-1] == "Thanks: you found this helpful."
 
             await client.send_text(chat_id, "user-id-2", "what's overdue")
-            overdue = await stream.wait_for(card_heading("Your overdue actions and audits"), timeout=30)
+            overdue = await stream.wait_for(
+                card_heading("Your overdue actions and audits"), timeout=30
+            )
             first = find_action(adaptive_cards(overdue)[0], "Action.Execute", "Open")
             opened = await client.execute_card_action(
                 chat_id, "user-id-2", str(overdue["id"]), first["verb"], first["data"]

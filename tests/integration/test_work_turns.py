@@ -440,9 +440,7 @@ async def test_blocked_needs_a_reason_and_the_line_manager_is_told(
     assert "Status is now blocked. Megan Bowen has been told." in text_blocks(updated)
     to_megan = connector.sent[-1]
     assert to_megan["_conversation_id"] == "a:personal-meganb"
-    assert to_megan["text"] == (
-        "Action PA2.3 (Adele Vance) is blocked: No access to the data"
-    )
+    assert to_megan["text"] == ("Action PA2.3 (Adele Vance) is blocked: No access to the data")
     stored = await action(database, "PA2.3")
     assert (stored.status, stored.blocked_reason) == (
         ActionStatus.BLOCKED,

@@ -234,6 +234,8 @@ def test_every_other_card_with_outside_text_shows_it_escaped() -> None:
             active=False,
             policy="People who have not acknowledged are reminded.",
             notice=None,
+            ack_times="median 4 min, 90% within 9 min (2 acknowledged)",
+            ack_times_by_team=[(HOSTILE_NAME, "median 4 min"), ("Front door", "median 5 min")],
             version_stamp=1,
         ),
         "capabilities": render_card(
