@@ -12,6 +12,7 @@ from aiohttp import web
 from bot.flood import TurnLimiter
 from bot.keys import (
     BOT,
+    BROADCAST,
     CLOCK,
     DATABASE,
     EDGE,
@@ -32,7 +33,11 @@ from knowledge.library import KnowledgeBase
 from knowledge.working_days import WorkingDays
 from notifications.broadcast import Broadcast
 from notifications.call_chasing import ChasePolicy
+from notifications.call_fallback import CallFallback
+from notifications.call_fallback_sender import CallFallbackSender
 from notifications.call_watch import CallWatch
+from notifications.gov_notify import GovNotify
+from notifications.installation import Installer
 from notifications.knowledge_digest import Titles
 from notifications.playbook import Playbook
 from notifications.quiet_hours import QuietHours
@@ -41,6 +46,7 @@ from notifications.rules import ReminderRules
 from notifications.scheduler import Scheduler
 from notifications.sender import OutboxSender
 from notifications.service import DRAIN_EVERY_SECONDS, Notifications, worker_name
+from notifications.shared_budget import SharedSendBudget
 from store.db import Database
 from store.models import utc_now
 from teams.factory import create_edge
@@ -138,12 +144,13 @@ async def bot_context(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     edge = app[EDGE]
     calendar = WorkingDays()
+    app[BROADCAST] = build_broadcast(settings, calendar)
     dialogs = Dialogs(
         app[KNOWLEDGE],
         settings.timezone,
         case_url_template=settings.case_url_template,
         working_days=calendar,
-        calls=CallDialog(build_broadcast(settings, calendar), settings.service_url),
+        calls=CallDialog(app[BROADCAST], settings.service_url, Installer(settings.graph)),
         clock=app[CLOCK],
         local_knowledge=settings.local_knowledge,
         call_starters=settings.call_starters,
@@ -157,6 +164,8 @@ async def bot_context(app: web.Application) -> AsyncIterator[None]:
         on_urgent=lambda: app[NOTIFICATIONS].drain_soon(),
         home_tenants=settings.accepted_tenants,
         clock=app[CLOCK],
+        # Replies count in the budget the replicas' outboxes share, without waiting on it.
+        reply_budget=None if app[DATABASE].is_sqlite else SharedSendBudget(app[DATABASE]),
     )
     yield
 
@@ -192,11 +201,14 @@ def build_notifications(
         delivery,
         quiet_hours,
         worker=worker_name(),
+        # On PostgreSQL several replicas may send: they share one budget in the database.
+        limiter=None if database.is_sqlite else SharedSendBudget(database),
         clock=clock,
         stale_claim=timedelta(seconds=settings.claim_timeout_seconds),
         # Urgent retries (the inspection call) go as soon as they are due, not at the next
         # scheduled drain.
         linger=DRAIN_EVERY_SECONDS,
+        other_channels=build_fallback_sender(settings, database, clock),
     )
     watch = CallWatch(database, build_broadcast(settings, calendar), delivery, clock)
     return Notifications(
@@ -225,4 +237,31 @@ def build_broadcast(settings: Settings, calendar: WorkingDays) -> Broadcast:
         escalate_after=timedelta(minutes=settings.call_escalate_minutes),
         rounds=settings.call_rounds,
     )
-    return Broadcast(Playbook.load(settings.playbook), calendar, settings.timezone, policy)
+    return Broadcast(
+        Playbook.load(settings.playbook),
+        calendar,
+        settings.timezone,
+        policy,
+        fallback=CallFallback(frozenset(settings.notify.templates)) if settings.notify else None,
+    )
+
+
+def build_fallback_sender(
+    settings: Settings, database: Database, clock: Clock
+) -> CallFallbackSender | None:
+    """The inspection call's SMS and email through GOV.UK Notify; None when it is not set up."""
+    notify = settings.notify
+    if notify is None:
+        return None
+    logger.info(
+        "Inspection-call fallback through GOV.UK Notify at %s: %s",
+        notify.base_url,
+        " and ".join(channel.value for channel in notify.templates),
+    )
+    return CallFallbackSender(
+        database,
+        GovNotify(notify.api_key, notify.base_url),
+        notify.templates,
+        settings.service_url,
+        clock,
+    )

@@ -15,6 +15,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.app import build_notifications, create_app, entry_titles
+from bot.install_command import add_install_parser, run_install
 from bot.log_safety import protect_logs
 from bot.packaging import add_package_parser, run_package
 from bot.progress import TerminalProgress
@@ -101,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_package_parser(commands)
     add_relink_parser(commands)
+    add_install_parser(commands)
     return parser
 
 
@@ -131,6 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(list_unanswered(settings, args.days))
         if args.command == "relink":
             return asyncio.run(run_relink(settings, args))
+        if args.command == "install-for-roster":
+            return asyncio.run(run_install(settings, dry_run=args.dry_run))
         if args.command == "import":
             return asyncio.run(
                 run_import(settings, ImportKind(args.kind), args.file, dry_run=args.dry_run)

@@ -12,7 +12,7 @@ from bot.middlewares import error_body
 from dialogs.call_dialog import hash_token
 from notifications.call_export import acknowledgement_csv
 from store.models import InspectionCall, Staff
-from store.repositories import audit_log, calls
+from store.repositories import audit_log, call_fallbacks, calls
 
 logger = logging.getLogger(__name__)
 
@@ -49,12 +49,13 @@ async def export(request: web.Request) -> web.Response:
             f"downloaded at {now.isoformat()} from {address}",
         )
         rows = await calls.recipients(session, call.id)
+        fallbacks = await call_fallbacks.statuses(session, call.id)
     logger.info(
         "Acknowledgement list for call %s downloaded (link by staff %s)", call.id, found.staff_id
     )
     name = f"inspection-call-{call.id}{'-drill' if call.drill else ''}-acknowledgements.csv"
     return web.Response(
-        text=acknowledgement_csv(rows, request.app[SETTINGS].timezone, call.called_at),
+        text=acknowledgement_csv(rows, request.app[SETTINGS].timezone, call.called_at, fallbacks),
         content_type="text/csv",
         charset="utf-8",
         headers={

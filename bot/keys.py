@@ -9,6 +9,7 @@ from bot.settings import Settings
 from bot.teams_bot import TeamsBot
 from dialogs.turns import Clock
 from knowledge.library import KnowledgeBase
+from notifications.broadcast import Broadcast
 from notifications.scheduler import Scheduler
 from notifications.service import Notifications
 from store.db import Database
@@ -23,3 +24,5 @@ KNOWLEDGE = web.AppKey("knowledge", KnowledgeBase)
 NOTIFICATIONS = web.AppKey("notifications", Notifications)
 CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 LIMITER = web.AppKey("limiter", TurnLimiter)
+# The inspection call's playbook and policy, for the acknowledge link's pages.
+BROADCAST = web.AppKey("broadcast", Broadcast)

@@ -7,6 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.ack_links import acknowledge, show
 from bot.exports import export
 from bot.flood import Admission
 from bot.keys import BOT, DATABASE, EDGE, LIMITER, SCHEDULER, SETTINGS
@@ -116,5 +117,8 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_post("/api/messages", messages)
     # No HEAD: a link scanner's HEAD must not use up a single-use link.
     app.router.add_get("/exports/{token}", export, allow_head=False)
+    # GET shows the button and changes nothing; only the button's POST acknowledges.
+    app.router.add_get("/ack/{token}", show)
+    app.router.add_post("/ack/{token}", acknowledge)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)

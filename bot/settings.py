@@ -11,6 +11,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.graph_settings import VARIABLES as GRAPH_VARIABLES
+from bot.graph_settings import parse_graph
+from bot.notify_settings import VARIABLES as NOTIFY_VARIABLES
+from bot.notify_settings import parse_notify
 from bot.setting_values import (
     DEFAULT_DATABASE_URL,
     DEFAULT_PORT,
@@ -36,9 +40,10 @@ from bot.setting_values import (
     parse_working_hours,
 )
 from dialogs.people import DEFAULT_CALL_STARTERS
+from notifications.gov_notify import NotifyConfig
 from notifications.quiet_hours import WorkingHours
 from teams.factory import Sdk
-from teams.types import Credentials
+from teams.types import Credentials, GraphConfig
 
 __all__ = ["MAX_REQUEST_BYTES", "AppType", "Settings", "SettingsError"]
 
@@ -73,6 +78,8 @@ VARIABLES = (
     "INSPECTION_READY_PUBLIC_URL",
     "INSPECTION_READY_IMPORT_MAX_MB",
     "INSPECTION_READY_IMPORT_MAX_ROWS",
+    *GRAPH_VARIABLES,
+    *NOTIFY_VARIABLES,
 )
 # Fields whose values are secrets: never shown by repr, so never in a log or a traceback.
 _SECRET_FIELDS = frozenset({"app_password"})
@@ -108,6 +115,12 @@ class Settings:
     public_url: str | None = None
     import_max_mb: int = 50
     import_max_rows: int = 100_000
+    # Installing the app for people through Microsoft Graph; None: off. Its repr leaves
+    # the client secret out.
+    graph: GraphConfig | None = None
+    # The inspection call's SMS and email through GOV.UK Notify; None: no fallback. Its repr
+    # leaves the API key out.
+    notify: NotifyConfig | None = None
 
     def __repr__(self) -> str:
         # The database URL may carry a password; the app password is left out entirely.
@@ -233,6 +246,10 @@ class Settings:
                 low=1,
                 high=10_000_000,
             ),
+            graph=parse_graph(
+                environ, app_id=app_id, app_password=app_password, app_tenant_id=app_tenant_id
+            ),
+            notify=parse_notify(environ),
         )
 
     def check_can_serve(self) -> None:

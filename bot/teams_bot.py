@@ -19,8 +19,9 @@ from dialogs.people import Person
 from dialogs.replies import Reply
 from dialogs.turns import Dialogs
 from notifications.notices import Notice, queue_notices
+from notifications.shared_budget import SharedSendBudget
 from store.models import utc_now
-from store.repositories import conversations
+from store.repositories import calls, conversations
 from store.repositories.conversations import ConversationRecord
 from teams.logs import describe_exception
 from teams.types import (
@@ -66,6 +67,7 @@ class TeamsBot:
         home_tenants: frozenset[str] = frozenset(),
         clock: Callable[[], datetime] = utc_now,
         known_accounts: KnownAccounts | None = None,
+        reply_budget: SharedSendBudget | None = None,
     ) -> None:
         self._database = database
         self._dialogs = dialogs
@@ -78,6 +80,7 @@ class TeamsBot:
         self._home_tenants = home_tenants
         self._clock = clock
         self._known = known_accounts if known_accounts is not None else KnownAccounts()
+        self._reply_budget = reply_budget
 
     async def handle(self, turn: InboundTurn) -> InvokeAnswer | None:
         """Does what the turn asks; an Action.Execute press gets its answer returned.
@@ -204,6 +207,13 @@ class TeamsBot:
             )
             # Teams sends installationUpdate and conversationUpdate for one install: greet once.
             reply = await help_dialog.welcome_reply(session, person) if first_activation else None
+            # An inspection-call alert waiting for this chat (the app was just installed for
+            # them through Graph) can go now.
+            released = 0
+            if person.staff_id is not None:
+                released = await calls.release_held_alerts(session, person.staff_id, self._clock())
+        if released and self._on_urgent is not None:
+            self._on_urgent()
         if reply is not None:
             logger.info("Installed in a personal chat (staff %s)", person.staff_id)
             await self._send(turn, _message_of(reply))
@@ -234,6 +244,8 @@ class TeamsBot:
         return Person.guest(turn.user.name, link_refused=identity.refused is not None)
 
     async def _send(self, turn: InboundTurn, message: OutboundMessage) -> None:
+        if self._reply_budget is not None:
+            await self._reply_budget.take_now()
         result = await self._delivery.send(turn.reference, message, reply_to=turn.activity_id)
         if result.outcome is not Outcome.SENT:
             logger.warning("Could not answer a turn: %s", result.error or result.code)

@@ -127,3 +127,19 @@ def _notice(facts: CallFacts, heading: str, message: str) -> dict[str, Any]:
         "context": context,
         "important": True,
     }
+
+
+def fallback_text(facts: CallFacts, *, reminder: bool) -> str:
+    """The SMS and email's words for someone Teams did not reach (or, as a `reminder`, who
+    has not acknowledged there); the template adds the personal acknowledge link.
+
+    Plain text: an SMS shows it as it is, so nothing is escaped for Teams here. It starts
+    with the headline, so a drill says DRILL first whatever the template around it says.
+    """
+    called = facts.called_at.astimezone(facts.timezone)
+    ask = "You have not acknowledged yet: please" if reminder else "Please"
+    return (
+        f"{facts.headline()}. Called at {called:%H:%M} by {facts.called_by}. {ask} "
+        "acknowledge now with your personal link, then open Inspection Ready in Teams for "
+        "your first tasks."
+    )

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from cards import call_messages
 from cards.rendering import materialise, plain_text, render_card
 from dialogs.ask_dialog import CardActionError
+from dialogs.call_install import install_first, install_view, installed_text, waiting_for_chat
+from dialogs.call_reach import reach_of
 from dialogs.card_data import parse_id
 from dialogs.people import Person
 from dialogs.policy import NO_CALL
@@ -19,6 +21,7 @@ from dialogs.replies import Reply
 from knowledge.working_days import WorkingDays
 from notifications.broadcast import Broadcast, CallRequest, bump_version
 from notifications.call_chasing import ChasePolicy
+from notifications.installation import Installer
 from notifications.playbook import Playbook
 from store.models import CallStatus, InspectionCall, Staff, StaffRole
 from store.repositories import audit_log, calls
@@ -65,9 +68,13 @@ class CallRefusedError(CardActionError):
 class CallDialog:
     """Everything a coordinator and the people alerted do about the inspection call."""
 
-    def __init__(self, broadcast: Broadcast, export_base_url: str) -> None:
+    def __init__(
+        self, broadcast: Broadcast, export_base_url: str, installer: Installer | None = None
+    ) -> None:
         self.broadcast = broadcast
         self._export_base_url = export_base_url.rstrip("/")
+        # Installs the app for those with no chat with the bot, before the alert goes.
+        self.installer = installer or Installer(None)
 
     @classmethod
     def default(cls, calendar: WorkingDays, timezone: ZoneInfo) -> CallDialog:
@@ -117,7 +124,11 @@ class CallDialog:
         request, problem = self._request(data, today)
         if request is None:
             raise CardActionError(problem or "the alert's details are not valid")
-        call = await self.broadcast.start(session, request, caller, now)
+        installed = []
+        if await calls.active_call(session) is None:
+            installed = await install_first(self.installer, session, caller)
+        held = await waiting_for_chat(session, installed)
+        call = await self.broadcast.start(session, request, caller, now, held=held)
         if call is None:
             active = await calls.active_call(session)
             audit_log.record_change(
@@ -141,7 +152,8 @@ class CallDialog:
             person,
             request,
             outcome=f"Sent at {now.astimezone(self.broadcast.timezone):%H:%M}. "
-            "The live status card follows.",
+            "The live status card follows." + installed_text(installed, held),
+            held=held,
         )
         status = await self.status_reply(session, call)
         return Reply(card=preview, refresh=True, follow_up=status, urgent_queued=True)
@@ -183,17 +195,10 @@ class CallDialog:
                 facts, entry.staff_id, entry.inspection_role, tasks, stood_down=stood
             )
             return Reply(text=stood, card=materialise(payload)["card"], refresh=True)
-        newly = await calls.acknowledge(session, call.id, entry.staff_id, now)
+        newly = await record_acknowledgement(
+            session, call.id, entry.staff_id, person.email or "unknown", now
+        )
         if newly:
-            audit_log.record_change(
-                session,
-                actor=person.email or "unknown",
-                entity="inspection_call",
-                key=str(call.id),
-                field="acknowledged",
-                old=None,
-                new=now.isoformat(),
-            )
             await session.flush()
             await session.refresh(entry)
         when = entry.acknowledged_at or now
@@ -379,14 +384,17 @@ class CallDialog:
         person: Person,
         request: CallRequest,
         outcome: str | None = None,
+        held: frozenset[int] | None = None,
     ) -> dict[str, Any]:
         people = [p for p in await list_all(session) if p.id != person.staff_id]
-        reachable = await calls.reachable(session)
+        in_teams = await calls.reachable(session)
         by_role = Counter(p.inspection_role or "No named role" for p in people)
-        unreachable = [p.name for p in people if p.id not in reachable]
-        # Chasing an unreachable person goes to their line manager, in Teams too: say how
-        # many of them that can actually reach.
-        managed = [p for p in people if p.id not in reachable and p.manager_id is not None]
+        # Those the app is installed for get the alert in Teams too.
+        installs = await install_view(self.installer, session, people, in_teams, held=held)
+        reach = reach_of(people, in_teams | installs.installing, self.broadcast.fallback)
+        # Chasing someone the alert cannot reach goes to their line manager, in Teams too:
+        # say how many of them that can actually reach.
+        managed = [p for p in reach.nowhere if p.manager_id is not None]
         return render_card(
             "call_preview",
             drill=request.drill,
@@ -395,14 +403,22 @@ class CallDialog:
             on_site=request.on_site.isoformat(),
             on_site_text=call_messages.long_date(request.on_site),
             total=len(people),
-            reachable=len(people) - len(unreachable),
+            reachable=reach.teams - len(installs.installing),
+            installing=len(installs.installing),
             by_role=sorted(
                 by_role.items(), key=lambda pair: (pair[0] == "No named role", pair[0])
             ),
-            unreachable=unreachable[:LISTED_UNREACHABLE],
-            more_unreachable=max(len(unreachable) - LISTED_UNREACHABLE, 0),
-            unreachable_count=len(unreachable),
-            managers_told=sum(p.manager_id in reachable for p in managed),
+            fallback_how=reach.fallback_how,
+            not_in_teams=reach.not_in_teams,
+            elsewhere=reach.elsewhere,
+            fallback_line=reach.fallback_line(),
+            unreachable=[p.name for p in reach.nowhere[:LISTED_UNREACHABLE]],
+            more_unreachable=max(len(reach.nowhere) - LISTED_UNREACHABLE, 0),
+            unreachable_count=len(reach.nowhere),
+            managers_told=sum(p.manager_id in in_teams for p in managed),
+            send_title=reach.send_title(request.drill) + installs.title_suffix,
+            install_note=installs.note,
+            not_installed=installs.not_installed,
             outcome=outcome,
         )
 
@@ -428,6 +444,26 @@ def record_refusal(session: AsyncSession, person: Person, refusal: CallRefusedEr
         old=None,
         new=refusal.what,
     )
+
+
+async def record_acknowledgement(
+    session: AsyncSession, call_id: int, staff_id: int, actor: str, now: datetime
+) -> bool:
+    """Records someone's acknowledgement and its audit entry, the same from Teams'
+    Acknowledge button as from the SMS and email link; False if it was recorded before
+    (the first time stands, and nothing is written)."""
+    newly = await calls.acknowledge(session, call_id, staff_id, now)
+    if newly:
+        audit_log.record_change(
+            session,
+            actor=actor,
+            entity="inspection_call",
+            key=str(call_id),
+            field="acknowledged",
+            old=None,
+            new=now.isoformat(),
+        )
+    return newly
 
 
 def hash_token(token: str) -> str:

@@ -6,7 +6,7 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -15,9 +15,10 @@ from cards.call_messages import LISTED_NAMES, CallFacts, DatedTask
 from knowledge.working_days import WorkingDays
 from notifications.ack_times import summarise
 from notifications.call_chasing import ChaseKind, ChasePolicy, plan_chases
+from notifications.call_fallback import CallFallback, policy_text, status_facts
 from notifications.playbook import Playbook
 from store.models import CallStatus, InspectionCall, OutboxStatus, Staff, StaffRole
-from store.repositories import audit_log, calls, outbox
+from store.repositories import audit_log, call_fallbacks, calls, outbox
 from store.repositories import staff as staff_repository
 from store.repositories.staff import list_by_role
 
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
 logger = logging.getLogger(__name__)
+
+# How long an alert waits for the chat of someone the app was just installed for; Teams
+# announces an installation within seconds, and the alert is released as soon as it does.
+HELD_FOR_INSTALLATION = timedelta(minutes=2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +50,14 @@ class Broadcast:
         calendar: WorkingDays,
         timezone: ZoneInfo,
         policy: ChasePolicy,
+        fallback: CallFallback | None = None,
     ) -> None:
         self.playbook = playbook
         self.calendar = calendar
         self.timezone = timezone
         self.policy = policy
+        # SMS and email for those Teams cannot reach; None: GOV.UK Notify is not set up.
+        self.fallback = fallback
 
     async def facts(self, session: AsyncSession, call: InspectionCall) -> CallFacts:
         """The call's description, as every message about it gives it."""
@@ -74,10 +82,22 @@ class Broadcast:
         return tasks
 
     async def start(
-        self, session: AsyncSession, request: CallRequest, caller: Staff, now: datetime
+        self,
+        session: AsyncSession,
+        request: CallRequest,
+        caller: Staff,
+        now: datetime,
+        *,
+        held: frozenset[int] = frozenset(),
     ) -> InspectionCall | None:
         """Starts the call and queues one urgent alert per person on the roster (but the
-        caller); None, with nothing written, when a call is already active."""
+        caller); None, with nothing written, when a call is already active.
+
+        `held` are people the app was just installed for whose chat is not known yet:
+        their alerts wait (HELD_FOR_INSTALLATION at most) until Teams' installation
+        activity tells the bot where the chat is, rather than finding no conversation and
+        being marked unreachable at once.
+        """
         call = InspectionCall(
             inspection_type=request.inspection_type,
             on_site=request.on_site,
@@ -104,15 +124,36 @@ class Broadcast:
                     person.inspection_role,
                     self.tasks(call, person.inspection_role),
                 ),
-                now,
+                now + HELD_FOR_INSTALLATION if person.id in held else now,
             )
             for person in people
         ]
         queued = await outbox.queue(session, rows)
+        await self.fall_back(session, call, now)
         kind = "drill" if call.drill else "call"
         _log(session, caller.email, call, "status", None, f"{kind} started: {facts.headline()}")
         logger.info("Inspection %s %s started: %d alerts queued", kind, call.id, queued)
         return call
+
+    async def fall_back(self, session: AsyncSession, call: InspectionCall, now: datetime) -> int:
+        """Queues the SMS and email for those Teams cannot reach and, from the first
+        reminder round, for everyone still silent; returns how many were new."""
+        if self.fallback is None:
+            return 0
+        found = await call_fallbacks.candidates(
+            session,
+            call.id,
+            now,
+            all_silent=self.policy.reminder_round(now - call.called_at) >= 1,
+            mobile_needed=self.fallback.mobile_needed,
+        )
+        if not found:
+            return 0
+        rows = self.fallback.rows(call, await self.facts(session, call), found, now)
+        queued = await outbox.queue(session, rows)
+        if queued:
+            logger.info("Inspection call %s: %d SMS or email message(s) queued", call.id, queued)
+        return queued
 
     async def chase(self, session: AsyncSession, call: InspectionCall, now: datetime) -> int:
         """Queues the reminders and manager messages due now; returns how many were new."""
@@ -245,6 +286,10 @@ class Broadcast:
             + alerts.get(OutboxStatus.SENDING, 0),
             "failed": alerts.get(OutboxStatus.FAILED, 0),
             "unreachable": alerts.get(OutboxStatus.UNREACHABLE, 0),
+            "fallback": status_facts(
+                self.fallback,
+                await call_fallbacks.counts(session, call.id) if self.fallback else {},
+            ),
         }
         context = {
             **facts.context(),
@@ -255,7 +300,7 @@ class Broadcast:
             "updates_sent": call.updates_sent,
             "waiting": [_waiting_line(r) for r in waiting],
             "more_waiting": max(counts.recipients - counts.acknowledged - len(waiting), 0),
-            "policy": _policy_text(self.policy),
+            "policy": _policy_text(self.policy) + policy_text(self.fallback, self.policy),
             "notice": notice,
             # How quickly people acknowledged, from the call: as soon as anyone has.
             "ack_times": overall.describe() if overall else None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -20,16 +21,24 @@ COLUMNS = (
     "alert_delivered_at",
     "acknowledged_at",
     "minutes_to_acknowledge",
+    # The SMS and email sent to those Teams could not reach: blank when none was.
+    "sms_status",
+    "email_status",
 )
 # Spreadsheets run a cell that starts with one of these as a formula, even after spaces.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def acknowledgement_csv(
-    rows: list[RecipientRow], timezone: ZoneInfo, called_at: datetime | None = None
+    rows: list[RecipientRow],
+    timezone: ZoneInfo,
+    called_at: datetime | None = None,
+    fallbacks: Mapping[int, Mapping[str, str]] | None = None,
 ) -> str:
     """One line per recipient; times are local, blank when it has not happened; minutes
-    from the call to the acknowledgement when `called_at` is given."""
+    from the call to the acknowledgement when `called_at` is given; each person's SMS and
+    email status from `fallbacks` (staff id -> channel -> status)."""
+    fallbacks = fallbacks or {}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
@@ -46,6 +55,8 @@ def acknowledgement_csv(
                 _local(row.alert_sent_at, timezone),
                 _local(row.acknowledged_at, timezone),
                 _minutes(called_at, row.acknowledged_at),
+                fallbacks.get(row.staff_id, {}).get("sms", ""),
+                fallbacks.get(row.staff_id, {}).get("email", ""),
             )
         )
     return out.getvalue()

@@ -37,12 +37,16 @@ class CallWatch:
         self._clock = clock
 
     async def chase(self) -> int:
-        """Queues the reminders and manager messages now due; returns how many are new."""
+        """Queues the reminders, manager messages and SMS or email now due; returns how many
+        are new."""
         now = self._clock()
         queued = 0
         async with self._database.sessions() as session, session.begin():
             for call in await calls.active_calls(session):
                 queued += await self._broadcast.chase(session, call, now)
+                # Teams refusing an alert (the person blocked the bot) is known only once
+                # it was tried: checked on every look, not only when a round is due.
+                queued += await self._broadcast.fall_back(session, call, now)
         return queued
 
     async def refresh_status_cards(self) -> int:

@@ -5,11 +5,20 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 # Teams allows about 50 requests a second per app per tenant; stay a little under, and keep
 # bursts small so that no one-second window goes over.
 DEFAULT_RATE = 49.0
 DEFAULT_BURST = 2.0
+
+
+class SendLimit(Protocol):
+    """What the sender waits on before each send: this replica's bucket, or the budget all
+    replicas share (notifications/shared_budget.py)."""
+
+    async def acquire(self) -> None:
+        """Waits until a send is allowed."""
 
 
 class RateLimiter:

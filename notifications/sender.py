@@ -10,12 +10,12 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from cards.rendering import materialise
-from notifications.limiter import RateLimiter
+from notifications.limiter import RateLimiter, SendLimit
 from notifications.quiet_hours import QuietHours
-from store.models import OutboxStatus
+from store.models import OutboxChannel, OutboxStatus
 from store.repositories import outbox
 from store.repositories.outbox import Claimed
 from teams.types import Delivery, DeliveryResult, OutboundMessage, Outcome, StoredReference
@@ -45,6 +45,15 @@ FLUSH_SIZE = 10
 FLUSH_SECONDS = 0.5
 
 
+class OtherChannels(Protocol):
+    """Sends the outbox messages that do not go to Teams (SMS and email), each within its
+    own service's rate limit; never raises, every outcome is a result."""
+
+    async def send(self, message: Claimed) -> DeliveryResult: ...
+
+    async def close(self) -> None: ...
+
+
 @dataclass
 class DrainReport:
     """What one drain did."""
@@ -66,19 +75,21 @@ class OutboxSender:
         quiet_hours: QuietHours,
         *,
         worker: str,
-        limiter: RateLimiter | None = None,
+        limiter: SendLimit | None = None,
         clock: Callable[[], datetime],
         max_attempts: int = MAX_ATTEMPTS,
         jitter: Callable[[], float] = random.random,
         send_timeout: float = SEND_TIMEOUT_SECONDS,
         stale_claim: timedelta = STALE_CLAIM,
         linger: float = 0.0,
+        other_channels: OtherChannels | None = None,
     ) -> None:
         self._database = database
         self._delivery = delivery
+        self._other_channels = other_channels
         self._quiet_hours = quiet_hours
         self._worker = worker
-        self._limiter = limiter or RateLimiter()
+        self._limiter: SendLimit = limiter or RateLimiter()
         self._clock = clock
         self._max_attempts = max_attempts
         self._jitter = jitter
@@ -100,6 +111,11 @@ class OutboxSender:
         """Ends a drain that is waiting to retry urgent messages (at shutdown)."""
         self._stopping = True
         self._nudged.set()
+
+    async def close(self) -> None:
+        """Closes the connections to the other channels' services (after the last drain)."""
+        if self._other_channels is not None:
+            await self._other_channels.close()
 
     async def drain(self) -> DrainReport:
         """Sends everything due now; returns when the queue has nothing due."""
@@ -159,26 +175,38 @@ class OutboxSender:
 
     async def _attempt(self, message: Claimed, report: DrainReport) -> Finished:
         """Sends one message and says how its row should be left."""
-        try:
-            reference = StoredReference.from_dict(message.reference) if message.reference else None
-        except ValueError:
-            reference = None
-        if reference is None:
-            report.unreachable += 1
+        if message.channel is OutboxChannel.TEAMS:
+            try:
+                reference = (
+                    StoredReference.from_dict(message.reference) if message.reference else None
+                )
+            except ValueError:
+                reference = None
+            if reference is None:
+                report.unreachable += 1
+                return Finished(
+                    message,
+                    OutboxStatus.UNREACHABLE,
+                    None,
+                    error="no personal chat with the bot (not installed)",
+                )
+            await self._limiter.acquire()
+            sending = self._delivery.send(
+                reference, OutboundMessage.from_payload(materialise(message.payload))
+            )
+        elif self._other_channels is not None:
+            sending = self._other_channels.send(message)
+        else:
+            # Queued while GOV.UK Notify was set up, and it no longer is.
+            report.failed += 1
             return Finished(
                 message,
-                OutboxStatus.UNREACHABLE,
+                OutboxStatus.FAILED,
                 None,
-                error="no personal chat with the bot (not installed)",
+                error=f"not sent: {message.channel} needs GOV.UK Notify, which is not set up",
             )
-        await self._limiter.acquire()
         try:
-            result = await asyncio.wait_for(
-                self._delivery.send(
-                    reference, OutboundMessage.from_payload(materialise(message.payload))
-                ),
-                self._send_timeout,
-            )
+            result = await asyncio.wait_for(sending, self._send_timeout)
         except TimeoutError:
             result = DeliveryResult(Outcome.RETRY, None, None, "timed out")
         report.codes.append(result.code)

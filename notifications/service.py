@@ -120,3 +120,4 @@ class Notifications:
             await asyncio.gather(*self._kicks, return_exceptions=True)
         async with self._busy, self._watching:
             pass
+        await self.sender.close()

@@ -237,6 +237,28 @@ class Credentials:
     tenant_id: str = ""
 
 
+# Microsoft's own addresses; a test points both settings at fakes instead.
+GRAPH_URL = "https://graph.microsoft.com/v1.0"
+LOGIN_URL = "https://login.microsoftonline.com"
+
+
+@dataclass(frozen=True, slots=True)
+class GraphConfig:
+    """How the app installs itself for people through Microsoft Graph.
+
+    `catalog_app_id` is the app's id in the tenant's app catalogue (not the manifest id);
+    the client credentials are those of the app registration the manifest's
+    webApplicationInfo names, which Microsoft requires for TeamsAppInstallation.*Self*.
+    """
+
+    catalog_app_id: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    tenant_id: str
+    graph_url: str = GRAPH_URL
+    login_url: str = LOGIN_URL
+
+
 class AuthenticationFailedError(Exception):
     """The request's token is missing, malformed or not valid for this bot."""
 

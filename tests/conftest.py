@@ -21,6 +21,7 @@ from knowledge.library import KnowledgeBase
 from store.db import Database
 from store.migrate import upgrade_database
 from teams.factory import Sdk
+from tests.fake_notify import FakeNotify
 from tests.fakes import FakeConnector
 
 POSTGRES_ENV = "INSPECTION_READY_TEST_POSTGRES_URL"
@@ -91,6 +92,15 @@ async def sqlite_database(tmp_path: Path) -> AsyncIterator[Database]:
 async def connector() -> AsyncIterator[FakeConnector]:
     """A running fake Teams connector."""
     fake = FakeConnector()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+async def notify() -> AsyncIterator[FakeNotify]:
+    """A running fake GOV.UK Notify."""
+    fake = FakeNotify()
     await fake.start()
     yield fake
     await fake.close()

@@ -48,6 +48,9 @@ class FakeConnector:
     # activity (a send that never completed).
     script: list[tuple[int, dict[str, str]] | str | None] = field(default_factory=list)
     hang_seconds: float = 2.0
+    # Conversations whose user blocked the bot: every send there gets Teams' 403 with
+    # subCode MessageWritesBlocked.
+    blocked: set[str] = field(default_factory=set)
     attempts: int = 0
     member_lookups: list[str] = field(default_factory=list)
     _server: TestServer | None = None
@@ -80,6 +83,14 @@ class FakeConnector:
 
     async def _send(self, request: web.Request) -> web.Response:
         self.attempts += 1
+        if request.match_info["conversation_id"] in self.blocked:
+            return web.json_response(
+                {
+                    "error": {"code": "Forbidden", "message": "Thread is blocked by the user."},
+                    "subCode": "MessageWritesBlocked",
+                },
+                status=403,
+            )
         # Teams answers a new message with 201 Created and its id.
         status = 201
         if self.script:

@@ -1,4 +1,4 @@
-"""This module contains the cell parsers: dates, emails and choices, each with a clear error."""
+"""This module contains the cell parsers (dates, emails, mobiles, choices), with clear errors."""
 
 from __future__ import annotations
 
@@ -14,6 +14,12 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # How Entra ID shows an object id: 32 hex digits as 8-4-4-4-12, in either case.
 GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 GUID_EXAMPLE = "6f1c9a2e-0b7d-4c1a-9f3e-2a5b8c7d4e10"
+# What people write around a phone number's digits: spaces, dashes, dots and brackets.
+PHONE_PUNCTUATION = re.compile(r"[\s().-]")
+# A UK mobile once its prefix is taken off: 7 and nine more digits (07700 900123).
+UK_MOBILE_DIGITS = re.compile(r"7[0-9]{9}")
+# International prefixes, each maybe followed by the trunk 0 people write as "(0)".
+UK_COUNTRY_CODES = ("+44", "0044", "44")
 
 Choice = TypeVar("Choice", bound=StrEnum)
 
@@ -60,6 +66,25 @@ def parse_guid(text: str) -> str:
             f"e.g. {GUID_EXAMPLE}"
         )
     return guid.lower()
+
+
+def parse_uk_mobile(text: str) -> str:
+    """A UK mobile number in the international form GOV.UK Notify sends to: +447700900123.
+
+    Accepts what people write (07700 900123, +44 7700 900123, (0)7700-900-123, 0044...),
+    and the numbers GOV.UK Notify takes as UK mobiles: 07 and nine more digits.
+    """
+    digits = PHONE_PUNCTUATION.sub("", text.strip())
+    for code in UK_COUNTRY_CODES:
+        if digits.startswith(code) and len(digits) > len(code) + 9:
+            digits = digits[len(code) :]
+            break
+    digits = digits.removeprefix("0")
+    if not UK_MOBILE_DIGITS.fullmatch(digits):
+        raise FieldError(
+            f"not a UK mobile number: {text!r}; write it as 07700 900123 or +44 7700 900123"
+        )
+    return f"+44{digits}"
 
 
 def choice_key(text: str) -> str:

@@ -24,6 +24,8 @@ COLUMNS = (
     # From an Entra ID export; links the person to their Teams account before they first
     # talk to the bot, or corrects a link.
     Column("aad_object_id", required=False),
+    # Where the inspection call's SMS goes when Teams cannot reach the person.
+    Column("mobile", required=False),
 )
 
 
@@ -40,6 +42,10 @@ class StaffRecord:
     inspection_role: str | None
     # None (an empty cell, or no column) leaves a stored id alone: a file never unlinks.
     aad_object_id: str | None = None
+    # An empty cell clears a stored mobile (someone asked for theirs to be removed); a file
+    # without the column leaves every stored one alone.
+    mobile: str | None = None
+    mobile_in_file: bool = False
 
 
 async def validate(session: AsyncSession, table: Table) -> tuple[list[StaffRecord], list[Problem]]:
@@ -48,6 +54,7 @@ async def validate(session: AsyncSession, table: Table) -> tuple[list[StaffRecor
     problems: list[Problem] = []
     records = []
     object_ids: list[tuple[Row, str]] = []
+    mobile_in_file = "mobile" in table.header
     for row in table.rows:
         cells = RowReader(table, row, problems)
         email = cells.email("email")
@@ -57,6 +64,7 @@ async def validate(session: AsyncSession, table: Table) -> tuple[list[StaffRecor
         manager_email = cells.email("manager_email", required=False)
         inspection_role = cells.text("inspection_role", required=False)
         aad_object_id = cells.guid("aad_object_id")
+        mobile = cells.mobile("mobile")
         if email is not None and manager_email == email:
             cells.problem("manager_email", "a person cannot be their own line manager")
         if aad_object_id is not None:
@@ -72,6 +80,8 @@ async def validate(session: AsyncSession, table: Table) -> tuple[list[StaffRecor
                     manager_email,
                     inspection_role,
                     aad_object_id,
+                    mobile,
+                    mobile_in_file,
                 )
             )
     problems += duplicate_key_problems(
@@ -117,6 +127,9 @@ async def apply(
                         {"aad_object_id": r.aad_object_id}
                         if r.aad_object_id is not None or r.email not in existing
                         else {}
+                    ),
+                    **(
+                        {"mobile": r.mobile} if r.mobile_in_file or r.email not in existing else {}
                     ),
                 },
             )

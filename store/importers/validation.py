@@ -9,7 +9,14 @@ from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
-from store.importers.fields import FieldError, parse_choice, parse_date, parse_email, parse_guid
+from store.importers.fields import (
+    FieldError,
+    parse_choice,
+    parse_date,
+    parse_email,
+    parse_guid,
+    parse_uk_mobile,
+)
 from store.importers.problems import HEADER_ROW, Problem, escape_unprintable
 from store.importers.sources import Row, Table
 
@@ -118,6 +125,12 @@ class RowReader:
         if not self.row.cells.get(column, ""):
             return None
         return self._parsed(column, parse_guid)
+
+    def mobile(self, column: str) -> str | None:
+        """An optional UK mobile number, as +447...; None when the cell is empty."""
+        if not self.row.cells.get(column, ""):
+            return None
+        return self._parsed(column, parse_uk_mobile)
 
     def choice(
         self, column: str, choices: type[Choice], default: Choice | None = None

@@ -3,11 +3,24 @@
 from store.models.audit_log import AuditLogEntry, ChangeSource
 from store.models.audits import AuditAssignment, AuditStatus, AuditType
 from store.models.base import Base, utc_now
+from store.models.budget import SendBudget
 from store.models.calendar import CalendarEvent, EventKind
-from store.models.calls import CallExport, CallRecipient, CallStatus, InspectionCall
+from store.models.calls import (
+    CallAckLink,
+    CallExport,
+    CallRecipient,
+    CallStatus,
+    InspectionCall,
+)
 from store.models.conversations import ConversationReference, ConversationType
 from store.models.knowledge import AnswerFeedback, UnansweredQuestion
-from store.models.outbox import OutboxMessage, OutboxStatus, ReminderPreference, Snooze
+from store.models.outbox import (
+    OutboxChannel,
+    OutboxMessage,
+    OutboxStatus,
+    ReminderPreference,
+    Snooze,
+)
 from store.models.people import Staff, StaffRole, Team
 from store.models.plan import Action, ActionStatus, ExtensionRequest, ExtensionStatus
 
@@ -21,6 +34,7 @@ __all__ = [
     "AuditType",
     "Base",
     "CalendarEvent",
+    "CallAckLink",
     "CallExport",
     "CallRecipient",
     "CallStatus",
@@ -31,9 +45,11 @@ __all__ = [
     "ExtensionRequest",
     "ExtensionStatus",
     "InspectionCall",
+    "OutboxChannel",
     "OutboxMessage",
     "OutboxStatus",
     "ReminderPreference",
+    "SendBudget",
     "Snooze",
     "Staff",
     "StaffRole",

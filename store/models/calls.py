@@ -1,4 +1,4 @@
-"""This module contains the inspection-call models: the call, its recipients, export links."""
+"""This module contains the inspection-call models: the call, its recipients, and its links."""
 
 from __future__ import annotations
 
@@ -83,6 +83,23 @@ class CallExport(Base):
     call_id: Mapped[int] = mapped_column(ForeignKey("inspection_call.id", ondelete="CASCADE"))
     staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    used_from: Mapped[str | None] = mapped_column(String(200))
+
+
+class CallAckLink(Base):
+    """A personal acknowledge link, sent by SMS or email to someone Teams could not reach.
+
+    Only the token's hash is kept. A link works once, while its call is active; `used_at`
+    and `used_from` record the one use.
+    """
+
+    __tablename__ = "call_ack_link"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    call_id: Mapped[int] = mapped_column(ForeignKey("inspection_call.id", ondelete="CASCADE"))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     used_from: Mapped[str | None] = mapped_column(String(200))

@@ -31,6 +31,14 @@ class OutboxStatus(StrEnum):
     UNREACHABLE = "unreachable"
 
 
+class OutboxChannel(StrEnum):
+    """How a queued message travels: Teams, or GOV.UK Notify's SMS or email."""
+
+    TEAMS = "teams"
+    SMS = "sms"
+    EMAIL = "email"
+
+
 class OutboxMessage(Base):
     """A proactive message, written before anything is sent; the dedupe key makes it once."""
 
@@ -47,7 +55,13 @@ class OutboxMessage(Base):
         ForeignKey("staff.id", ondelete="CASCADE"), index=True
     )
     kind: Mapped[str] = mapped_column(String(32))
-    # The rendered message: {"text": ..., "card": {...}}; sending needs nothing else.
+    channel: Mapped[OutboxChannel] = mapped_column(
+        enum_column(OutboxChannel, "outbox_channel"),
+        default=OutboxChannel.TEAMS,
+        server_default=OutboxChannel.TEAMS.value,
+    )
+    # What to send: for Teams the text and card (see cards.rendering.materialise), for SMS
+    # and email the words GOV.UK Notify's template is filled with; sending needs nothing else.
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     # The inspection call a message belongs to, for its status counts. Not a foreign key:
     # calls are never deleted, and SQLite cannot add one to an existing table.

@@ -48,6 +48,8 @@ class Staff(Base):
     )
     aad_object_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     inspection_role: Mapped[str | None] = mapped_column(String(200))
+    # A UK mobile number as +447xxxxxxxxx, for the inspection call's SMS fallback.
+    mobile: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.models import AuditLogEntry, ChangeSource
@@ -40,3 +40,16 @@ async def history(session: AsyncSession, entity: str, key: str) -> list[AuditLog
         .order_by(AuditLogEntry.id)
     )
     return list(result.scalars())
+
+
+async def latest_by_key(
+    session: AsyncSession, entity: str, field: str
+) -> dict[str, AuditLogEntry]:
+    """The newest logged value of one field for every record of `entity`, by record key."""
+    newest = (
+        select(func.max(AuditLogEntry.id))
+        .where(AuditLogEntry.entity == entity, AuditLogEntry.field == field)
+        .group_by(AuditLogEntry.entity_key)
+    )
+    result = await session.execute(select(AuditLogEntry).where(AuditLogEntry.id.in_(newest)))
+    return {entry.entity_key: entry for entry in result.scalars()}

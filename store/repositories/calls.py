@@ -349,3 +349,24 @@ async def acknowledgements(
         .where(CallRecipient.call_id == call_id, CallRecipient.acknowledged_at.is_not(None))
     )
     return [(team, moment) for team, moment in rows if moment is not None]
+
+
+async def release_held_alerts(session: AsyncSession, staff_id: int, now: datetime) -> int:
+    """Makes this person's alerts due now if they were held for the app's installation.
+
+    An alert for someone the app was installed for moments ago waits until their chat is
+    known: sent before that, it would find no conversation and be marked unreachable.
+    """
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.recipient_id == staff_id,
+            OutboxMessage.kind == ALERT,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.attempts == 0,
+            OutboxMessage.next_attempt_at > now,
+        )
+        .values(next_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return max(int(getattr(result, "rowcount", 0)), 0)

@@ -162,3 +162,19 @@ async def release_personal_chats(
         .values(staff_id=None)
         .execution_options(synchronize_session=False)
     )
+
+
+async def latest_active(session: AsyncSession) -> ConversationReference | None:
+    """The most recently refreshed conversation the bot can reach, of any kind.
+
+    A conversation built from a Graph chat id borrows its service URL and the bot's
+    account from it: Teams gives them only in activities, and they are the same for every
+    conversation in a tenant's region.
+    """
+    result = await session.execute(
+        select(ConversationReference)
+        .where(ConversationReference.active.is_(True))
+        .order_by(ConversationReference.updated_at.desc(), ConversationReference.id.desc())
+        .limit(1)
+    )
+    return result.scalar_one_or_none()

@@ -10,12 +10,13 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.models import ConversationReference, OutboxMessage, OutboxStatus, Staff
+from store.models import ConversationReference, OutboxChannel, OutboxMessage, OutboxStatus, Staff
 
 
 @dataclass(frozen=True, slots=True)
 class Claimed:
-    """A claimed message and where to send it (None: the person cannot be reached)."""
+    """A claimed message and where to send it: for Teams, the person's chat (None: they
+    cannot be reached there); SMS and email are addressed when they are sent."""
 
     id: int
     recipient_id: int
@@ -24,6 +25,8 @@ class Claimed:
     attempts: int
     reference: dict[str, Any] | None
     attempt_log: list[dict[str, Any]] = field(default_factory=list)
+    channel: OutboxChannel = OutboxChannel.TEAMS
+    call_id: int | None = None
 
 
 async def queue(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
@@ -114,6 +117,8 @@ async def claim(session: AsyncSession, worker: str, now: datetime, limit: int) -
                 message.attempts,
                 reference,
                 list(message.attempt_log),
+                message.channel,
+                message.call_id,
             ),
         )
     return list(claimed.values())

@@ -416,7 +416,7 @@ a\u202e@example.com,A,practitioner,,,,
 
     assert problems == [
         f"{shown}:1:\\x1b[31mRAG: unknown column; expected email, name, role, team, "
-        "manager_email, inspection_role, aad_object_id",
+        "manager_email, inspection_role, aad_object_id, mobile",
         f"{shown}:2:email: contains a control character (\\u202e); remove it",
         f"{shown}:3:manager_email: not an email address: "
         "'boss@example.com\\r\\n3:email: all fine'",

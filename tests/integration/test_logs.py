@@ -16,6 +16,7 @@ from bot.app import create_app
 from bot.settings import Settings
 from demo.loader import DEMO_ANCHOR, load_demo
 from dialogs import ask_dialog
+from notifications.gov_notify import GovNotify
 from store.db import Database
 from teams.botbuilder.edge import SdkConfiguration
 from tests import fakes
@@ -140,3 +141,33 @@ def test_no_secret_is_in_the_reprs_that_tracebacks_and_logs_show() -> None:
 
 async def test_the_engines_hide_bound_parameters(database: Database) -> None:
     assert database.engine.sync_engine.hide_parameters is True
+
+
+async def test_an_acknowledge_link_token_is_never_logged(
+    logged_client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    token = f"{SENTINEL}-{'a' * 30}"
+
+    opened = await logged_client.get(f"/ack/{token}")
+    pressed = await logged_client.post(f"/ack/{token}")
+
+    assert (opened.status, pressed.status) == (404, 404)
+    logged = everything_logged(caplog.records)
+    assert "/ack/[redacted]" in logged
+    assert SENTINEL not in logged
+
+
+def test_the_notify_key_is_in_no_repr() -> None:
+    secret = "3d844edf-8d35-48ac-975b-e847b4f122b0"
+    key = f"live-26785a09-ab16-4eb0-8407-a37497a57506-{secret}"
+    settings = Settings.from_env(
+        {
+            "INSPECTION_READY_NOTIFY_API_KEY": key,
+            "INSPECTION_READY_NOTIFY_SMS_TEMPLATE": "f33517ff-2a88-4f6e-b855-c550268ce08a",
+            "INSPECTION_READY_PUBLIC_URL": "https://ir.example.gov.uk",
+        }
+    )
+
+    assert secret not in repr(settings)
+    assert secret not in repr(GovNotify(key))

@@ -82,3 +82,18 @@ def test_every_formula_start_is_neutralised_even_after_spaces(value: str) -> Non
 @pytest.mark.parametrize("value", ["Adele Vance", "O'Neil", "a=b", "Team - East", " A", ""])
 def test_ordinary_cells_are_left_alone(value: str) -> None:
     assert neutralise(value) == value
+
+
+def test_each_persons_sms_and_email_status_is_shown_blank_when_none_went() -> None:
+    texted = row("A", None)
+    text = acknowledgement_csv(
+        [texted],
+        ZoneInfo("Europe/London"),
+        fallbacks={1: {"sms": "sent", "email": "failed"}},
+    )
+    none_sent = acknowledgement_csv([texted], ZoneInfo("Europe/London"))
+
+    [shown] = list(csv.DictReader(io.StringIO(text)))
+    [blank] = list(csv.DictReader(io.StringIO(none_sent)))
+    assert (shown["sms_status"], shown["email_status"]) == ("sent", "failed")
+    assert (blank["sms_status"], blank["email_status"]) == ("", "")

@@ -41,3 +41,11 @@ def test_no_top_level_package_imports_another_in_a_cycle(graph: grimp.ImportGrap
     ]
 
     assert cycles == []
+
+
+def test_msal_is_imported_only_where_the_service_signs_in(graph: grimp.ImportGraph) -> None:
+    # The Graph client (installing the app) and botbuilder's token fetching off the loop.
+    assert graph.find_modules_that_directly_import("msal") == {
+        "teams.graph",
+        "teams.botbuilder.identity_platform",
+    }

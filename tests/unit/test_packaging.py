@@ -318,6 +318,14 @@ def test_bot_is_in_personal_and_team_scopes_with_the_command_menu(tmp_path: Path
     assert set(menus["team",]) <= set(menus["personal",])
 
 
+def test_web_application_info_names_the_bot_for_proactive_installation(tmp_path: Path) -> None:
+    # TeamsAppInstallation.ReadWriteSelfForUser.All works only for an app whose manifest
+    # names, in webApplicationInfo, the app registration its token is for: the bot's.
+    info = built_manifest(tmp_path)["webApplicationInfo"]
+
+    assert info == {"id": APP_ID, "resource": f"api://botid-{APP_ID}"}
+
+
 def test_manifest_uses_the_newest_schema_microsofts_validator_ships(tmp_path: Path) -> None:
     manifest = built_manifest(tmp_path)
     bundled = [

@@ -1,0 +1,388 @@
+"""Installing the app through Graph before the inspection call's alert, against fakes of
+Graph and the identity platform: the preview, the installs, and no alert lost."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+from sqlalchemy import select
+
+from bot.keys import NOTIFICATIONS
+from bot.settings import Settings
+from demo.loader import DEMO_ANCHOR, load_demo
+from notifications.installation import ENTITY, Installer
+from store.db import Database
+from store.models import AuditLogEntry, ConversationReference, OutboxMessage, Staff
+from store.repositories.staff import find_by_email
+from tests import fakes
+from tests.cards import buttons, words
+from tests.chat import MEMBERS, PEOPLE, as_, card
+from tests.clocks import Clock
+from tests.fake_microsoft import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    FakeMicrosoft,
+    GraphUser,
+    running_microsoft,
+)
+from tests.fakes import FakeConnector
+
+StartClient = Callable[..., Awaitable[TestClient]]
+NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+ROSTER = 30
+FORM = {"action": "call_preview", "inspection_type": "ilacs_short", "on_site": "2026-11-30"}
+RACHEL = "5a1b2c3d-0000-4000-8000-000000000101"
+TOM = "5a1b2c3d-0000-4000-8000-000000000102"
+SUNITA = "5a1b2c3d-0000-4000-8000-000000000103"
+LYNNE = MEMBERS["lynner"].aad_object_id
+
+
+@pytest.fixture
+async def microsoft(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[FakeMicrosoft]:
+    async with running_microsoft(tmp_path, monkeypatch) as fakes_:
+        graph = fakes_.graph
+        # Rachel is installed for at once; Tom has the app already (409); Sunita's install is
+        # refused by policy (403); Lynne's installation is not listed yet, so only Teams'
+        # installation activity says where her chat is. Nobody else is in the directory.
+        graph.add_user(GraphUser(RACHEL, "rachelo@example.com"))
+        graph.add_user(GraphUser(TOM, "tomw@example.com", installed=True))
+        graph.add_user(GraphUser(SUNITA, "sunitap@example.com", refuse=403))
+        graph.add_user(GraphUser(LYNNE, "lynner@example.com", visible=False))
+        yield fakes_
+
+
+async def start(
+    database: Database,
+    connector: FakeConnector,
+    make_client: StartClient,
+    settings: Settings,
+) -> TestClient:
+    async with database.sessions() as session, session.begin():
+        await load_demo(session, DEMO_ANCHOR)
+    for member in MEMBERS.values():
+        connector.add_member(member)
+    client = await make_client(settings, clock=Clock(NOW))
+    for name in PEOPLE:
+        response = await client.post(
+            "/api/messages", json=fakes.installation(connector.url, **as_(name))
+        )
+        assert response.status == 201
+    connector.sent.clear()
+    return client
+
+
+@pytest.fixture
+async def client(
+    database: Database,
+    connector: FakeConnector,
+    make_client: StartClient,
+    microsoft: FakeMicrosoft,
+) -> TestClient:
+    settings = Settings(dev_no_auth=True, database_url=database.url, graph=microsoft.config())
+    return await start(database, connector, make_client, settings)
+
+
+async def press(
+    client: TestClient, connector: FakeConnector, who: str, data: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Action.Submit in `who`'s chat: the updates and replies there, in order."""
+    before, updated = len(connector.sent), len(connector.updated)
+    activity = fakes.activity("message", connector.url, value=data, replyToId="card-1", **as_(who))
+    assert (await client.post("/api/messages", json=activity)).status == 201
+    return [
+        a
+        for a in connector.updated[updated:] + connector.sent[before:]
+        if a["_conversation_id"] == f"a:personal-{who}"
+    ]
+
+
+def texts(activity: dict[str, Any]) -> str:
+    return " | ".join(words(card(activity)))
+
+
+def facts(activity: dict[str, Any]) -> dict[str, str]:
+    return {f["title"]: f["value"] for e in card(activity)["body"] for f in e.get("facts", [])}
+
+
+async def alerts(database: Database) -> dict[str, OutboxMessage]:
+    async with database.sessions() as session:
+        rows = await session.execute(
+            select(Staff.email, OutboxMessage)
+            .join(Staff, Staff.id == OutboxMessage.recipient_id)
+            .where(OutboxMessage.kind == "call_alert")
+        )
+        return {email: message for email, message in rows}
+
+
+def delivered_to(connector: FakeConnector) -> list[str]:
+    return [a["_conversation_id"] for a in connector.sent if a.get("importance") == "high"]
+
+
+async def test_the_preview_says_who_will_be_installed_and_nothing_is_installed_yet(
+    client: TestClient, connector: FakeConnector, microsoft: FakeMicrosoft
+) -> None:
+    [preview] = await press(client, connector, "alexw", {**FORM, "drill": "false"})
+    shown = texts(preview)
+
+    assert facts(preview)["Will get it in Teams"] == (
+        f"4 of {ROSTER - 1} now, and 25 once the app is installed for them"
+    )
+    assert (
+        "25 will be installed now: they have no chat with the app yet. Confirming installs it "
+        "for them first; their alert follows." in shown
+    )
+    assert "Send the alert to 29 people in Teams (25 once the app is installed)" in buttons(
+        card(preview)
+    )
+    assert "Will not get it" not in shown
+    # A preview asks Graph nothing and changes nothing.
+    assert microsoft.graph.seen == []
+    assert microsoft.identity.seen == []
+
+
+async def test_confirming_installs_first_then_alerts_everyone_with_a_chat(
+    client: TestClient, connector: FakeConnector, database: Database, microsoft: FakeMicrosoft
+) -> None:
+    [preview] = await press(client, connector, "alexw", {**FORM, "drill": "false"})
+    [send] = [d for t, d in buttons(card(preview)).items() if t.startswith("Send")]
+    sent_card, *_ = await press(client, connector, "alexw", send)
+    await client.app[NOTIFICATIONS].drain()
+    queued = await alerts(database)
+
+    outcome = texts(sent_card)
+    assert "Sent at 09:00. The live status card follows." in outcome
+    assert "The app was installed for 3 first (1 of them had it already)." in outcome
+    assert "1 of their alerts waits for Teams to confirm the installation." in outcome
+    assert (
+        "It could not be installed for 22 (not allowed (1): Sunita Patel; not found in your "
+        "tenant (21): Aisha Rahman, " in outcome
+    )
+    assert " and 2 more). Phone them." in outcome
+    assert "22 cannot be installed (21 not found in your tenant, 1 not allowed)" in outcome
+    assert facts(sent_card)["Will get it in Teams"] == (
+        f"6 of {ROSTER - 1} now, and 1 once the app is installed for them"
+    )
+    # Installed for through Graph: Rachel (new) and Tom (already), by the chat Graph gave.
+    chat = f"19:{{}}_{CLIENT_ID}@unq.gbl.spaces"
+    assert sorted(delivered_to(connector)) == sorted(
+        [f"a:personal-{name}" for name in PEOPLE if name != "alexw"]
+        + [chat.format(RACHEL), chat.format(TOM)]
+    )
+    assert str(queued["rachelo@example.com"].status) == "sent"
+    assert str(queued["tomw@example.com"].status) == "sent"
+    # Lynne's alert waits for her chat instead of being marked unreachable.
+    lynne = queued["lynner@example.com"]
+    assert str(lynne.status) == "pending"
+    assert lynne.next_attempt_at == NOW + timedelta(minutes=2)
+    assert str(queued["sunitap@example.com"].status) == "unreachable"
+    # The installs were asked for by object id; those without one were looked up first.
+    assert sorted(microsoft.graph.installs()) == sorted([RACHEL, TOM, SUNITA, LYNNE])
+
+
+async def test_an_alert_held_for_an_installation_goes_when_teams_announces_it(
+    client: TestClient, connector: FakeConnector, database: Database, microsoft: FakeMicrosoft
+) -> None:
+    [preview] = await press(client, connector, "alexw", {**FORM, "drill": "false"})
+    [send] = [d for t, d in buttons(card(preview)).items() if t.startswith("Send")]
+    await press(client, connector, "alexw", send)
+    await client.app[NOTIFICATIONS].drain()
+    assert "a:personal-lynner" not in delivered_to(connector)
+
+    # Teams tells the bot of the installation Graph made, as it does for any install.
+    for activity in (fakes.installation, fakes.bot_added):
+        response = await client.post(
+            "/api/messages", json=activity(connector.url, **as_("lynner"))
+        )
+        assert response.status == 201
+    await client.app[NOTIFICATIONS].drain()
+    queued = await alerts(database)
+
+    assert delivered_to(connector).count("a:personal-lynner") == 1
+    assert str(queued["lynner@example.com"].status) == "sent"
+    # She is greeted too, once, as anyone who installs the app is.
+    greetings = [
+        a
+        for a in connector.sent
+        if a["_conversation_id"] == "a:personal-lynner" and a.get("importance") != "high"
+    ]
+    assert len(greetings) == 1
+
+
+async def test_an_installation_announced_while_others_install_is_not_held(
+    client: TestClient, connector: FakeConnector, database: Database, microsoft: FakeMicrosoft
+) -> None:
+    lynne = microsoft.graph.users[LYNNE]
+
+    async def teams_announces_it() -> None:
+        # Teams posts the installation activity before Graph has answered the install.
+        response = await client.post(
+            "/api/messages", json=fakes.installation(connector.url, **as_("lynner"))
+        )
+        assert response.status == 201
+
+    lynne.on_install = teams_announces_it
+    [preview] = await press(client, connector, "alexw", {**FORM, "drill": "false"})
+    [send] = [d for t, d in buttons(card(preview)).items() if t.startswith("Send")]
+    sent_card, *_ = await press(client, connector, "alexw", send)
+    await client.app[NOTIFICATIONS].drain()
+    queued = await alerts(database)
+
+    assert "for Teams to confirm" not in texts(sent_card)
+    assert queued["lynner@example.com"].next_attempt_at == NOW
+    assert str(queued["lynner@example.com"].status) == "sent"
+    assert delivered_to(connector).count("a:personal-lynner") == 1
+
+
+async def test_every_outcome_is_in_the_audit_log_and_refusals_are_remembered(
+    client: TestClient, connector: FakeConnector, database: Database, microsoft: FakeMicrosoft
+) -> None:
+    installer = Installer(microsoft.config())
+    async with database.sessions() as session, session.begin():
+        people = [
+            p
+            for p in [
+                await find_by_email(session, email)
+                for email in ("rachelo@example.com", "sunitap@example.com", "kwamem@example.com")
+            ]
+            if p is not None
+        ]
+        outcomes = await installer.install(session, people, actor="alexw@example.com")
+    async with database.sessions() as session:
+        logged = (
+            (await session.execute(select(AuditLogEntry).where(AuditLogEntry.entity == ENTITY)))
+            .scalars()
+            .all()
+        )
+        stored = (
+            await session.execute(
+                select(ConversationReference).where(
+                    ConversationReference.user_aad_object_id == RACHEL
+                )
+            )
+        ).scalar_one()
+
+    assert [o.result.value for o in outcomes] == [
+        "installed",
+        "could not be installed",
+        "could not be installed",
+    ]
+    assert sorted((e.entity_key, e.new_value, e.actor) for e in logged) == [
+        ("kwamem@example.com", f"could not be installed: {NOT_IN_TENANT}", "alexw@example.com"),
+        ("rachelo@example.com", "installed", "alexw@example.com"),
+        (
+            "sunitap@example.com",
+            "could not be installed: not allowed (HTTP 403: Forbidden: App installation is "
+            "blocked by policy.)",
+            "alexw@example.com",
+        ),
+    ]
+    # The chat Graph gave, as a reference an installation activity would have stored.
+    assert stored.conversation_id == f"19:{RACHEL}_{CLIENT_ID}@unq.gbl.spaces"
+    assert stored.active
+    assert stored.reference["service_url"] == connector.url
+    assert stored.reference["conversation_kind"] == "personal"
+    assert stored.reference["tenant_id"] == fakes.TENANT_ID
+    assert stored.reference["bot_id"] == fakes.BOT_ID
+
+    [preview] = await press(client, connector, "alexw", {**FORM, "drill": "false"})
+    shown = texts(preview)
+    assert facts(preview)["Will get it in Teams"] == (
+        f"5 of {ROSTER - 1} now, and 22 once the app is installed for them"
+    )
+    assert (
+        "2 cannot be installed (1 not allowed, 1 not found in your tenant); "
+        "`inspection-ready install-for-roster` tries them again." in shown
+    )
+    assert "Will not get it: 2 cannot be reached in Teams" in shown
+
+    # A new object id in the roster is worth another try.
+    async with database.sessions() as session, session.begin():
+        kwame = await find_by_email(session, "kwamem@example.com")
+        assert kwame is not None
+        kwame.aad_object_id = "5a1b2c3d-0000-4000-8000-000000000104"
+    [preview] = await press(client, connector, "alexw", {**FORM, "drill": "false"})
+    assert "1 cannot be installed (1 not allowed)" in texts(preview)
+
+
+NOT_IN_TENANT = (
+    "not found in your tenant (looked up by their email address: give their object id in "
+    "the staff file's aad_object_id column)"
+)
+
+
+async def test_without_a_catalogue_app_id_the_preview_says_installation_is_off(
+    database: Database, connector: FakeConnector, make_client: StartClient
+) -> None:
+    settings = Settings(dev_no_auth=True, database_url=database.url)
+    client = await start(database, connector, make_client, settings)
+
+    [preview] = await press(client, connector, "alexw", {**FORM, "drill": "false"})
+    shown = texts(preview)
+
+    assert facts(preview)["Will get it in Teams"] == f"4 of {ROSTER - 1}"
+    assert (
+        "Installing the app through Microsoft Graph is off: INSPECTION_READY_CATALOG_APP_ID "
+        "is not set (see docs/deploy.md)." in shown
+    )
+    assert "will be installed now" not in shown
+
+
+async def test_throttling_during_the_call_is_waited_out_within_its_time(
+    client: TestClient, connector: FakeConnector, database: Database, microsoft: FakeMicrosoft
+) -> None:
+    microsoft.graph.users[RACHEL].throttle = [(429, "1")]
+    [preview] = await press(client, connector, "alexw", {**FORM, "drill": "false"})
+    [send] = [d for t, d in buttons(card(preview)).items() if t.startswith("Send")]
+    await press(client, connector, "alexw", send)
+    await client.app[NOTIFICATIONS].drain()
+
+    assert microsoft.graph.installs().count(RACHEL) == 2
+    assert f"19:{RACHEL}_{CLIENT_ID}@unq.gbl.spaces" in delivered_to(connector)
+
+
+async def test_neither_the_secret_nor_a_token_is_ever_logged(
+    client: TestClient,
+    connector: FakeConnector,
+    database: Database,
+    microsoft: FakeMicrosoft,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    microsoft.graph.users[RACHEL].throttle = [(429, "0")]
+    [preview] = await press(client, connector, "alexw", {**FORM, "drill": "false"})
+    [send] = [d for t, d in buttons(card(preview)).items() if t.startswith("Send")]
+    await press(client, connector, "alexw", send)
+
+    logged = "\n".join(f"{r.getMessage()} {r.exc_text or ''} {vars(r)}" for r in caplog.records)
+    assert microsoft.identity.issued
+    assert CLIENT_SECRET not in logged
+    assert not [token for token in microsoft.identity.issued if token in logged]
+
+
+async def test_a_fault_in_installing_never_stops_the_alert(
+    client: TestClient,
+    connector: FakeConnector,
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def broken(self: object, user_id: str) -> bool:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("teams.graph.GraphClient.install", broken)
+    [preview] = await press(client, connector, "alexw", {**FORM, "drill": "false"})
+    [send] = [d for t, d in buttons(card(preview)).items() if t.startswith("Send")]
+    sent_card, *_ = await press(client, connector, "alexw", send)
+    await client.app[NOTIFICATIONS].drain()
+
+    assert "Sent at 09:00. The live status card follows." in texts(sent_card)
+    assert "(an unexpected error (4): Lynne Robbins, " in texts(sent_card)
+    assert len(await alerts(database)) == ROSTER - 1
+    assert len(delivered_to(connector)) == 4
