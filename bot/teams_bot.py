@@ -259,26 +259,15 @@ def _conversation_record(turn: InboundTurn, person: Person | None) -> Conversati
     """The conversation to store; a group's (`person` None) is nobody's own, so messages
     meant for one person never go there."""
     reference = turn.reference
-    if person is None:
-        return ConversationRecord(
-            conversation_id=reference.conversation_id,
-            conversation_type=reference.conversation_kind.value,
-            service_url=reference.service_url,
-            channel_id=reference.channel_id,
-            reference=reference.to_dict(),
-            user_id=None,
-            user_aad_object_id=None,
-            tenant_id=reference.tenant_id,
-            staff_id=None,
-        )
+    someone = person is not None
     return ConversationRecord(
         conversation_id=reference.conversation_id,
         conversation_type=reference.conversation_kind.value,
         service_url=reference.service_url,
         channel_id=reference.channel_id,
         reference=reference.to_dict(),
-        user_id=reference.user_id,
-        user_aad_object_id=reference.user_aad_object_id,
+        user_id=reference.user_id if someone else None,
+        user_aad_object_id=reference.user_aad_object_id if someone else None,
         tenant_id=reference.tenant_id,
-        staff_id=person.staff_id,
+        staff_id=person.staff_id if person is not None else None,
     )
