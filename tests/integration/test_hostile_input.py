@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.keys import KNOWLEDGE
 from bot.settings import MAX_REQUEST_BYTES
 from store.db import Database
-from store.models import Base
+from store.models import Base, SendBudget
 from tests import fakes
 from tests.chat import as_, demo_client
 from tests.fakes import FakeConnector
@@ -164,12 +164,18 @@ CASES = [
 ]
 
 
+# The shared sending schedule moves on with every reply sent, refusals included: it is
+# when the next message may go, not anything a person did.
+NOT_DATA = {SendBudget.__tablename__}
+
+
 async def everything(database: Database) -> dict[str, list[str]]:
     """Every row of every table, as text: "unchanged" means exactly that."""
     async with database.sessions() as session:
         return {
             table.name: sorted(repr(tuple(row)) for row in await session.execute(select(table)))
             for table in Base.metadata.sorted_tables
+            if table.name not in NOT_DATA
         }
 
 
