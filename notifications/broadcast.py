@@ -352,18 +352,8 @@ def _row(
     payload: dict[str, Any],
     now: datetime,
 ) -> dict[str, Any]:
-    return {
-        "dedupe_key": key,
-        "recipient_id": recipient_id,
-        "kind": kind,
-        "payload": payload,
-        "urgent": True,
-        "status": OutboxStatus.PENDING,
-        "attempts": 0,
-        "attempt_log": [],
-        "next_attempt_at": now,
-        "call_id": call.id,
-    }
+    # Everything about the call goes at once, whatever the hour.
+    return outbox.new_row(key, recipient_id, kind, payload, now, urgent=True, call_id=call.id)
 
 
 async def _new_keys(session: AsyncSession, keys: list[str]) -> bool:

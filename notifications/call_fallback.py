@@ -17,6 +17,7 @@ from cards.call_messages import CallFacts
 from notifications.call_chasing import ChasePolicy
 from store.models import InspectionCall, OutboxChannel, OutboxStatus
 from store.repositories.call_fallbacks import Candidate
+from store.repositories.outbox import new_row
 
 FALLBACK_CHANNELS = (OutboxChannel.SMS, OutboxChannel.EMAIL)
 CHANNEL_NAMES = {OutboxChannel.SMS: "SMS", OutboxChannel.EMAIL: "email"}
@@ -67,19 +68,16 @@ class CallFallback:
                 "drill": call.drill,
             }
             rows += [
-                {
-                    "dedupe_key": f"call:{call.id}:{channel}:{person.staff_id}",
-                    "recipient_id": person.staff_id,
-                    "kind": f"call_{channel}",
-                    "channel": channel,
-                    "payload": payload,
-                    "urgent": True,
-                    "status": OutboxStatus.PENDING,
-                    "attempts": 0,
-                    "attempt_log": [],
-                    "next_attempt_at": now,
-                    "call_id": call.id,
-                }
+                new_row(
+                    f"call:{call.id}:{channel}:{person.staff_id}",
+                    person.staff_id,
+                    f"call_{channel}",
+                    payload,
+                    now,
+                    urgent=True,
+                    call_id=call.id,
+                    channel=channel,
+                )
                 for channel in self.channels_for(person.mobile, person.email)
             ]
         return rows

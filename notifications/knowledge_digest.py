@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from knowledge.working_days import WorkingDays
-from store.models import OutboxStatus, StaffRole
+from store.models import StaffRole
 from store.repositories import knowledge as knowledge_repository
 from store.repositories import outbox
 from store.repositories import staff as staff_repository
@@ -63,17 +63,14 @@ async def queue_digest(
         s for s in await staff_repository.list_all(session) if s.role is StaffRole.COORDINATOR
     ]
     rows: list[dict[str, Any]] = [
-        {
-            "dedupe_key": f"{KIND}:{week.year}-W{week.week:02}:{person.id}",
-            "recipient_id": person.id,
-            "kind": KIND,
-            "payload": {"template": TEMPLATE, "context": context, "text": context["summary"]},
-            "urgent": False,
-            "status": OutboxStatus.PENDING,
-            "attempts": 0,
-            "attempt_log": [],
-            "next_attempt_at": send_from,
-        }
+        outbox.new_row(
+            f"{KIND}:{week.year}-W{week.week:02}:{person.id}",
+            person.id,
+            KIND,
+            {"template": TEMPLATE, "context": context, "text": context["summary"]},
+            send_from,
+            urgent=False,
+        )
         for person in coordinators
     ]
     return await outbox.queue(session, rows)

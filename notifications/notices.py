@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from store.models import OutboxStatus
 from store.repositories import conversations, outbox
 
 if TYPE_CHECKING:
@@ -39,17 +38,14 @@ async def queue_notices(session: AsyncSession, notices: list[Notice], now: datet
     if not notices:
         return set()
     rows = [
-        {
-            "dedupe_key": f"{KIND}:{uuid.uuid4().hex}",
-            "recipient_id": notice.staff_id,
-            "kind": KIND,
-            "payload": {"text": notice.text, "card": notice.card},
-            "urgent": True,
-            "status": OutboxStatus.PENDING,
-            "attempts": 0,
-            "attempt_log": [],
-            "next_attempt_at": now,
-        }
+        outbox.new_row(
+            f"{KIND}:{uuid.uuid4().hex}",
+            notice.staff_id,
+            KIND,
+            {"text": notice.text, "card": notice.card},
+            now,
+            urgent=True,
+        )
         for notice in notices
     ]
     await outbox.queue(session, rows)

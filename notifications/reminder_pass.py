@@ -14,7 +14,6 @@ from notifications.planner import EventInfo, Planned, Planner, Recipient
 from notifications.quiet_hours import QuietHours
 from notifications.rendering import render
 from notifications.rules import ReminderRules
-from store.models import OutboxStatus
 from store.repositories import outbox, work
 from store.repositories import staff as staff_repository
 
@@ -78,18 +77,15 @@ class ReminderPass:
                 await session.rollback()
                 return report
             send_from = self._quiet_hours.next_allowed(now)
-            rows: list[dict[str, object]] = [
-                {
-                    "dedupe_key": p.dedupe_key,
-                    "recipient_id": p.recipient_id,
-                    "kind": p.kind.value,
-                    "payload": render(p, people[p.recipient_id]),
-                    "urgent": False,
-                    "status": OutboxStatus.PENDING,
-                    "attempts": 0,
-                    "attempt_log": [],
-                    "next_attempt_at": send_from,
-                }
+            rows = [
+                outbox.new_row(
+                    p.dedupe_key,
+                    p.recipient_id,
+                    p.kind.value,
+                    render(p, people[p.recipient_id]),
+                    send_from,
+                    urgent=False,
+                )
                 for p in planned
             ]
             report.planned = planned

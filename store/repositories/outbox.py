@@ -29,6 +29,34 @@ class Claimed:
     call_id: int | None = None
 
 
+def new_row(
+    dedupe_key: str,
+    recipient_id: int,
+    kind: str,
+    payload: dict[str, Any],
+    send_from: datetime,
+    *,
+    urgent: bool,
+    call_id: int | None = None,
+    channel: OutboxChannel = OutboxChannel.TEAMS,
+) -> dict[str, Any]:
+    """A message to `queue`, not yet tried; every row has the same keys, so rows of any kind
+    can be queued together."""
+    return {
+        "dedupe_key": dedupe_key,
+        "recipient_id": recipient_id,
+        "kind": kind,
+        "channel": channel,
+        "payload": payload,
+        "urgent": urgent,
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "attempt_log": [],
+        "next_attempt_at": send_from,
+        "call_id": call_id,
+    }
+
+
 async def queue(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
     """Adds messages whose dedupe key is new; returns how many were new."""
     if not rows:
