@@ -79,6 +79,9 @@ class OutboxMessage(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(String(300))
+    # The id Teams gave the sent message; a read receipt at or after it means it was read.
+    sent_activity_id: Mapped[str | None] = mapped_column(String(100))
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
 
