@@ -112,6 +112,8 @@ class TeamsBot:
             await self._installed(turn)
         elif turn.kind is TurnKind.UNINSTALLED:
             await self._uninstalled(turn)
+        elif turn.kind is TurnKind.READ_RECEIPT:
+            await self._read_receipt(turn)
         elif turn.kind is TurnKind.MESSAGE:
             await self._message(turn)
         elif turn.kind is TurnKind.CARD_SUBMIT:
@@ -225,6 +227,22 @@ class TeamsBot:
             )
         if was_active:
             logger.info("Uninstalled; conversation reference marked inactive")
+
+    async def _read_receipt(self, turn: InboundTurn) -> None:
+        # Receipts come only from personal chats; the chat's stored owner is who read it
+        # (a receipt is no reason to look the member up again).
+        if not turn.personal:
+            return
+        last_read = str(turn.card_data.get("last_read_message_id") or "")
+        async with self._database.sessions() as session, session.begin():
+            chat = await conversations.find_by_conversation_id(
+                session, turn.reference.conversation_id
+            )
+            if chat is None or chat.staff_id is None:
+                return
+            read = await calls.record_read(session, chat.staff_id, last_read, self._clock())
+        if read:
+            logger.info("Inspection-call alert read (staff %s)", chat.staff_id)
 
     def _settle(self, reply: Reply) -> None:
         # Called once the turn's transaction has committed.

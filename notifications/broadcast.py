@@ -282,6 +282,8 @@ class Broadcast:
             "recipients": counts.recipients,
             "acknowledged": counts.acknowledged,
             "sent": alerts.get(OutboxStatus.SENT, 0),
+            # Read receipts: only from people whose Teams sends them (their setting).
+            "read": counts.read,
             "waiting_to_send": alerts.get(OutboxStatus.PENDING, 0)
             + alerts.get(OutboxStatus.SENDING, 0),
             "failed": alerts.get(OutboxStatus.FAILED, 0),
@@ -330,6 +332,8 @@ def _waiting_line(row: calls.RecipientRow) -> str:
         "failed": "could not be delivered",
         "unreachable": "cannot be reached in Teams",
     }.get(row.alert_status, row.alert_status or "")
+    if row.alert_read_at is not None:
+        state = "read, not acknowledged"
     role = f", {row.inspection_role}" if row.inspection_role else ""
     return f"{row.name}{role}: {state}"
 

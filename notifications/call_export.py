@@ -19,6 +19,8 @@ COLUMNS = (
     "line_manager",
     "alert_status",
     "alert_delivered_at",
+    # When Teams said the person had read the alert (read receipts), blank when it has not.
+    "alert_read_at",
     "acknowledged_at",
     "minutes_to_acknowledge",
     # The SMS and email sent to those Teams could not reach: blank when none was.
@@ -53,6 +55,7 @@ def acknowledgement_csv(
                 row.manager_name or "",
                 row.alert_status or "withdrawn",
                 _local(row.alert_sent_at, timezone),
+                _local(row.alert_read_at, timezone),
                 _local(row.acknowledged_at, timezone),
                 _minutes(called_at, row.acknowledged_at),
                 fallbacks.get(row.staff_id, {}).get("sms", ""),

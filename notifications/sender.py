@@ -213,7 +213,13 @@ class OutboxSender:
         attempt = {"at": self._clock().isoformat(), "code": result.code, "error": result.error}
         if result.outcome is Outcome.SENT:
             report.sent += 1
-            return Finished(message, OutboxStatus.SENT, attempt, sent_at=self._clock())
+            return Finished(
+                message,
+                OutboxStatus.SENT,
+                attempt,
+                sent_at=self._clock(),
+                sent_activity_id=result.activity_id,
+            )
         if result.outcome is Outcome.RETRY and message.attempts + 1 < self._max_attempts:
             report.retried += 1
             return Finished(
@@ -257,6 +263,8 @@ class Finished:
     attempt: dict[str, Any] | None
     next_attempt_at: datetime | None = None
     sent_at: datetime | None = None
+    # The id the channel gave the sent message (Teams: what read receipts are compared with).
+    sent_activity_id: str | None = None
     error: str | None = None
 
     def row(self) -> dict[str, Any]:
@@ -267,6 +275,7 @@ class Finished:
             "claimed_by": None,
             "claimed_at": None,
             "sent_at": self.sent_at,
+            "sent_activity_id": self.sent_activity_id[:100] if self.sent_activity_id else None,
             "last_error": self.error[:300] if self.error else None,
         }
         if self.attempt is not None:

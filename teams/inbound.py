@@ -30,6 +30,9 @@ ACCOUNT_TEXT = {
 # The invoke Teams sends for an Action.Execute press.
 ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
 EXECUTE = "Action.Execute"
+# The event Teams sends a bot when someone reads its messages in a personal chat (with the
+# ChatMessageReadReceipt.Read.Chat permission and the person's read receipts on).
+READ_RECEIPT = "application/vnd.microsoft.readReceipt"
 
 
 class MalformedBodyError(ValueError):
@@ -255,6 +258,13 @@ def _kind(body: dict[str, Any]) -> tuple[TurnKind, dict[str, Any]]:
             "action": action.get("verb"),
             **(data if isinstance(data, dict) else {}),
         }
+    if activity_type == "event" and body.get("name") == READ_RECEIPT:
+        value = body.get("value")
+        last_read = value.get("lastReadMessageId") if isinstance(value, dict) else None
+        # Message ids in personal chats are epoch milliseconds; anything else says nothing.
+        if isinstance(last_read, str) and _message_number(last_read):
+            return TurnKind.READ_RECEIPT, {"last_read_message_id": last_read}
+        return TurnKind.OTHER, {}
     if activity_type == "installationUpdate":
         action = str(body.get("action") or "")
         if action in ("add", "add-upgrade"):
@@ -287,6 +297,11 @@ def _tenant(body: dict[str, Any]) -> str | None:
         tenant.get("id") if isinstance(tenant, dict) else None
     )
     return _lower(named)
+
+
+def _message_number(value: str) -> bool:
+    # ASCII digits only (str.isdigit also takes superscripts), and no longer than a 64-bit id.
+    return 0 < len(value) <= 19 and value.isascii() and value.isdigit()
 
 
 def _text(value: Any) -> str | None:

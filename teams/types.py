@@ -79,6 +79,8 @@ class TurnKind(StrEnum):
     CARD_EXECUTE = "card_execute"
     INSTALLED = "installed"
     UNINSTALLED = "uninstalled"
+    # Teams' read receipt in a personal chat: the person has read up to a message.
+    READ_RECEIPT = "read_receipt"
     # Anything else (typing, reactions, other events and invokes): nothing to do.
     OTHER = "other"
 

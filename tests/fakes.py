@@ -12,6 +12,8 @@ from aiohttp.test_utils import TestServer
 
 BOT_ID = "28:bot-app-id"
 TENANT_ID = "tenant-0001"
+# 2026-12-01 09:00 UTC in epoch milliseconds, where the fake's message ids start.
+FIRST_MESSAGE_ID = 1_764_579_600_000
 
 
 @dataclass
@@ -109,7 +111,9 @@ class FakeConnector:
                 status = answer[0]
         activity = await request.json()
         activity["_conversation_id"] = request.match_info["conversation_id"]
-        activity["_sent_id"] = f"sent-{next(self._ids)}"
+        # Teams numbers the messages of a personal chat in epoch milliseconds; read
+        # receipts are compared with these ids as numbers.
+        activity["_sent_id"] = str(FIRST_MESSAGE_ID + next(self._ids))
         self.sent.append(activity)
         return web.json_response({"id": activity["_sent_id"]}, status=status)
 

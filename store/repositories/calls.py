@@ -18,6 +18,7 @@ from store.models import (
     CallStatus,
     ConversationReference,
     InspectionCall,
+    OutboxChannel,
     OutboxMessage,
     OutboxStatus,
     Staff,
@@ -42,6 +43,8 @@ class RecipientRow:
     # The alert's outbox status ("pending", "sent", ...), None when it was withdrawn.
     alert_status: str | None
     alert_sent_at: datetime | None
+    # When Teams told us they had read it (a read receipt), if it has.
+    alert_read_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,8 @@ class CallCounts:
     recipients: int
     acknowledged: int
     alerts: dict[str, int]
+    # Alerts Teams has said were read (read receipts).
+    read: int = 0
 
 
 async def active_calls(session: AsyncSession) -> list[InspectionCall]:
@@ -139,7 +144,14 @@ async def recipients(
     name, with their acknowledgement and alert status."""
     manager = aliased(Staff)
     query = (
-        select(CallRecipient, Staff, manager.name, OutboxMessage.status, OutboxMessage.sent_at)
+        select(
+            CallRecipient,
+            Staff,
+            manager.name,
+            OutboxMessage.status,
+            OutboxMessage.sent_at,
+            OutboxMessage.read_at,
+        )
         .join(Staff, Staff.id == CallRecipient.staff_id)
         .outerjoin(manager, manager.id == Staff.manager_id)
         .outerjoin(
@@ -169,8 +181,9 @@ async def recipients(
             acknowledged_at=entry.acknowledged_at,
             alert_status=str(status) if status is not None else None,
             alert_sent_at=sent_at,
+            alert_read_at=read_at,
         )
-        for entry, staff, manager_name, status, sent_at in rows
+        for entry, staff, manager_name, status, sent_at, read_at in rows
     ]
 
 
@@ -184,11 +197,56 @@ async def counts(session: AsyncSession, call_id: int) -> CallCounts:
         )
     ).one()
     statuses = await session.execute(
-        select(OutboxMessage.status, func.count())
+        select(OutboxMessage.status, func.count(), func.count(OutboxMessage.read_at))
         .where(OutboxMessage.call_id == call_id, OutboxMessage.kind == ALERT)
         .group_by(OutboxMessage.status)
     )
-    return CallCounts(int(total), int(acknowledged), {str(s): int(n) for s, n in statuses})
+    alerts: dict[str, int] = {}
+    read = 0
+    for status, count, read_count in statuses:
+        alerts[str(status)] = int(count)
+        read += int(read_count)
+    return CallCounts(int(total), int(acknowledged), alerts, read)
+
+
+async def record_read(
+    session: AsyncSession, staff_id: int, last_read_message_id: str, now: datetime
+) -> list[int]:
+    """Marks as read this person's alerts sent in Teams at or before the message a read
+    receipt names, and returns the calls they belong to.
+
+    Message ids in a personal chat are epoch milliseconds, so "at or before" compares them
+    as numbers, as the Bot Framework's own ReadReceiptInfo does.
+    """
+    try:
+        last_read = int(last_read_message_id)
+    except ValueError:
+        return []
+    unread = await session.execute(
+        select(OutboxMessage.id, OutboxMessage.call_id, OutboxMessage.sent_activity_id).where(
+            OutboxMessage.recipient_id == staff_id,
+            OutboxMessage.kind == ALERT,
+            OutboxMessage.channel == OutboxChannel.TEAMS,
+            OutboxMessage.status == OutboxStatus.SENT,
+            OutboxMessage.read_at.is_(None),
+            OutboxMessage.sent_activity_id.is_not(None),
+        )
+    )
+    read_ids: list[int] = []
+    read_calls: set[int] = set()
+    for message_id, call_id, sent_id in unread:
+        sent = str(sent_id)
+        if sent.isascii() and sent.isdigit() and int(sent) <= last_read:
+            read_ids.append(message_id)
+            if call_id is not None:
+                read_calls.add(call_id)
+    if read_ids:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(read_ids), OutboxMessage.read_at.is_(None))
+            .values(read_at=now)
+        )
+    return sorted(read_calls)
 
 
 async def recipient_ids(session: AsyncSession, call_id: int) -> list[int]:

@@ -326,6 +326,15 @@ def test_web_application_info_names_the_bot_for_proactive_installation(tmp_path:
     assert info == {"id": APP_ID, "resource": f"api://botid-{APP_ID}"}
 
 
+def test_the_manifest_asks_for_read_receipts_in_personal_chats(tmp_path: Path) -> None:
+    # Without this resource-specific permission Teams sends the bot no read receipts.
+    permissions = built_manifest(tmp_path)["authorization"]["permissions"]
+
+    assert permissions["resourceSpecific"] == [
+        {"name": "ChatMessageReadReceipt.Read.Chat", "type": "Application"}
+    ]
+
+
 def test_manifest_uses_the_newest_schema_microsofts_validator_ships(tmp_path: Path) -> None:
     manifest = built_manifest(tmp_path)
     bundled = [
