@@ -14,6 +14,7 @@ from bot.keys import (
     BOT,
     BROADCAST,
     CLOCK,
+    CONVERSATION_LIMITS,
     DATABASE,
     EDGE,
     KNOWLEDGE,
@@ -36,6 +37,7 @@ from notifications.call_chasing import ChasePolicy
 from notifications.call_fallback import CallFallback
 from notifications.call_fallback_sender import CallFallbackSender
 from notifications.call_watch import CallWatch
+from notifications.conversation_limits import ConversationLimits
 from notifications.gov_notify import GovNotify
 from notifications.installation import Installer
 from notifications.knowledge_digest import Titles
@@ -74,6 +76,7 @@ def create_app(settings: Settings, *, clock: Clock = utc_now) -> web.Application
     app[SETTINGS] = settings
     app[CLOCK] = clock
     app[LIMITER] = TurnLimiter(settings.turns_per_minute)
+    app[CONVERSATION_LIMITS] = ConversationLimits()
     app.on_response_prepare.append(security_headers)
     app.cleanup_ctx.extend(
         [
@@ -166,6 +169,7 @@ async def bot_context(app: web.Application) -> AsyncIterator[None]:
         clock=app[CLOCK],
         # Replies count in the budget the replicas' outboxes share, without waiting on it.
         reply_budget=None if app[DATABASE].is_sqlite else SharedSendBudget(app[DATABASE]),
+        conversation_limits=app[CONVERSATION_LIMITS],
     )
     yield
 
@@ -178,6 +182,7 @@ async def reminders_context(app: web.Application) -> AsyncIterator[None]:
         app[CLOCK],
         app[EDGE].delivery,
         titles=entry_titles(app[KNOWLEDGE]),
+        conversation_limits=app[CONVERSATION_LIMITS],
     )
     app[NOTIFICATIONS].schedule(app[SCHEDULER], app[SETTINGS].working_hours.start)
     yield
@@ -191,11 +196,14 @@ def build_notifications(
     delivery: Delivery,
     *,
     titles: Titles | None = None,
+    conversation_limits: ConversationLimits | None = None,
 ) -> Notifications:
     """The reminder pass and the outbox sender for these settings, sending via `delivery`."""
     calendar = WorkingDays()
     quiet_hours = QuietHours(settings.timezone, settings.working_hours, calendar)
     rules = ReminderRules.load(settings.reminder_rules)
+    # One set of per-conversation windows for everything this process sends to Teams.
+    limits = conversation_limits if conversation_limits is not None else ConversationLimits()
     sender = OutboxSender(
         database,
         delivery,
@@ -209,8 +217,11 @@ def build_notifications(
         # scheduled drain.
         linger=DRAIN_EVERY_SECONDS,
         other_channels=build_fallback_sender(settings, database, clock),
+        conversation_limits=limits,
     )
-    watch = CallWatch(database, build_broadcast(settings, calendar), delivery, clock)
+    watch = CallWatch(
+        database, build_broadcast(settings, calendar), delivery, clock, conversation_limits=limits
+    )
     return Notifications(
         ReminderPass(database, rules, calendar, quiet_hours, titles),
         sender,

@@ -10,6 +10,7 @@ from bot.teams_bot import TeamsBot
 from dialogs.turns import Clock
 from knowledge.library import KnowledgeBase
 from notifications.broadcast import Broadcast
+from notifications.conversation_limits import ConversationLimits
 from notifications.scheduler import Scheduler
 from notifications.service import Notifications
 from store.db import Database
@@ -26,3 +27,5 @@ CLOCK: web.AppKey[Clock] = web.AppKey("clock")
 LIMITER = web.AppKey("limiter", TurnLimiter)
 # The inspection call's playbook and policy, for the acknowledge link's pages.
 BROADCAST = web.AppKey("broadcast", Broadcast)
+# Teams' per-conversation limits, shared by the bot's replies and the outbox in this process.
+CONVERSATION_LIMITS = web.AppKey("conversation_limits", ConversationLimits)

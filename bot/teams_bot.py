@@ -18,6 +18,7 @@ from dialogs import help_dialog
 from dialogs.people import Person
 from dialogs.replies import Reply
 from dialogs.turns import Dialogs
+from notifications.conversation_limits import ConversationLimits
 from notifications.notices import Notice, queue_notices
 from notifications.shared_budget import SharedSendBudget
 from store.models import utc_now
@@ -68,6 +69,7 @@ class TeamsBot:
         clock: Callable[[], datetime] = utc_now,
         known_accounts: KnownAccounts | None = None,
         reply_budget: SharedSendBudget | None = None,
+        conversation_limits: ConversationLimits | None = None,
     ) -> None:
         self._database = database
         self._dialogs = dialogs
@@ -81,6 +83,11 @@ class TeamsBot:
         self._clock = clock
         self._known = known_accounts if known_accounts is not None else KnownAccounts()
         self._reply_budget = reply_budget
+        # Replies are counted in their conversation's windows (never delayed by them), so
+        # the outbox leaves room under Teams' per-conversation limits.
+        self._conversations = (
+            conversation_limits if conversation_limits is not None else ConversationLimits()
+        )
 
     async def handle(self, turn: InboundTurn) -> InvokeAnswer | None:
         """Does what the turn asks; an Action.Execute press gets its answer returned.
@@ -143,6 +150,7 @@ class TeamsBot:
         # anything else is answered as a new message.
         reply = await self._card_action(turn)
         if reply.refresh and reply.card is not None and turn.reply_to_id:
+            self._conversations.record(turn.reference.conversation_id)
             await self._delivery.update(
                 turn.reference, turn.reply_to_id, OutboundMessage.of(reply.text, reply.card)
             )
@@ -264,6 +272,7 @@ class TeamsBot:
     async def _send(self, turn: InboundTurn, message: OutboundMessage) -> None:
         if self._reply_budget is not None:
             await self._reply_budget.take_now()
+        self._conversations.record(turn.reference.conversation_id)
         result = await self._delivery.send(turn.reference, message, reply_to=turn.activity_id)
         if result.outcome is not Outcome.SENT:
             logger.warning("Could not answer a turn: %s", result.error or result.code)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from cards.rendering import materialise
 from notifications.broadcast import Broadcast
+from notifications.conversation_limits import ConversationLimits
 from store.repositories import calls
 from teams.types import Delivery, OutboundMessage, Outcome, StoredReference
 
@@ -30,11 +31,15 @@ class CallWatch:
         broadcast: Broadcast,
         updater: Delivery,
         clock: Callable[[], datetime],
+        conversation_limits: ConversationLimits | None = None,
     ) -> None:
         self._database = database
         self._broadcast = broadcast
         self._updater = updater
         self._clock = clock
+        self._conversations = (
+            conversation_limits if conversation_limits is not None else ConversationLimits()
+        )
 
     async def chase(self) -> int:
         """Queues the reminders, manager messages and SMS or email now due; returns how many
@@ -59,6 +64,11 @@ class CallWatch:
                 payload = await self._broadcast.status(session, call)
                 fingerprint = str(payload["context"]["fingerprint"])
                 if fingerprint == call.status_shown or call.status_card is None:
+                    continue
+                # The coordinator's chat is the busiest during a call: when it has no room
+                # under Teams' per-conversation limits, the next look refreshes the card.
+                where = str(call.status_card["reference"].get("conversation_id") or "")
+                if self._conversations.take(where) > 0:
                     continue
                 if await calls.claim_status_refresh(
                     session, call.id, call.status_shown, fingerprint

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from cards.rendering import materialise
+from notifications.conversation_limits import ConversationLimits
 from notifications.limiter import RateLimiter, SendLimit
 from notifications.quiet_hours import QuietHours
 from store.models import OutboxChannel, OutboxStatus
@@ -62,6 +63,8 @@ class DrainReport:
     retried: int = 0
     failed: int = 0
     unreachable: int = 0
+    # Held back because their conversation was at Teams' per-conversation limit.
+    held: int = 0
     codes: list[int | None] = field(default_factory=list)
 
 
@@ -83,8 +86,13 @@ class OutboxSender:
         stale_claim: timedelta = STALE_CLAIM,
         linger: float = 0.0,
         other_channels: OtherChannels | None = None,
+        conversation_limits: ConversationLimits | None = None,
     ) -> None:
         self._database = database
+        # Shared with the bot's replies in this process, so they count in the same windows.
+        self._conversations = (
+            conversation_limits if conversation_limits is not None else ConversationLimits()
+        )
         self._delivery = delivery
         self._other_channels = other_channels
         self._quiet_hours = quiet_hours
@@ -189,6 +197,17 @@ class OutboxSender:
                     OutboxStatus.UNREACHABLE,
                     None,
                     error="no personal chat with the bot (not installed)",
+                )
+            wait = self._conversations.take(reference.conversation_id)
+            if wait > 0:
+                # Not an attempt: the message goes when its conversation has room again.
+                report.held += 1
+                at = self._clock() + timedelta(seconds=wait)
+                return Finished(
+                    message,
+                    OutboxStatus.PENDING,
+                    None,
+                    next_attempt_at=at if message.urgent else self._quiet_hours.next_allowed(at),
                 )
             await self._limiter.acquire()
             sending = self._delivery.send(

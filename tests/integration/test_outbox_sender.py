@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from bot.settings import parse_sdk
 from knowledge.working_days import WorkingDays
+from notifications.conversation_limits import ConversationLimits
 from notifications.limiter import RateLimiter
 from notifications.quiet_hours import QuietHours, WorkingHours
 from notifications.sender import STALE_CLAIM, OutboxSender
@@ -312,12 +313,48 @@ async def test_two_replicas_send_each_message_exactly_once(
     recipients = [people["a"], people["b"]] * 60
     await queue(database, clock, recipients)
 
+    # Sixty a conversation is over Teams' limits; this test is about replicas, not those.
+    roomy = ((1.0, 1000),)
     reports = await asyncio.gather(
-        sender(database, clock, worker="replica-1").drain(),
-        sender(database, clock, worker="replica-2").drain(),
+        sender(
+            database, clock, worker="replica-1", conversation_limits=ConversationLimits(roomy)
+        ).drain(),
+        sender(
+            database, clock, worker="replica-2", conversation_limits=ConversationLimits(roomy)
+        ).drain(),
     )
 
     assert sum(r.sent for r in reports) == 120
     texts = [a["text"] for a in connector.sent]
     assert len(texts) == len(set(texts)) == 120
     assert all(m.status is OutboxStatus.SENT for m in await messages(database))
+
+
+async def test_no_conversation_gets_more_than_teams_allows_and_held_messages_go_later(
+    database: Database, connector: FakeConnector, people: dict[str, int]
+) -> None:
+    clock = Clock(MONDAY_10AM)
+    ticks = [500.0]
+    limits = ConversationLimits(clock=lambda: ticks[0])
+    await queue(database, clock, [people["a"]] * 10 + [people["b"]] * 2, urgent=True)
+
+    first = await sender(database, clock, conversation_limits=limits).drain()
+
+    # Seven a second to one conversation; the other's messages are not held back.
+    to = [a["_conversation_id"] for a in connector.sent]
+    assert (to.count("a:a"), to.count("a:b")) == (7, 2)
+    assert (first.sent, first.held) == (9, 3)
+    held = [m for m in await messages(database) if m.status is OutboxStatus.PENDING]
+    assert len(held) == 3
+    # Held is not an attempt: nothing is used up of the message's retries.
+    assert all(m.attempts == 0 and m.attempt_log == [] for m in held)
+    assert [m.next_attempt_at for m in held] == [MONDAY_10AM + timedelta(seconds=1)] * 3
+
+    # A second later the window has room for one more (eight in two seconds), then two.
+    clock.now, ticks[0] = MONDAY_10AM + timedelta(seconds=1), 501.0
+    second = await sender(database, clock, conversation_limits=limits).drain()
+    assert (second.sent, second.held) == (1, 2)
+    clock.now, ticks[0] = MONDAY_10AM + timedelta(seconds=2), 502.0
+    third = await sender(database, clock, conversation_limits=limits).drain()
+    assert third.sent == 2
+    assert [a["_conversation_id"] for a in connector.sent].count("a:a") == 10
