@@ -1,6 +1,6 @@
 """A fake Teams connector in its own process: 50 requests a second, injected 429s and 5xx.
 
-Usage: python -m benchmarks.fake_teams --port P [--rate 50] [--throttle 0.02] [--errors 0.02]
+Usage: python -m benchmarks.fake_teams --port P [--rate 50] [--throttle 0.05] [--errors 0.02]
 GET /stats answers what it has seen: accepted sends, distinct conversations, duplicates,
 429s (over the rate, and injected), injected 5xx, and when the last new conversation got
 its first message (time.time()).
@@ -30,7 +30,14 @@ class FakeTeams:
         self._random = random.Random(seed)
         self._window: list[float] = []
         self.deliveries: Counter[str] = Counter()
-        self.stats = {"accepted": 0, "over_rate": 0, "injected_429": 0, "injected_5xx": 0}
+        self.stats = {
+            "accepted": 0,
+            "over_rate": 0,
+            "injected_429": 0,
+            "injected_5xx": 0,
+            # The most requests seen in any one second: what the tenant limit is about.
+            "peak_per_second": 0,
+        }
         self.first_at: float | None = None
         self.last_new_at: float | None = None
 
@@ -39,6 +46,7 @@ class FakeTeams:
         self._window = [t for t in self._window if now - t < 1.0]
         # Every request counts against the tenant's limit, refused ones too.
         self._window.append(now)
+        self.stats["peak_per_second"] = max(self.stats["peak_per_second"], len(self._window))
         if len(self._window) > self._rate:
             self.stats["over_rate"] += 1
             return _error(429, {"Retry-After": "1"})
@@ -52,11 +60,12 @@ class FakeTeams:
         await request.read()
         conversation = request.match_info["cid"]
         self.stats["accepted"] += 1
-        if conversation not in self.deliveries and conversation.startswith("a:r"):
+        if conversation not in self.deliveries and is_recipient(conversation):
             self.last_new_at = time.time()
             self.first_at = self.first_at or self.last_new_at
         self.deliveries[conversation] += 1
-        return web.json_response({"id": f"m{self.stats['accepted']}"})
+        # Teams numbers personal-chat messages in epoch milliseconds.
+        return web.json_response({"id": str(int(time.time() * 1000))})
 
     async def member(self, request: web.Request) -> web.Response:
         """A member of the home tenant whose id is "29:" and their email (chat benchmark)."""
@@ -82,14 +91,18 @@ class FakeTeams:
         return web.json_response(
             {
                 **self.stats,
-                "recipients": sum(1 for c in self.deliveries if c.startswith("a:r")),
-                "duplicates": sum(
-                    n - 1 for c, n in self.deliveries.items() if c.startswith("a:r")
-                ),
+                "recipients": sum(1 for c in self.deliveries if is_recipient(c)),
+                "duplicates": sum(n - 1 for c, n in self.deliveries.items() if is_recipient(c)),
                 "first_at": self.first_at,
                 "last_new_at": self.last_new_at,
             }
         )
+
+
+def is_recipient(conversation: str) -> bool:
+    """Everyone's chat but the coordinator's (whose status card and replies are not alerts):
+    those the roster gave a chat ("a:r...") and those installed through Graph ("19:...")."""
+    return conversation != "a:coordinator"
 
 
 def object_id(email: str) -> str:
@@ -105,7 +118,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--rate", type=int, default=50)
-    parser.add_argument("--throttle", type=float, default=0.02, help="share answered 429")
+    parser.add_argument("--throttle", type=float, default=0.05, help="share answered 429")
     parser.add_argument("--errors", type=float, default=0.02, help="share answered 5xx")
     parser.add_argument("--seed", type=int, default=7)
     arguments = parser.parse_args()

@@ -7,10 +7,10 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-# Teams allows about 50 requests a second per app per tenant; stay a little under, and keep
-# bursts small so that no one-second window goes over.
+# Teams allows about 50 requests a second per app per tenant; stay a little under, with no
+# burst beyond the next send, so that no one-second window holds more than 50 (49 + 1).
 DEFAULT_RATE = 49.0
-DEFAULT_BURST = 2.0
+DEFAULT_BURST = 1.0
 
 
 class SendLimit(Protocol):
