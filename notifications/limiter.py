@@ -49,7 +49,9 @@ class RateLimiter:
                     self._capacity, self._tokens + (now - self._updated) * self._rate
                 )
                 self._updated = now
-                if self._tokens >= 1:
-                    self._tokens -= 1
+                # Within a rounding error of a whole token is a token: sleeping exactly the
+                # time one takes to refill can leave it a hair short.
+                if self._tokens >= 1 - 1e-9:
+                    self._tokens = max(self._tokens - 1, 0.0)
                     return
                 await self._sleep((1 - self._tokens) / self._rate)
