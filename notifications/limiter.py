@@ -8,7 +8,8 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 # Teams allows about 50 requests a second per app per tenant; stay a little under, with no
-# burst beyond the next send, so that no one-second window holds more than 50 (49 + 1).
+# burst beyond the next send, so that no one-second window holds more than 49 of them (a
+# bucket of two lets a late wake-up catch up, and a window then holds 50).
 DEFAULT_RATE = 49.0
 DEFAULT_BURST = 1.0
 

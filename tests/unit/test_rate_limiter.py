@@ -1,18 +1,21 @@
-"""The replica's own limiter: 49 a second, and never more than 50 in any one second."""
+"""The replica's own limiter: 49 a second, and never more than 49 in any one second."""
 
 from __future__ import annotations
 
 import bisect
+import random
 
 from notifications.limiter import DEFAULT_RATE, RateLimiter
 from tests.clocks import Ticks
 
 
-async def test_no_one_second_window_holds_more_than_fifty_sends() -> None:
+async def test_no_one_second_window_holds_more_sends_than_the_rate() -> None:
     ticks = Ticks(0.0)
+    late = random.Random(7)
 
     async def sleep(seconds: float) -> None:
-        ticks.now += seconds
+        # An event loop wakes a sleeper late, never early: the limiter must not catch up.
+        ticks.now += seconds + (0.05 if late.random() < 0.1 else 0.0)
 
     limiter = RateLimiter(clock=ticks, sleep=sleep)
     times = []
@@ -21,7 +24,6 @@ async def test_no_one_second_window_holds_more_than_fifty_sends() -> None:
         times.append(ticks.now)
 
     busiest = max(bisect.bisect_right(times, t + 1.0 - 1e-9) - i for i, t in enumerate(times))
-    assert busiest <= 50
-    # And it keeps to its rate over the run.
+    assert busiest <= DEFAULT_RATE
+    # And it keeps under its rate over the run.
     assert 500 / times[-1] <= DEFAULT_RATE + 0.5
-    assert 500 / times[-1] >= DEFAULT_RATE - 0.5
