@@ -19,11 +19,11 @@ async def test_no_one_second_window_holds_more_sends_than_the_rate() -> None:
 
     limiter = RateLimiter(clock=ticks, sleep=sleep)
     times = []
-    for _ in range(500):
+    for _ in range(2000):
         await limiter.acquire()
         times.append(ticks.now)
 
     busiest = max(bisect.bisect_right(times, t + 1.0 - 1e-9) - i for i, t in enumerate(times))
     assert busiest <= DEFAULT_RATE
     # And it keeps under its rate over the run.
-    assert 500 / times[-1] <= DEFAULT_RATE + 0.5
+    assert 2000 / times[-1] <= DEFAULT_RATE + 0.5
