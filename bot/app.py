@@ -38,6 +38,7 @@ from notifications.call_fallback import CallFallback
 from notifications.call_fallback_sender import CallFallbackSender
 from notifications.call_watch import CallWatch
 from notifications.conversation_limits import ConversationLimits
+from notifications.gov_notify import RATE_PER_SECOND as NOTIFY_RATE_PER_SECOND
 from notifications.gov_notify import GovNotify
 from notifications.installation import Installer
 from notifications.knowledge_digest import Titles
@@ -48,7 +49,7 @@ from notifications.rules import ReminderRules
 from notifications.scheduler import Scheduler
 from notifications.sender import OutboxSender
 from notifications.service import DRAIN_EVERY_SECONDS, Notifications, worker_name
-from notifications.shared_budget import SharedSendBudget
+from notifications.shared_budget import NOTIFY_BUDGET, SharedSendBudget
 from store.db import Database
 from store.models import utc_now
 from teams.factory import create_edge
@@ -269,9 +270,15 @@ def build_fallback_sender(
         notify.base_url,
         " and ".join(channel.value for channel in notify.templates),
     )
+    # Notify's limit is per service: on PostgreSQL the replicas share one budget for it too.
+    shared = (
+        None
+        if database.is_sqlite
+        else SharedSendBudget(database, NOTIFY_RATE_PER_SECOND, row=NOTIFY_BUDGET)
+    )
     return CallFallbackSender(
         database,
-        GovNotify(notify.api_key, notify.base_url),
+        GovNotify(notify.api_key, notify.base_url, limiter=shared),
         notify.templates,
         settings.service_url,
         clock,

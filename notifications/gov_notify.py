@@ -11,7 +11,7 @@ from typing import Any
 from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
 
-from notifications.limiter import RateLimiter
+from notifications.limiter import RateLimiter, SendLimit
 from store.models import OutboxChannel
 from teams.types import DeliveryResult, Outcome
 from teams.wire import retry_after
@@ -59,12 +59,13 @@ class GovNotify:
         api_key: str,
         base_url: str = DEFAULT_URL,
         *,
-        limiter: RateLimiter | None = None,
+        limiter: SendLimit | None = None,
         threads: int = THREADS,
     ) -> None:
         self._api_key = api_key
         self._base_url = base_url
-        self._limiter = limiter or RateLimiter(RATE_PER_SECOND)
+        # This replica's own bucket, or (PostgreSQL) the budget every replica shares.
+        self._limiter: SendLimit = limiter or RateLimiter(RATE_PER_SECOND)
         self._threads = threads
         # Made on first use: a service that never falls back holds no threads or sockets.
         self._executor: ThreadPoolExecutor | None = None

@@ -18,7 +18,10 @@ from sqlalchemy import text
 from notifications.limiter import DEFAULT_RATE
 from store.db import Database
 
-_ROW = 1
+# One row per service whose limit the replicas share.
+TEAMS_BUDGET = 1
+# GOV.UK Notify: 3,000 messages a minute per service, whichever replica sends them.
+NOTIFY_BUDGET = 2
 # The database's own clock, so that replicas on machines whose clocks differ agree.
 _TAKE = text(
     """
@@ -45,12 +48,14 @@ class SharedSendBudget:
         rate: float = DEFAULT_RATE,
         *,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        row: int = TEAMS_BUDGET,
     ) -> None:
         if database.is_sqlite:
             raise ValueError("a shared send budget needs PostgreSQL; SQLite runs one replica")
         self._database = database
         self._interval = 1.0 / rate
         self._sleep = sleep
+        self._row = row
         self._created = False
 
     async def acquire(self) -> None:
@@ -68,7 +73,7 @@ class SharedSendBudget:
     async def _take(self) -> float:
         async with self._database.sessions() as session, session.begin():
             if not self._created:
-                await session.execute(_CREATE, {"row": _ROW})
+                await session.execute(_CREATE, {"row": self._row})
                 self._created = True
-            result = await session.execute(_TAKE, {"interval": self._interval, "row": _ROW})
+            result = await session.execute(_TAKE, {"interval": self._interval, "row": self._row})
             return float(result.scalar_one())

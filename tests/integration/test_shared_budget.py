@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from notifications.shared_budget import SharedSendBudget
+from notifications.shared_budget import NOTIFY_BUDGET, SharedSendBudget
 from store.db import Database
 
 RATE = 100.0
@@ -64,3 +64,31 @@ async def test_a_reply_takes_its_moment_without_waiting(database: Database) -> N
 
     assert replies_took < 0.3
     assert waited >= 0.45
+
+
+async def test_teams_and_notify_budgets_are_shared_apart(database: Database) -> None:
+    if database.is_sqlite:
+        # One replica: GOV.UK Notify's own in-process limiter is used instead.
+        with pytest.raises(ValueError, match="needs PostgreSQL"):
+            SharedSendBudget(database, 10.0, row=NOTIFY_BUDGET)
+        return
+    other = Database(database.url)
+    try:
+        teams = SharedSendBudget(database, 10.0)
+        notify_here = SharedSendBudget(database, 10.0, row=NOTIFY_BUDGET)
+        notify_there = SharedSendBudget(other, 10.0, row=NOTIFY_BUDGET)
+        started = time.monotonic()
+        for _ in range(5):
+            await teams.take_now()
+        # Teams' budget is full for half a second; Notify's is untouched by it.
+        await notify_here.acquire()
+        notify_first = time.monotonic() - started
+        # Another replica's Notify sends queue behind this one's.
+        for _ in range(3):
+            await notify_there.acquire()
+        notify_then = time.monotonic() - started
+    finally:
+        await other.dispose()
+
+    assert notify_first < 0.2
+    assert notify_then >= 0.25
