@@ -69,6 +69,46 @@ async def demo_client(
     return client
 
 
+async def installed_client(
+    database: Database,
+    connector: FakeConnector,
+    make_client: StartClient,
+    clock: Callable[[], datetime],
+    **settings: Any,
+) -> TestClient:
+    """The app on the demo organisation with everyone in PEOPLE having installed it (their
+    installations' greetings cleared), as the inspection-call tests start."""
+    async with database.sessions() as session, session.begin():
+        await load_demo(session, DEMO_ANCHOR)
+    for member in PEOPLE.values():
+        connector.add_member(member)
+    client = await make_client(
+        Settings(dev_no_auth=True, database_url=database.url, **settings), clock=clock
+    )
+    for name in PEOPLE:
+        response = await client.post(
+            "/api/messages", json=fakes.installation(connector.url, **as_(name))
+        )
+        assert response.status == 201
+    connector.sent.clear()
+    return client
+
+
+async def press_in_chat(
+    client: TestClient, connector: FakeConnector, who: str, data: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """`who` presses a button (Action.Submit): the cards updated and the messages sent in
+    their own chat, in order (alerts to others go out while the turn runs)."""
+    before, updated = len(connector.sent), len(connector.updated)
+    activity = fakes.activity("message", connector.url, value=data, replyToId="card-1", **as_(who))
+    assert (await client.post("/api/messages", json=activity)).status == 201
+    return [
+        a
+        for a in connector.updated[updated:] + connector.sent[before:]
+        if a["_conversation_id"] == f"a:personal-{who}"
+    ]
+
+
 async def say(client: TestClient, connector: FakeConnector, who: str, text: str) -> dict[str, Any]:
     """`who` types `text` in their personal chat; the bot's last reply."""
     response = await client.post(

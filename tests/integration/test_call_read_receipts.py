@@ -18,13 +18,11 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
 from bot.keys import NOTIFICATIONS
-from bot.settings import Settings
-from demo.loader import DEMO_ANCHOR, load_demo
 from store.db import Database
 from store.models import OutboxMessage, Staff
 from tests import fakes
 from tests.cards import buttons, facts, words
-from tests.chat import PEOPLE, as_, card
+from tests.chat import as_, card, installed_client, press_in_chat
 from tests.clocks import Clock
 from tests.fakes import FakeConnector
 
@@ -44,39 +42,13 @@ def clock() -> Clock:
 async def client(
     database: Database, connector: FakeConnector, make_client: StartClient, clock: Clock
 ) -> TestClient:
-    async with database.sessions() as session, session.begin():
-        await load_demo(session, DEMO_ANCHOR)
-    for member in PEOPLE.values():
-        connector.add_member(member)
-    started = await make_client(
-        Settings(dev_no_auth=True, database_url=database.url, public_url=PUBLIC), clock=clock
-    )
-    for name in PEOPLE:
-        response = await started.post(
-            "/api/messages", json=fakes.installation(connector.url, **as_(name))
-        )
-        assert response.status == 201
-    connector.sent.clear()
-    return started
-
-
-async def press(
-    client: TestClient, connector: FakeConnector, who: str, data: dict[str, Any]
-) -> list[dict[str, Any]]:
-    before, updated = len(connector.sent), len(connector.updated)
-    activity = fakes.activity("message", connector.url, value=data, replyToId="card-1", **as_(who))
-    assert (await client.post("/api/messages", json=activity)).status == 201
-    return [
-        a
-        for a in connector.updated[updated:] + connector.sent[before:]
-        if a["_conversation_id"] == f"a:personal-{who}"
-    ]
+    return await installed_client(database, connector, make_client, clock, public_url=PUBLIC)
 
 
 async def start_call(client: TestClient, connector: FakeConnector) -> list[dict[str, Any]]:
-    [preview] = await press(client, connector, "alexw", {**FORM, "drill": "false"})
+    [preview] = await press_in_chat(client, connector, "alexw", {**FORM, "drill": "false"})
     [send] = [d for title, d in buttons(card(preview)).items() if title.startswith("Send")]
-    return await press(client, connector, "alexw", send)
+    return await press_in_chat(client, connector, "alexw", send)
 
 
 def receipt(connector: FakeConnector, who: str, last_read: Any, **fields: Any) -> dict[str, Any]:
@@ -149,7 +121,7 @@ async def test_a_read_receipt_at_or_after_the_alert_marks_it_read_for_that_perso
 
     # The export gives the time it was read.
     export = buttons(card(replies[1]))["Export acknowledgements (CSV)"]
-    [_, link_card] = await press(client, connector, "alexw", export)
+    [_, link_card] = await press_in_chat(client, connector, "alexw", export)
     url = card(link_card)["actions"][0]["url"].removeprefix(PUBLIC)
     rows = list(csv.DictReader(io.StringIO(await (await client.get(url)).text())))
     by_email = {r["email"]: r for r in rows}

@@ -29,7 +29,7 @@ from store.models import (
 from store.repositories import audit_log
 from tests import fakes
 from tests.cards import buttons, words
-from tests.chat import PEOPLE, as_, card
+from tests.chat import PEOPLE, as_, card, installed_client
 from tests.clocks import Clock
 from tests.fakes import FakeConnector
 
@@ -48,23 +48,9 @@ def clock() -> Clock:
 async def client(
     database: Database, connector: FakeConnector, make_client: StartClient, clock: Clock
 ) -> TestClient:
-    async with database.sessions() as session, session.begin():
-        await load_demo(session, DEMO_ANCHOR)
-    for member in PEOPLE.values():
-        connector.add_member(member)
-    started = await make_client(
-        Settings(
-            dev_no_auth=True, database_url=database.url, public_url="https://ir.example.gov.uk"
-        ),
-        clock=clock,
+    return await installed_client(
+        database, connector, make_client, clock, public_url="https://ir.example.gov.uk"
     )
-    for name in PEOPLE:
-        response = await started.post(
-            "/api/messages", json=fakes.installation(connector.url, **as_(name))
-        )
-        assert response.status == 201
-    connector.sent.clear()
-    return started
 
 
 async def say(client: TestClient, connector: FakeConnector, who: str, text: str) -> list[Any]:
