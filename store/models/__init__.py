@@ -3,6 +3,7 @@
 from store.models.audit_log import AuditLogEntry, ChangeSource
 from store.models.audits import AuditAssignment, AuditStatus, AuditType
 from store.models.base import Base, utc_now
+from store.models.baselines import ImportBaseline
 from store.models.budget import SendBudget
 from store.models.calendar import CalendarEvent, EventKind
 from store.models.calls import (
@@ -23,6 +24,7 @@ from store.models.outbox import (
 )
 from store.models.people import Staff, StaffRole, Team
 from store.models.plan import Action, ActionStatus, ExtensionRequest, ExtensionStatus
+from store.models.recommendations import PriorityArea, Recommendation, RecommendationSource
 
 __all__ = [
     "Action",
@@ -44,10 +46,14 @@ __all__ = [
     "EventKind",
     "ExtensionRequest",
     "ExtensionStatus",
+    "ImportBaseline",
     "InspectionCall",
     "OutboxChannel",
     "OutboxMessage",
     "OutboxStatus",
+    "PriorityArea",
+    "Recommendation",
+    "RecommendationSource",
     "ReminderPreference",
     "SendBudget",
     "Snooze",
