@@ -4,6 +4,7 @@ from store.models.audit_log import AuditLogEntry, ChangeSource
 from store.models.audits import AuditAssignment, AuditStatus, AuditType
 from store.models.base import Base, utc_now
 from store.models.baselines import ImportBaseline
+from store.models.board import BoardPackLink, BoardUpdate, Impact, Rag, ReviewStatus
 from store.models.budget import SendBudget
 from store.models.calendar import CalendarEvent, EventKind
 from store.models.calls import (
@@ -35,6 +36,8 @@ __all__ = [
     "AuditStatus",
     "AuditType",
     "Base",
+    "BoardPackLink",
+    "BoardUpdate",
     "CalendarEvent",
     "CallAckLink",
     "CallExport",
@@ -47,14 +50,17 @@ __all__ = [
     "ExtensionRequest",
     "ExtensionStatus",
     "ImportBaseline",
+    "Impact",
     "InspectionCall",
     "OutboxChannel",
     "OutboxMessage",
     "OutboxStatus",
     "PriorityArea",
+    "Rag",
     "Recommendation",
     "RecommendationSource",
     "ReminderPreference",
+    "ReviewStatus",
     "SendBudget",
     "Snooze",
     "Staff",
