@@ -104,7 +104,7 @@ def test_import_with_problems_lists_them_all_and_exits_1(
     output = capsys.readouterr()
     assert output.out.splitlines() == [
         f"{staff}:2:role: unknown value 'boss'; use one of: practitioner, manager, "
-        "coordinator, admin",
+        "coordinator, admin, viewer",
         f"{staff}:3:email: not an email address: 'not-an-email'",
     ]
     assert "2 problem(s) found; nothing was imported." in output.err
