@@ -15,6 +15,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.app import build_notifications, create_app, entry_titles
+from bot.board_pack_command import add_board_pack_parser, run_board_pack
 from bot.install_command import add_install_parser, run_install
 from bot.log_safety import protect_logs
 from bot.packaging import add_package_parser, run_package
@@ -103,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_package_parser(commands)
     add_relink_parser(commands)
     add_install_parser(commands)
+    add_board_pack_parser(commands)
     return parser
 
 
@@ -133,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(list_unanswered(settings, args.days))
         if args.command == "relink":
             return asyncio.run(run_relink(settings, args))
+        if args.command == "board-pack":
+            return asyncio.run(run_board_pack(settings, args.meeting, args.output))
         if args.command == "install-for-roster":
             return asyncio.run(run_install(settings, dry_run=args.dry_run))
         if args.command == "import":
@@ -299,7 +303,11 @@ async def notify(settings: Settings, *, dry_run: bool) -> int:
                 )
                 line = f"{names.get(planned.recipient_id)}  {planned.kind}  {subject}"
                 sys.stdout.write(f"{escape_unprintable(line)}\n")
-            sys.stdout.write(f"{len(report.planned)} message(s) would be queued (dry run).\n")
+            for ask in report.board_asks:
+                line = f"{names.get(ask.owner_id)}  {ask.kind}  {ask.meeting.title}"
+                sys.stdout.write(f"{escape_unprintable(line)}\n")
+            total = len(report.planned) + len(report.board_asks)
+            sys.stdout.write(f"{total} message(s) would be queued (dry run).\n")
             return 0
         async with database.sessions() as session:
             counts = await outbox_repository.status_counts(session)
@@ -308,8 +316,14 @@ async def notify(settings: Settings, *, dry_run: bool) -> int:
             if report.digests
             else ""
         )
+        board_asks = (
+            f" Improvement Board updates asked of {len(report.board_asks)} owner(s)."
+            if report.board_asks
+            else ""
+        )
         sys.stdout.write(
-            f"{len(report.planned)} due today, {report.queued} newly queued.{digests} Outbox: "
+            f"{len(report.planned)} due today, {report.queued} newly queued.{digests}"
+            f"{board_asks} Outbox: "
             + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
             + ".\n"
         )

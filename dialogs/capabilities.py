@@ -81,6 +81,20 @@ CAPABILITIES: tuple[Capability, ...] = (
         available=True,
     ),
     Capability(
+        "Board updates",
+        "Who has not yet given their update for the next Improvement Board (leads: your areas).",
+        "board updates",
+        Intent.BOARD_UPDATES,
+        available=True,
+    ),
+    Capability(
+        "Board pack",
+        "The Improvement Board pack for the next meeting, as Word or Excel.",
+        "board pack",
+        Intent.BOARD_PACK,
+        available=True,
+    ),
+    Capability(
         "Who cannot be reached",
         "People the bot cannot message in Teams yet, and why.",
         "unreachable",

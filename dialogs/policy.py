@@ -56,6 +56,9 @@ class Verb(StrEnum):
     CALL_STAND_DOWN = "call_stand_down"
     CALL_EXPORT = "call_export"
     ANSWER_QUESTION = "answer_question"
+    BOARD_UPDATE_FORM = "board_update_form"
+    BOARD_UPDATE_SUBMIT = "board_update_submit"
+    BOARD_REVIEW = "board_review"
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,8 @@ DECIDERS = frozenset({StaffRole.MANAGER, StaffRole.COORDINATOR})
 TEAM_VIEWERS = frozenset({StaffRole.MANAGER, StaffRole.COORDINATOR, StaffRole.ADMIN})
 COORDINATORS = frozenset({StaffRole.COORDINATOR})
 ROSTER_KEEPERS = frozenset({StaffRole.COORDINATOR, StaffRole.ADMIN})
+# Who has the Improvement Board pack: coordinators, and the board's own read-only viewers.
+BOARD_READERS = frozenset({StaffRole.COORDINATOR, StaffRole.VIEWER})
 
 ANYONE = Access(None)
 ANYONE_ANYWHERE = Access(None, in_groups=True)
@@ -105,12 +110,18 @@ INTENTS: dict[Intent, Access] = {
     Intent.INSPECTION_CALL: Access(
         COORDINATORS, what="open the inspection-call alert", call_starters=True
     ),
+    # Area leads are managers in practice; the board dialog narrows a lead to their areas.
+    Intent.BOARD_UPDATES: Access(
+        frozenset({StaffRole.MANAGER, *BOARD_READERS}), what="see who has updated for the board"
+    ),
+    Intent.BOARD_PACK: Access(BOARD_READERS, what="have the board pack"),
 }
 
 # What a button that carries a record id says when the id is missing or not one.
 NO_ITEM = "the button does not say which item it is for"
 NO_CALL = "that inspection call is not one I know"
 NO_PERSON = "that person is no longer on the roster"
+NO_MEETING = "the button does not say which board meeting it is for"
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +182,10 @@ VERBS: dict[Verb, Button] = {
     Verb.ANSWER_QUESTION: Button(
         Access(COORDINATORS, what="answer the questions I could not"), (("question", NO_ITEM),)
     ),
+    # The owner updates, the area's lead reviews: the board dialog checks who, per record.
+    Verb.BOARD_UPDATE_FORM: Button(ROSTER, (*ITEM, ("meeting", NO_MEETING))),
+    Verb.BOARD_UPDATE_SUBMIT: Button(ROSTER, (*ITEM, ("meeting", NO_MEETING))),
+    Verb.BOARD_REVIEW: Button(ROSTER, (("update", NO_ITEM),)),
 }
 
 

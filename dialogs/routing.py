@@ -26,6 +26,8 @@ class Intent(StrEnum):
     UNREACHABLE = "unreachable"
     RELINK = "relink"
     INSPECTION_CALL = "inspection_call"
+    BOARD_UPDATES = "board_updates"
+    BOARD_PACK = "board_pack"
     # Anything else is a framework question.
     QUESTION = "question"
 
@@ -126,6 +128,21 @@ PHRASES: dict[Intent, tuple[str, ...]] = {
         "inspection call status",
         "call status",
         "broadcast the inspection call",
+    ),
+    Intent.BOARD_UPDATES: (
+        "board updates",
+        "board update",
+        "board update status",
+        "updates for the board",
+        "who has not updated",
+        "who hasnt updated",
+        "who has not updated for the board",
+    ),
+    Intent.BOARD_PACK: (
+        "board pack",
+        "the board pack",
+        "improvement board pack",
+        "board papers",
     ),
     Intent.CALENDAR: (
         "calendar",

@@ -28,6 +28,11 @@ class QuietHours:
         self._hours = hours
         self._calendar = calendar
 
+    @property
+    def timezone(self) -> ZoneInfo:
+        """The council's time zone, in which working days and hours are counted."""
+        return self._timezone
+
     def allows(self, at: datetime) -> bool:
         """Whether `at` is inside working hours on a working day."""
         local = at.astimezone(self._timezone)

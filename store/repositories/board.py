@@ -15,6 +15,7 @@ from store.models import (
     EventKind,
     ExtensionRequest,
     ExtensionStatus,
+    OutboxMessage,
     PriorityArea,
     Recommendation,
     Staff,
@@ -234,3 +235,16 @@ async def claim_pack_link(
     if int(getattr(claimed, "rowcount", 0)) != 1:
         return None
     return await session.get(BoardPackLink, token_hash, populate_existing=True)
+
+
+async def asked_on(session: AsyncSession, keys: list[str]) -> dict[str, datetime]:
+    """When each of the outbox rows with these dedupe keys was queued."""
+    found: dict[str, datetime] = {}
+    for start in range(0, len(keys), 500):
+        rows = await session.execute(
+            select(OutboxMessage.dedupe_key, OutboxMessage.created_at).where(
+                OutboxMessage.dedupe_key.in_(keys[start : start + 500])
+            )
+        )
+        found.update({key: at for key, at in rows})
+    return found

@@ -190,8 +190,13 @@ def test_the_workbook_has_a_sheet_per_section_with_the_numbers() -> None:
         ("A4", "Care leavers", "R2", "Owner of A4", "2026-11-20", 10),
         ("A2", "Front door", "R1", "Owner of A2", "2026-12-01", 3),
     ]
-    assert len(workbook["Areas"]._charts) == 1
-    assert len(workbook["Completion over time"]._charts) == 1
+    # Native charts, drawn by Excel itself.
+    assert [
+        len(vars(workbook[name])["_charts"]) for name in ("Areas", "Completion over time")
+    ] == [
+        1,
+        1,
+    ]
 
 
 def test_text_that_looks_like_a_formula_is_never_run() -> None:
