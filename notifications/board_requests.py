@@ -176,5 +176,8 @@ async def queue_board_asks(
             )
             for p in new
         ]
+        # The pass's own clock: whether an ask went on an earlier day is read from it.
+        for row in rows:
+            row["created_at"] = now
         await outbox.queue(session, rows)
     return new
