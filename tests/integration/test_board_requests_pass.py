@@ -82,7 +82,9 @@ async def test_every_owner_of_an_open_action_is_asked_once_in_working_hours(
 
     rows = await board_rows(demo)
     assert {r.recipient_id for r in rows} == await open_owners(demo)
-    assert len(first) == len(rows) and again == [] and next_day == []
+    assert len(first) == len(rows)
+    assert again == []
+    assert next_day == []
     assert all(r.kind == "board_ask" and not r.urgent for r in rows)
     # Queued at 7 in the morning, held until working hours begin at 8 in London.
     assert {r.next_attempt_at.astimezone(LONDON).time() for r in rows} == {time(8, 0)}
@@ -145,7 +147,8 @@ async def test_a_meeting_added_late_is_asked_for_at_once_and_chased_the_next_day
     asked = await run(demo, date(2026, 11, 30))  # two working days before, added today
     chased = await run(demo, date(2026, 12, 1))
 
-    assert asked and all(key.startswith("board_ask:") for key in asked)
+    assert asked
+    assert all(key.startswith("board_ask:") for key in asked)
     assert len(chased) == len(asked)
     assert all(key.startswith("board_chase:") for key in chased)
 
