@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 DEMO_ANCHOR = date(2026, 11, 23)
 DEMO_FILES: tuple[tuple[ImportKind, str, tuple[str, ...]], ...] = (
     (ImportKind.STAFF, "staff.csv", ()),
+    (ImportKind.AREAS, "areas.csv", ()),
+    # Before the actions, which name the recommendation each answers.
+    (ImportKind.RECOMMENDATIONS, "recommendations.csv", ("received",)),
     (ImportKind.ACTIONS, "actions.csv", ("due_date",)),
     (ImportKind.AUDITS, "audits.csv", ("due_date",)),
     (ImportKind.EVENTS, "events.csv", ("date",)),
