@@ -91,11 +91,13 @@ async def export_rows(
 
 async def _labels(session: AsyncSession) -> dict[str, dict[Any, str]]:
     """How each reference is written in a file: people by email, teams and refs by name."""
-    emails = dict((await session.execute(select(Staff.id, Staff.email))).tuples().all())
-    teams = dict((await session.execute(select(Team.id, Team.name))).tuples().all())
-    refs = dict(
-        (await session.execute(select(Recommendation.id, Recommendation.ref))).tuples().all()
-    )
+    emails: dict[Any, str] = {
+        i: e for i, e in await session.execute(select(Staff.id, Staff.email))
+    }
+    teams: dict[Any, str] = {i: n for i, n in await session.execute(select(Team.id, Team.name))}
+    refs: dict[Any, str] = {
+        i: r for i, r in await session.execute(select(Recommendation.id, Recommendation.ref))
+    }
     people = {name: emails for name in ("owner_id", "auditor_id", "manager_id", "lead_id")}
     return {**people, "team_id": teams, "recommendation_id": refs}
 
