@@ -53,7 +53,7 @@ RELATIVE = re.compile(
     r"^(?:within|in|no later than|by)?\s*(?P<count>\d{1,3}|[a-z]+)[\s-]+"
     r"(?P<unit>(?:working|business|school|calendar)?\s*(?:day|week|month|year))s?"
     # What a letter often adds: "of receipt", "from the date of the report", "'s time".
-    r"(?:\s+(?:of|from|after)\b.*|\s*'s\s+time)?$"
+    r"(?:\s+(?:of|from|after)\b.*|'?s?\s+time)?$"
 )
 # Nothing in an improvement plan is given more than this long.
 MAX_DAYS = 3 * 366
