@@ -23,7 +23,7 @@ def rag_by_area(pack: Pack) -> bytes:
     """A horizontal stacked bar per priority area: its open actions by RAG, and no update."""
     areas = [s for s in pack.areas if sum(s.now.values()) > 0]
     names = [s.name for s in areas]
-    figure = Figure(figsize=(6.5, 0.45 * max(len(names), 2) + 1.2), dpi=DPI)
+    figure = Figure(figsize=(6.5, 0.4 * max(len(names), 2) + 1.6), dpi=DPI)
     axes = figure.subplots()
     left = [0] * len(areas)
     for standing, colour in (*COLOURS.items(), ("no update", NO_UPDATE_COLOUR)):
@@ -33,8 +33,9 @@ def rag_by_area(pack: Pack) -> bytes:
     axes.invert_yaxis()
     axes.set_xlabel("open actions")
     axes.set_title(f"RAG by priority area, {pack.meeting:%d %B %Y}")
-    axes.legend(loc="lower right", fontsize="small")
-    figure.tight_layout()
+    # Under the chart, in one row, where it hides none of the bars.
+    figure.legend(loc="lower center", ncol=4, fontsize="small", frameon=False)
+    figure.tight_layout(rect=(0, 0.07, 1, 1))
     return _png(figure)
 
 

@@ -9,7 +9,7 @@ from docx import Document
 from docx.document import Document as DocumentType
 from docx.shared import Cm, Pt
 
-from notifications.board_pack import STANDINGS, Pack, Section
+from notifications.board_pack import STANDINGS, ActionLine, Pack, Section
 from notifications.board_pack_charts import completion_over_time, rag_by_area
 
 TABLE_STYLE = "Light Grid Accent 1"
@@ -24,7 +24,7 @@ def pack_docx(pack: Pack) -> bytes:
     style.font.size = Pt(10)
     for page in document.sections:
         page.left_margin = page.right_margin = Cm(2)
-    document.add_heading(f"Improvement Board pack: {pack.meeting_title}", level=0)
+    document.add_heading("Improvement Board pack", level=0)
     document.add_paragraph(_dates(pack))
     document.add_heading("The whole plan", level=1)
     _standing_table(document, pack.overall, pack)
@@ -41,7 +41,8 @@ def pack_docx(pack: Pack) -> bytes:
         # Each part starts a page of its own.
         document.add_heading(heading, level=1).paragraph_format.page_break_before = True
         for section in sections:
-            _section(document, section, pack)
+            # Updates in full once, under their area; recommendations list their actions.
+            _section(document, section, pack, in_full=sections is pack.areas)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -53,10 +54,13 @@ def _dates(pack: Pack) -> str:
         if pack.previous_meeting
         else "this is the first board meeting on record"
     )
-    return f"Meeting on {pack.meeting:%A %d %B %Y}; {last}. Figures as at {pack.as_of:%d %B %Y}."
+    return (
+        f"{pack.meeting_title}, {pack.meeting:%A %d %B %Y}; {last}. "
+        f"Figures as at {pack.as_of:%d %B %Y}."
+    )
 
 
-def _section(document: DocumentType, section: Section, pack: Pack) -> None:
+def _section(document: DocumentType, section: Section, pack: Pack, *, in_full: bool) -> None:
     document.add_heading(section.name, level=2)
     if section.title != section.name:
         document.add_paragraph(section.title)
@@ -103,43 +107,50 @@ def _section(document: DocumentType, section: Section, pack: Pack) -> None:
                 for e in section.moved
             ],
         )
-    if section.lines:
+    if section.lines and in_full:
         document.add_heading("Latest updates", level=3)
-        rows = []
-        for line in section.lines:
-            update = line.update
-            if update is None:
-                rows.append(
-                    (
-                        line.action.ref,
-                        line.action.owner,
-                        line.action.status,
-                        "",
-                        "No update yet",
-                        "",
-                        "",
-                        "",
-                    )
-                )
-                continue
-            evidence = " ".join(p for p in (update.evidence_text, update.evidence_link) if p)
-            rows.append(
-                (
-                    line.action.ref,
-                    line.action.owner,
-                    line.action.status,
-                    update.rag,
-                    f"{update.note} ({update.meeting:%d %b %Y})",
-                    evidence,
-                    update.impact,
-                    "reviewed" if line.reviewed else "not reviewed yet",
-                )
-            )
         _table(
             document,
-            ("Action", "Owner", "Status", "RAG", "Update", "Evidence", "Impact", "Lead's review"),
-            rows,
+            ("Action", "RAG and impact", "Update", "Evidence", "Lead's review"),
+            [_update_row(line) for line in section.lines],
         )
+    elif section.lines:
+        document.add_heading("Actions", level=3)
+        document.add_paragraph("Each action's update in full is under its priority area.")
+        _table(
+            document,
+            ("Action", "Priority area", "RAG", "Lead's review"),
+            [
+                (
+                    line.action.ref,
+                    line.action.priority_area,
+                    line.update.rag if line.update else "no update",
+                    _review(line),
+                )
+                for line in section.lines
+            ],
+        )
+
+
+def _update_row(line: ActionLine) -> tuple[str, ...]:
+    action, update = line.action, line.update
+    who = f"{action.ref}\n{action.owner}\n{action.status}"
+    if update is None:
+        return (who, "", "No update yet", "", "")
+    evidence = "\n".join(p for p in (update.evidence_text, update.evidence_link) if p)
+    return (
+        who,
+        f"{update.rag}\nimpact {update.impact}",
+        f"{update.note}\n(for {update.meeting:%d %b %Y})",
+        evidence,
+        _review(line),
+    )
+
+
+def _review(line: ActionLine) -> str:
+    if line.update is None:
+        return ""
+    return "reviewed" if line.reviewed else "not reviewed yet"
 
 
 def _standing_table(document: DocumentType, section: Section, pack: Pack) -> None:

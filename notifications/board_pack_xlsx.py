@@ -78,7 +78,7 @@ def pack_xlsx(pack: Pack) -> bytes:
 
 
 def _summary(sheet: Worksheet, pack: Pack) -> None:
-    sheet.append([f"Improvement Board pack: {pack.meeting_title}"])
+    sheet.append([f"Improvement Board pack, {pack.meeting:%d %B %Y}: {pack.meeting_title}"])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append(["Meeting", pack.meeting.isoformat()])
     sheet.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -40,6 +41,7 @@ def test_writes_the_pack_as_word_and_as_excel(
     database_env: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     meeting = board_dates(database_env)[-1]
+    day = date.fromisoformat(meeting)
     docx, xlsx = tmp_path / "pack.docx", tmp_path / "pack.xlsx"
 
     assert main(["board-pack", "--meeting", meeting, "--output", str(docx)]) == 0
@@ -48,7 +50,8 @@ def test_writes_the_pack_as_word_and_as_excel(
     out = capsys.readouterr().out
     assert f"written to {docx}" in out
     document = Document(io.BytesIO(docx.read_bytes()))
-    assert document.paragraphs[0].text == "Improvement Board pack: Improvement Board"
+    assert document.paragraphs[0].text == "Improvement Board pack"
+    assert document.paragraphs[1].text.startswith(f"Improvement Board, {day:%A %d %B %Y};")
     assert len(document.inline_shapes) == 2
     workbook = openpyxl.load_workbook(xlsx)
     updates = list(workbook["Updates"].iter_rows(min_row=2, values_only=True))

@@ -45,8 +45,10 @@ async def client(
     )
     async with database.sessions() as session, session.begin():
         patti = await staff(session, "pattif@example.com")
-        # Patti leads Adele's area; Megan is Adele's line manager, and no reviewer of it.
-        session.add(PriorityArea(name=AREA, lead_id=patti.id))
+        # Patti leads Adele's area here; Megan is Adele's line manager, and no reviewer of it.
+        await session.execute(
+            update(PriorityArea).where(PriorityArea.name == AREA).values(lead_id=patti.id)
+        )
         # Lynne sits on the board as a read-only viewer.
         await session.execute(
             update(Staff).where(Staff.email == "lynner@example.com").values(role=StaffRole.VIEWER)
@@ -237,7 +239,9 @@ async def test_board_updates_shows_who_has_not_updated_to_coordinators_viewers_a
     assert words(coordinator) == words(viewer)
     everyone = [w for w in words(coordinator) if w.startswith("Adele Vance: ")]
     assert everyone == ["Adele Vance: PA2.3, PA2.4, PA2.5, PA2.6"]
-    assert "Your priority areas only: Quality of assessments and plans" in text_blocks(lead)
+    [scope] = [t for t in text_blocks(lead) if t.startswith("Your priority areas only: ")]
+    assert AREA in scope
+    assert "Front door" not in scope
     assert all("Sunita Patel" not in w for w in words(lead))  # her actions are in another area
     assert "Only managers, coordinators and viewers can see who has updated" in outsider["text"]
     assert "only coordinators, board viewers and priority-area leads" in manager["text"]
@@ -274,7 +278,7 @@ async def test_board_pack_hands_a_coordinator_single_use_links_to_word_and_excel
     used = await client.get(links["Word (.docx)"].removeprefix("https://ir.example.gov.uk"))
 
     assert docx.status == xlsx.status == 200
-    assert document.paragraphs[0].text == "Improvement Board pack: Improvement Board"
+    assert document.paragraphs[1].text.startswith("Improvement Board, Thursday 17 December 2026;")
     assert AREA in [p.text for p in document.paragraphs]
     assert "Summary" in workbook.sheetnames
     assert used.status == 404

@@ -139,7 +139,11 @@ def test_the_word_document_says_the_numbers() -> None:
     document = Document(io.BytesIO(pack_docx(pack)))
 
     text = [p.text for p in document.paragraphs]
-    assert text[0] == "Improvement Board pack: Improvement Board December"
+    assert text[0] == "Improvement Board pack"
+    assert text[1] == (
+        "Improvement Board December, Thursday 10 December 2026; the last meeting was on "
+        "12 November 2026. Figures as at 04 December 2026."
+    )
     assert "1 completed since the last meeting; 2 overdue; 1 deadlines moved." in text
     tables = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
     assert tables[0] == [
@@ -154,13 +158,21 @@ def test_the_word_document_says_the_numbers() -> None:
     assert overdue[1:] == [["A2", "Owner of A2", "01 Dec 2026", "3"]]
     moved = next(t for t in tables if t[0][:2] == ["Action", "From"])
     assert moved[1] == ["A1", "31 Dec 2026", "31 Jan 2027", "Dana Lead", "25 Nov 2026"]
-    updates = next(t for t in tables if t[0][-1] == "Lead's review")
-    assert updates[2][3:] == [
-        "off track",
-        "Progress on A2 (10 Dec 2026)",
-        "Audit of A2 https://intranet.example/e",
-        "emerging",
+    updates = next(t for t in tables if t[0][1] == "RAG and impact")
+    # Front door's actions A1, A2, A3: A2's update is not reviewed yet.
+    assert updates[2] == [
+        "A2\nOwner of A2\nin progress",
+        "off track\nimpact emerging",
+        "Progress on A2\n(for 10 Dec 2026)",
+        "Audit of A2\nhttps://intranet.example/e",
         "not reviewed yet",
+    ]
+    by_recommendation = next(
+        t for t in tables if t[0] == ["Action", "Priority area", "RAG", "Lead's review"]
+    )
+    assert by_recommendation[1:] == [
+        ["A1", "Front door", "on track", "reviewed"],
+        ["A2", "Front door", "off track", "not reviewed yet"],
     ]
     # The two charts are drawn into the document.
     assert len(document.inline_shapes) == 2
