@@ -13,12 +13,16 @@ from knowledge.working_days import WorkingDays
 from notifications.board_pack import build_pack
 from notifications.board_pack_docx import pack_docx
 from notifications.board_pack_xlsx import pack_xlsx
+from notifications.board_requests import ask_now
+from notifications.quiet_hours import QuietHours
 from store.db import Database
 from store.errors import UnknownMeetingError
 from store.migrate import upgrade_database
-from store.repositories import board
+from store.models import utc_now
+from store.repositories import audit_log, board
 
 FORMATS = (".docx", ".xlsx")
+ACTOR = "inspection-ready board-pack (command line)"
 
 
 def add_board_pack_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -62,8 +66,17 @@ async def run_board_pack(settings: Settings, meeting: str, output: Path) -> int:
     database = Database(settings.database_url)
     try:
         await upgrade_database(database)
-        async with database.sessions() as session:
+        async with database.sessions() as session, session.begin():
             data = await board.pack_data(session, day)
+            audit_log.record_change(
+                session,
+                actor=ACTOR,
+                entity="board_pack",
+                key=day.isoformat(),
+                field="made",
+                old=None,
+                new=f"for {output}",
+            )
     except UnknownMeetingError as exc:
         sys.stderr.write(f"inspection-ready: {exc}\n")
         return 1
@@ -82,3 +95,12 @@ async def run_board_pack(settings: Settings, meeting: str, output: Path) -> int:
         f"{len(pack.recommendations)} recommendation groups).\n"
     )
     return 0
+
+
+async def ask_for_board_updates(settings: Settings, database: Database) -> int:
+    """After an events import: asks owners at once for meetings already inside the window
+    (on a working day); returns how many owners were asked."""
+    calendar = WorkingDays()
+    quiet_hours = QuietHours(settings.timezone, settings.working_hours, calendar)
+    asks = await ask_now(database, utc_now(), calendar, quiet_hours, settings.board_update_days)
+    return len(asks)

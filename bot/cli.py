@@ -15,7 +15,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.app import build_notifications, create_app, entry_titles
-from bot.board_pack_command import add_board_pack_parser, run_board_pack
+from bot.board_pack_command import add_board_pack_parser, ask_for_board_updates, run_board_pack
 from bot.export_command import add_export_parser, run_export
 from bot.install_command import add_install_parser, run_install
 from bot.log_safety import protect_logs
@@ -242,6 +242,11 @@ async def run_import(
             merging=MergeOptions(prefer_file=prefer_file, timezone=settings.timezone),
             deadlines=DeadlineRules(WorkingDays(), settings.immediately_days),
         )
+        asked = (
+            await ask_for_board_updates(settings, database)
+            if kind is ImportKind.EVENTS and not dry_run
+            else 0
+        )
     except ImportFileError as exc:
         sys.stderr.write(f"inspection-ready: {exc}\n")
         return 1
@@ -253,6 +258,8 @@ async def run_import(
         await database.dispose()
     sys.stdout.writelines(f"{report}\n" for report in result.reports)
     sys.stdout.write(f"{result.file}: {describe_import(result)}\n")
+    if asked:
+        sys.stdout.write(f"Improvement Board updates asked of {asked} owner(s) at once.\n")
     return 0
 
 

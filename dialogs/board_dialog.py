@@ -206,10 +206,13 @@ class BoardDialog:
                 notices = (
                     Notice(reviewer.id, reviewer.name, Reply(card=self.review_card(loaded))),
                 )
-        who = plain_text(reviewer.name) if reviewer else "a coordinator"
-        card = await self._form_card(
-            session, action, meeting, update, outcome=f"Update sent; {who} will review it."
+        outcome = (
+            f"Update sent; {plain_text(reviewer.name)} will review it."
+            if reviewer
+            else "Update saved. Your area has no lead and you have no line manager on the "
+            "roster, so nobody reviews it: the board pack shows it as not reviewed."
         )
+        card = await self._form_card(session, action, meeting, update, outcome=outcome)
         return Reply(card=card, notices=notices, refresh=True)
 
     async def review(

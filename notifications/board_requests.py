@@ -2,7 +2,8 @@
 
 From INSPECTION_READY_BOARD_UPDATE_DAYS working days before each board meeting, every
 owner of an open action is sent one card listing the actions that still need an update for
-that meeting (a meeting added later than that is asked for at the next pass). An owner who
+that meeting (a meeting imported later than that is asked for at once, or at the next
+pass if it was not a working day). An owner who
 has still not updated them all CHASE_DAYS working days before the meeting, having been asked
 on an earlier day, is chased once. Everything goes through the outbox with a dedupe key, so
 re-running a pass sends nothing twice; the daily pass runs on working days and its rows are
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
     from sqlalchemy.ext.asyncio import AsyncSession
+
+    from notifications.quiet_hours import QuietHours
+    from store.db import Database
 
 ASK = "board_ask"
 CHASE = "board_chase"
@@ -181,3 +185,27 @@ async def queue_board_asks(
             row["created_at"] = now
         await outbox.queue(session, rows)
     return new
+
+
+async def ask_now(
+    database: Database,
+    now: datetime,
+    calendar: WorkingDays,
+    quiet_hours: QuietHours,
+    lead_days: int,
+) -> list[BoardAsk]:
+    """Queues at once the asks for meetings already inside the window (after an events
+    import), on a working day; the daily pass then finds them queued. Returns the new ones."""
+    today = now.astimezone(quiet_hours.timezone).date()
+    if not calendar.is_working_day(today):
+        return []
+    async with database.sessions() as session, session.begin():
+        return await queue_board_asks(
+            session,
+            now,
+            today,
+            quiet_hours.next_allowed(now),
+            calendar,
+            lead_days,
+            quiet_hours.timezone,
+        )

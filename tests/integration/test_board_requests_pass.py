@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from demo.loader import DEMO_ANCHOR, load_demo
 from knowledge.working_days import WorkingDays
+from notifications.board_requests import ask_now
 from notifications.quiet_hours import QuietHours, WorkingHours
 from notifications.reminder_pass import ReminderPass
 from notifications.rules import ReminderRules
@@ -157,3 +158,22 @@ async def test_nothing_on_a_weekend_or_a_bank_holiday(demo: Database) -> None:
     assert await run(demo, date(2026, 12, 12)) == []  # Saturday
     assert await run(demo, date(2026, 12, 25), lead_days=30) == []  # Christmas Day
     assert await board_rows(demo) == []
+
+
+async def test_an_events_import_asks_at_once_on_a_working_day_only(demo: Database) -> None:
+    thursday = datetime(2026, 12, 10, 10, 30, tzinfo=UTC)
+    saturday = datetime(2026, 12, 12, 10, 30, tzinfo=UTC)
+
+    weekend = await ask_now(demo, saturday, WorkingDays(), QUIET, lead_days=5)
+    asked = await ask_now(demo, thursday, WorkingDays(), QUIET, lead_days=5)
+    again = await ask_now(demo, thursday, WorkingDays(), QUIET, lead_days=5)
+    pass_later = await run(demo, date(2026, 12, 11))
+
+    assert weekend == []
+    assert {a.owner_id for a in asked} == await open_owners(demo)
+    assert again == []
+    assert pass_later == []
+    rows = await board_rows(demo)
+    assert len(rows) == len(asked)
+    # Inside working hours already: they go now.
+    assert {r.next_attempt_at for r in rows} == {thursday}

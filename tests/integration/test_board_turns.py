@@ -297,3 +297,37 @@ async def test_a_viewer_has_the_board_pack_too(
     reply = card(await say(client, connector, "lynner", "board pack"))
 
     assert [a["title"] for a in reply["actions"]] == ["Word (.docx)", "Excel (.xlsx)"]
+
+
+async def test_with_no_one_to_review_the_owner_is_told_and_nobody_is_asked(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    async with database.sessions() as session, session.begin():
+        patti = await staff(session, "pattif@example.com")
+        # Patti leads her own action's area and has no line manager.
+        await session.execute(
+            update(PriorityArea)
+            .where(PriorityArea.name == "Workforce stability and caseloads")
+            .values(lead_id=patti.id)
+        )
+    pa61 = await action(database, "PA6.1")
+    form = card(
+        await press(
+            client,
+            connector,
+            "pattif",
+            {"action": "board_update_form", "id": pa61.id, "meeting": await meeting_id(database)},
+        )
+    )
+
+    await press(client, connector, "pattif", {**buttons(form)["Send update"], **GOOD})
+
+    assert any(
+        "nobody reviews it: the board pack shows it as not reviewed" in t
+        for t in text_blocks(card(connector.updated[-1]))
+    )
+    async with database.sessions() as session:
+        notices = (
+            await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "notice"))
+        ).scalars()
+        assert list(notices) == []
