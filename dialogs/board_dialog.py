@@ -156,7 +156,12 @@ class BoardDialog:
         """The update card for one of the person's own open actions."""
         action, meeting = await self._own(session, person, data, today)
         existing = await board.update_for(session, action.id, meeting.id)
-        return Reply(card=await self._form_card(session, action, meeting, existing))
+        accepted = existing is not None and existing.review_status is ReviewStatus.ACCEPTED
+        # An accepted update is final for this meeting: shown, not offered for editing.
+        outcome = "Your lead has accepted this update." if accepted else None
+        return Reply(
+            card=await self._form_card(session, action, meeting, existing, outcome=outcome)
+        )
 
     async def submit(
         self, session: AsyncSession, person: Person, data: dict[str, Any], today: date

@@ -217,6 +217,16 @@ async def test_the_lead_sends_back_the_owner_updates_again_and_the_lead_accepts(
 
     [accepted] = await board_rows(database)
     assert accepted.review_status is ReviewStatus.ACCEPTED
+    reopened = card(
+        await press(
+            client,
+            connector,
+            "adelev",
+            buttons(told.payload["card"])["Send update"] | {"action": "board_update_form"},
+        )
+    )
+    assert "Your lead has accepted this update." in text_blocks(reopened)
+    assert "Send update" not in buttons(reopened)
     late = await press(client, connector, "pattif", buttons(second.payload["card"])["Accept"])
     assert "this update was already accepted" in late["text"]
 
