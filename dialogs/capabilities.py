@@ -66,6 +66,14 @@ CAPABILITIES: tuple[Capability, ...] = (
         available=True,
     ),
     Capability(
+        "Area actions",
+        "The open actions in the priority areas you lead, whoever manages their owners "
+        "(board members and coordinators: the whole plan).",
+        "area actions",
+        Intent.AREA_ACTIONS,
+        available=True,
+    ),
+    Capability(
         "Reminders",
         "A nudge before and after deadlines, on working days, in working hours; choose "
         "digest only or pause them.",

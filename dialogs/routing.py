@@ -28,6 +28,7 @@ class Intent(StrEnum):
     INSPECTION_CALL = "inspection_call"
     BOARD_UPDATES = "board_updates"
     BOARD_PACK = "board_pack"
+    AREA_ACTIONS = "area_actions"
     # Anything else is a framework question.
     QUESTION = "question"
 
@@ -143,6 +144,20 @@ PHRASES: dict[Intent, tuple[str, ...]] = {
         "the board pack",
         "improvement board pack",
         "board papers",
+    ),
+    Intent.AREA_ACTIONS: (
+        "area actions",
+        "my area",
+        "my areas",
+        "my area actions",
+        "my priority area",
+        "my priority areas",
+        "actions in my area",
+        "actions in my areas",
+        "priority area actions",
+        "the plan",
+        "the whole plan",
+        "plan overview",
     ),
     Intent.CALENDAR: (
         "calendar",

@@ -15,7 +15,7 @@ from notifications.planner import EventInfo, Planned, Planner, Recipient
 from notifications.quiet_hours import QuietHours
 from notifications.rendering import render
 from notifications.rules import ReminderRules
-from store.repositories import outbox, work
+from store.repositories import areas, outbox, work
 from store.repositories import staff as staff_repository
 
 if TYPE_CHECKING:
@@ -115,6 +115,7 @@ class ReminderPass:
 
 async def _people(session: AsyncSession) -> dict[int, Recipient]:
     preferences = await work.reminder_preferences(session)
+    leads = await areas.areas_by_lead(session)
     people = {}
     for staff in await staff_repository.list_all(session):
         choice = preferences.get(staff.id)
@@ -126,6 +127,7 @@ async def _people(session: AsyncSession) -> dict[int, Recipient]:
             staff.manager_id,
             digest_only=bool(choice and choice.digest_only),
             paused_until=choice.paused_until if choice else None,
+            leads=leads.get(staff.id, frozenset()),
         )
     return people
 

@@ -30,7 +30,14 @@ def test_a_manager_also_gets_their_team() -> None:
     offered = titles(Person("Megan Bowen", staff_id=4, role=StaffRole.MANAGER))
 
     # Area leads are managers: they see their areas' board updates.
-    assert offered == [*ROSTER[:4], "My team", "Reminders", "Board updates", "Help"]
+    assert offered == [
+        *ROSTER[:4],
+        "My team",
+        "Area actions",
+        "Reminders",
+        "Board updates",
+        "Help",
+    ]
 
 
 def test_a_coordinator_is_offered_everything() -> None:
@@ -51,7 +58,9 @@ def test_an_admin_keeps_the_roster_but_is_not_offered_the_inspection_call() -> N
 def test_a_board_viewer_is_offered_the_board_updates_and_the_pack() -> None:
     offered = titles(Person("Board Member", staff_id=9, role=StaffRole.VIEWER))
 
-    assert {"Board updates", "Board pack"} <= set(offered)
+    assert {"Board updates", "Board pack", "Area actions"} <= set(offered)
+    # Audits name children's cases; a viewer is never offered them.
+    assert "My audits" not in offered
 
 
 @pytest.mark.parametrize("role", list(StaffRole))
