@@ -188,21 +188,23 @@ class BoardDialog:
             "evidence_link": link,
             "impact": impact.value,
         }
+        before = {f: _value(getattr(existing, f, None)) for f in values}
         update = existing or BoardUpdate(action_id=action.id, meeting_id=meeting.id)
-        for field, value in values.items():
-            old = getattr(existing, field, None) if existing is not None else None
-            old_text = old.value if isinstance(old, Rag | Impact) else old
-            if old_text != value:
-                _log(session, person, key, field, old_text, value)
         update.author_id = int(person.staff_id or 0)
         update.rag, update.impact = rag, impact
         update.note, update.evidence_text, update.evidence_link = note, evidence, link
         update.submitted_at = utc_now()
         update.review_status = ReviewStatus.PENDING
         update.reviewed_by_id = update.reviewed_at = None
-        if existing is None:
-            session.add(update)
+        # Two first updates sent at once (two windows): one is kept, the other told.
+        if existing is None and not await board.add_update(session, update):
+            raise CardActionError(
+                "an update for this action was sent a moment ago; open it again to see it"
+            )
         await session.flush()
+        for field, value in values.items():
+            if before[field] != value:
+                _log(session, person, key, field, before[field], value)
         reviewer = await reviewer_of(session, action)
         notices: tuple[Notice, ...] = ()
         if reviewer is not None:
@@ -340,6 +342,13 @@ async def reviewer_of(session: AsyncSession, action: Action) -> Staff | None:
     if action.owner.manager_id is not None:
         return await session.get(Staff, action.owner.manager_id)
     return None
+
+
+def _value(value: object) -> str | None:
+    """A stored field as the audit log writes it."""
+    if value is None:
+        return None
+    return value.value if isinstance(value, Rag | Impact) else str(value)
 
 
 def _when(day: date) -> str:

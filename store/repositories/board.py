@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload
 
@@ -84,6 +85,17 @@ async def update_for(session: AsyncSession, action_id: int, meeting_id: int) -> 
         )
     )
     return result.scalars().first()
+
+
+async def add_update(session: AsyncSession, board_update: BoardUpdate) -> bool:
+    """Adds a first update for its action and meeting; False if one was added meanwhile
+    (the pair is unique), and then nothing is added."""
+    try:
+        async with session.begin_nested():
+            session.add(board_update)
+    except IntegrityError:
+        return False
+    return True
 
 
 async def update_by_id(session: AsyncSession, update_id: int) -> BoardUpdate | None:
