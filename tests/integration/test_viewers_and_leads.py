@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select, update
 
 from store.db import Database
+from store.importers.upsert import UpsertCounts
 from store.models import (
     Action,
     ActionStatus,
@@ -20,6 +22,7 @@ from store.models import (
 from tests.cards import buttons, text_blocks
 from tests.chat import action, card, demo_client, press, say
 from tests.fakes import FakeConnector
+from tests.importing import STAFF_HEADER, run, write_csv
 
 StartClient = Callable[..., Awaitable[TestClient]]
 
@@ -179,3 +182,18 @@ async def test_a_practitioner_is_not_offered_area_actions(
     reply = await say(client, connector, "adelev", "area actions")
 
     assert "see a priority area's actions" in reply["text"]
+
+
+async def test_a_viewer_is_imported_from_the_staff_file(
+    database: Database, tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "staff.csv",
+        f"{STAFF_HEADER}\ncllr.jones@example.com,Cllr Jones,Viewer,,,Lead member\n",
+    )
+
+    assert (await run(database, "staff", path)).counts == UpsertCounts(new=1)
+
+    async with database.sessions() as session:
+        stored = (await session.execute(select(Staff))).scalar_one()
+    assert (stored.role, stored.inspection_role) == (StaffRole.VIEWER, "Lead member")
