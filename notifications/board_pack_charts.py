@@ -1,17 +1,19 @@
-"""This module draws the board pack's charts as PNG images (matplotlib, no display needed)."""
+"""This module draws the board pack's charts as PNG images with matplotlib.
+
+A `Figure` made directly (never through pyplot) draws with the Agg backend when it is
+saved as PNG: no window system, no global state, safe in a server. matplotlib is imported
+when a chart is drawn, so starting the service does not wait for it.
+"""
 
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-import matplotlib
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
-# No window system on a server: draw straight into memory.
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure  # noqa: E402 - the backend is chosen first
-
-from notifications.board_pack import Pack  # noqa: E402
+    from notifications.board_pack import Pack
 
 # Red, amber and green as boards read them, and grey for no update.
 COLOURS = {"on track": "#2e7d32", "at risk": "#f9a825", "off track": "#c62828"}
@@ -23,6 +25,8 @@ def rag_by_area(pack: Pack) -> bytes:
     """A horizontal stacked bar per priority area: its open actions by RAG, and no update."""
     areas = [s for s in pack.areas if sum(s.now.values()) > 0]
     names = [s.name for s in areas]
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(6.5, 0.4 * max(len(names), 2) + 1.6), dpi=DPI)
     axes = figure.subplots()
     left = [0] * len(areas)
@@ -42,6 +46,8 @@ def rag_by_area(pack: Pack) -> bytes:
 def completion_over_time(pack: Pack) -> bytes:
     """Actions complete at each board meeting, against the actions in the plan."""
     dates = [f"{m:%d %b %y}" for m, _, _ in pack.completion]
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(6.5, 3.0), dpi=DPI)
     axes = figure.subplots()
     axes.plot(dates, [done for _, done, _ in pack.completion], marker="o", label="complete")
