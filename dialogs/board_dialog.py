@@ -59,8 +59,7 @@ class BoardDialog:
     async def status(self, session: AsyncSession, person: Person, today: date) -> Reply:
         """Who has not updated for the next meeting: the whole plan for coordinators and
         viewers, their own areas for area leads."""
-        leads = await board.area_leads(session)
-        led = {area for area, lead in leads.items() if lead == person.staff_id}
+        led = await board.areas_led_by(session, person.staff_id) if person.staff_id else []
         if person.role not in STATUS_ROLES and not led:
             raise BoardRefusedError(
                 "only coordinators, board viewers and priority-area leads can see who has "
@@ -72,17 +71,17 @@ class BoardDialog:
         actions = await work.open_actions(session, None)
         scope = None
         if person.role not in STATUS_ROLES:
-            actions = [a for a in actions if a.priority_area.casefold() in led]
-            scope = "Your priority areas only: " + ", ".join(
-                sorted({a.priority_area for a in actions}) or sorted(led)
-            )
+            mine = {name.casefold() for name in led}
+            actions = [a for a in actions if a.priority_area.casefold() in mine]
+            scope = "Your priority areas only: " + ", ".join(led)
         updates = await board.updates_for(session, meeting.id)
-        waiting: dict[str, list[str]] = {}
+        # By owner (two people may share a name), listed by name.
+        waiting: dict[tuple[str, int], list[str]] = {}
         sent_back = pending = 0
         for action in actions:
             given = updates.get(action.id)
             if given is None or given.review_status is ReviewStatus.SENT_BACK:
-                waiting.setdefault(action.owner.name, []).append(action.ref)
+                waiting.setdefault((action.owner.name, action.owner_id), []).append(action.ref)
                 sent_back += given is not None
             elif given.review_status is ReviewStatus.PENDING:
                 pending += 1
@@ -98,7 +97,7 @@ class BoardDialog:
             summary=summary,
             waiting=[
                 {"name": name, "refs": ", ".join(sorted(refs))}
-                for name, refs in sorted(waiting.items())
+                for (name, _), refs in sorted(waiting.items())
             ],
             scope=scope,
         )

@@ -71,6 +71,16 @@ async def area_leads(session: AsyncSession) -> dict[str, int]:
     return {name.casefold(): lead_id for name, lead_id in rows}
 
 
+async def areas_led_by(session: AsyncSession, staff_id: int) -> list[str]:
+    """The names of the priority areas `staff_id` leads, in order."""
+    rows = await session.execute(
+        select(PriorityArea.name)
+        .where(PriorityArea.lead_id == staff_id)
+        .order_by(PriorityArea.name)
+    )
+    return list(rows.scalars())
+
+
 async def updates_for(session: AsyncSession, meeting_id: int) -> dict[int, BoardUpdate]:
     """The updates given for one meeting, by action id."""
     result = await session.execute(select(BoardUpdate).where(BoardUpdate.meeting_id == meeting_id))
