@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.importers.problems import Problem
@@ -31,6 +31,8 @@ from store.models import AuditLogEntry, ChangeSource, ImportBaseline, utc_now
 Shown = Callable[[str, object], "str | None"]
 # How many keys one IN (...) of the audit-log look-up carries.
 KEY_CHUNK = 500
+# How many baselines one INSERT or UPDATE batch writes.
+BATCH = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +69,9 @@ class Merge:
     columns: Mapping[str, str]
     prefer_file: bool = False
     timezone: tzinfo = UTC
-    stored: dict[str, ImportBaseline] = field(default_factory=dict)
+    # The last imported values by row key, and each baseline's id.
+    baselines: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    baseline_ids: dict[str, int] = field(default_factory=dict)
     reports: list[Problem] = field(default_factory=list)
     not_in_file: set[str] = field(default_factory=set)
     written: dict[str, dict[str, str | None]] = field(default_factory=dict)
@@ -84,9 +88,16 @@ class Merge:
         prefer_file: bool = False,
         timezone: tzinfo = UTC,
     ) -> Merge:
-        result = await session.execute(select(ImportBaseline).where(ImportBaseline.kind == kind))
-        stored = {baseline.key: baseline for baseline in result.scalars()}
-        return cls(kind, entity, file, columns, prefer_file, timezone, stored)
+        result = await session.execute(
+            select(ImportBaseline.id, ImportBaseline.key, ImportBaseline.values).where(
+                ImportBaseline.kind == kind
+            )
+        )
+        merge = cls(kind, entity, file, columns, prefer_file, timezone)
+        for baseline_id, key, values in result:
+            merge.baselines[key] = dict(values)
+            merge.baseline_ids[key] = baseline_id
+        return merge
 
     async def resolve(
         self,
@@ -131,8 +142,7 @@ class Merge:
         changes = await self._last_changes(session, disputed)
         for row, name, in_file, in_teams in disputed:
             values = merged[row.key]
-            stored = self.stored.get(row.key)
-            base = stored.values if stored is not None else {}
+            base = self.baselines.get(row.key, {})
             last = changes.get((row.key, label(name)))
             if name in base:
                 teams_changed, file_changed = in_teams != base[name], in_file != base[name]
@@ -195,20 +205,27 @@ class Merge:
         return found
 
     async def save(self, session: AsyncSession) -> None:
-        """Stores the file's values as the baselines the next import compares against."""
+        """Stores the file's values as the baselines the next import compares against.
+
+        Written in bulk (one statement a batch), as the rows themselves are: one ORM
+        object per row would cost seconds on a 10,000-row plan.
+        """
         now = utc_now()
+        fresh, changed = [], []
         for key, values in self.written.items():
-            baseline = self.stored.get(key)
-            if baseline is None:
-                baseline = ImportBaseline(kind=self.kind, key=key, values=values, imported_at=now)
-                session.add(baseline)
-                self.stored[key] = baseline
-            elif {**baseline.values, **values} != baseline.values:
-                # A new dict, so that the JSON column sees the change.
-                baseline.values = {**baseline.values, **values}
-                baseline.imported_at = now
+            before = self.baselines.get(key)
+            after = {**(before or {}), **values}
+            if before is None:
+                fresh.append({"kind": self.kind, "key": key, "values": after, "imported_at": now})
+            elif after != before:
+                changed.append({"id": self.baseline_ids[key], "values": after, "imported_at": now})
+            self.baselines[key] = after
+        for start in range(0, len(fresh), BATCH):
+            await session.execute(insert(ImportBaseline), fresh[start : start + BATCH])
+        for start in range(0, len(changed), BATCH):
+            # An UPDATE by primary key for each row, sent as one batch.
+            await session.execute(update(ImportBaseline), changed[start : start + BATCH])
         self.written = {}
-        await session.flush()
 
 
 def shown_cell(value: str | None) -> str:
