@@ -157,20 +157,35 @@ async def import_table(
     records, row_problems = await importer.validate(session, normalise_header(table), **extra)
     if file_problems or row_problems:
         raise ImportRejectedError(file_problems + row_problems)
-    merge = await Merge.load(
-        session,
-        kind=kind.value,
-        entity=importer.ENTITY,
-        file=table.name,
-        columns=importer.FIELDS,
-        prefer_file=merging.prefer_file,
-        timezone=merging.timezone,
+    # An importer merges with Teams when it names the fields it carries (FIELDS); one that
+    # does not (a file nobody changes in Teams) is applied as it is.
+    fields = getattr(importer, "FIELDS", None)
+    merge = (
+        await Merge.load(
+            session,
+            kind=kind.value,
+            entity=importer.ENTITY,
+            file=table.name,
+            columns=fields,
+            prefer_file=merging.prefer_file,
+            timezone=merging.timezone,
+        )
+        if fields is not None
+        else None
     )
     outcome = await importer.apply(
-        session, records, log, merge=merge, update_existing=update_existing, progress=progress
+        session,
+        records,
+        log,
+        update_existing=update_existing,
+        progress=progress,
+        **({"merge": merge} if merge is not None else {}),
     )
-    await merge.save(session)
+    if merge is not None:
+        await merge.save(session)
     await log.write(session)
     await session.flush()
     counts: UpsertCounts = outcome.counts(len(records))
+    if merge is None:
+        return ImportOutcome(counts)
     return ImportOutcome(counts, merge.reports, len(merge.not_in_file))

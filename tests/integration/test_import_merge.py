@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
+import pytest
 from sqlalchemy import delete, select
 
 from store.db import Database
-from store.importers.runner import MergeOptions
+from store.importers import event_file
+from store.importers.runner import IMPORTERS, ImportKind, MergeOptions
 from store.importers.upsert import UpsertCounts
 from store.models import Action, ActionStatus, AuditLogEntry, ChangeSource, ImportBaseline
 from store.repositories import audit_log
@@ -247,3 +251,26 @@ async def test_an_owner_changed_in_the_file_is_reported_by_column(
             await session.execute(select(ImportBaseline).where(ImportBaseline.key == "PA1"))
         ).scalars()
     assert baseline.values["owner_id"] == "isaiahl@example.com"
+
+
+async def test_an_importer_that_names_no_fields_is_applied_as_the_file_says(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def apply_as_is(session: Any, records: Any, log: Any, **options: Any) -> Any:
+        assert "merge" not in options
+        return await event_file.apply(session, records, log, **options)
+
+    plain = SimpleNamespace(
+        COLUMNS=event_file.COLUMNS,
+        ENTITY=event_file.ENTITY,
+        validate=event_file.validate,
+        apply=apply_as_is,
+    )
+    monkeypatch.setitem(IMPORTERS, ImportKind.EVENTS, plain)
+    path = write_csv(tmp_path / "e.csv", "title,date,kind\nBoard,2027-01-14,improvement_board")
+
+    result = await run(database, "events", path)
+
+    assert (result.counts, result.reports, result.not_in_file) == (UpsertCounts(new=1), (), 0)
+    async with database.sessions() as session:
+        assert (await session.execute(select(ImportBaseline))).first() is None
