@@ -155,7 +155,10 @@ async def bot_context(app: web.Application) -> AsyncIterator[None]:
         clock=app[CLOCK],
         local_knowledge=settings.local_knowledge,
         call_starters=settings.call_starters,
-        board=BoardDialog(settings.service_url),
+        board=BoardDialog(
+            settings.service_url,
+            QuietHours(settings.timezone, settings.working_hours, calendar),
+        ),
     )
     app[BOT] = TeamsBot(
         app[DATABASE],

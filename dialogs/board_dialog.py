@@ -4,6 +4,7 @@ has not updated yet, and the board pack's download links."""
 from __future__ import annotations
 
 import secrets
+import uuid
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
@@ -13,7 +14,7 @@ from dialogs.ask_dialog import CardActionError
 from dialogs.call_dialog import hash_token
 from dialogs.card_data import parse_id
 from dialogs.people import Person
-from dialogs.replies import Notice, Reply
+from dialogs.replies import Reply
 from store.models import (
     Action,
     ActionStatus,
@@ -25,14 +26,19 @@ from store.models import (
     ReviewStatus,
     Staff,
     StaffRole,
-    utc_now,
 )
-from store.repositories import audit_log, board, work
+from store.repositories import audit_log, board, outbox, work
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from notifications.quiet_hours import QuietHours
+
 MAX_NOTE = 1000
+# Outbox kinds of the messages to other people: the lead's review card, the owner's
+# sent-back card.
+REVIEW_KIND = "board_review"
+SENT_BACK_KIND = "board_sent_back"
 MAX_LINK = 2000
 # Board-pack links are bearer links: short-lived and single use, as call exports are.
 PACK_LINK_LIFETIME = timedelta(minutes=5)
@@ -53,8 +59,10 @@ class BoardRefusedError(CardActionError):
 class BoardDialog:
     """Updates for the board, their review, the status of updates and the pack's links."""
 
-    def __init__(self, export_base_url: str) -> None:
+    def __init__(self, export_base_url: str, quiet_hours: QuietHours) -> None:
         self._export_base_url = export_base_url.rstrip("/")
+        # When the lead's review requests and the owner's sent-back cards may go out.
+        self._quiet_hours = quiet_hours
 
     async def status(self, session: AsyncSession, person: Person, today: date) -> Reply:
         """Who has not updated for the next meeting: the whole plan for coordinators and
@@ -163,7 +171,12 @@ class BoardDialog:
         )
 
     async def submit(
-        self, session: AsyncSession, person: Person, data: dict[str, Any], today: date
+        self,
+        session: AsyncSession,
+        person: Person,
+        data: dict[str, Any],
+        today: date,
+        now: datetime,
     ) -> Reply:
         """Saves the owner's update (again, if it was sent back) and asks the lead to review."""
         action, meeting = await self._own(session, person, data, today)
@@ -192,7 +205,7 @@ class BoardDialog:
         update.author_id = int(person.staff_id or 0)
         update.rag, update.impact = rag, impact
         update.note, update.evidence_text, update.evidence_link = note, evidence, link
-        update.submitted_at = utc_now()
+        update.submitted_at = now
         update.review_status = ReviewStatus.PENDING
         update.reviewed_by_id = update.reviewed_at = None
         # Two first updates sent at once (two windows): one is kept, the other told.
@@ -205,13 +218,18 @@ class BoardDialog:
             if before[field] != value:
                 _log(session, person, key, field, before[field], value)
         reviewer = await reviewer_of(session, action)
-        notices: tuple[Notice, ...] = ()
-        if reviewer is not None:
-            loaded = await board.update_by_id(session, update.id)
-            if loaded is not None:
-                notices = (
-                    Notice(reviewer.id, reviewer.name, Reply(card=self.review_card(loaded))),
-                )
+        loaded = await board.update_by_id(session, update.id)
+        if reviewer is not None and loaded is not None:
+            await self._tell(
+                session,
+                f"{REVIEW_KIND}:{update.id}:{uuid.uuid4().hex}",
+                reviewer.id,
+                REVIEW_KIND,
+                f"{plain_text(person.display_name)} sent a board update for action "
+                f"{plain_text(action.ref)} for you to review.",
+                self.review_card(loaded),
+                now,
+            )
         outcome = (
             f"Update sent; {plain_text(reviewer.name)} will review it."
             if reviewer
@@ -219,7 +237,7 @@ class BoardDialog:
             "roster, so nobody reviews it: the board pack shows it as not reviewed."
         )
         card = await self._form_card(session, action, meeting, update, outcome=outcome)
-        return Reply(card=card, notices=notices, refresh=True)
+        return Reply(card=card, refresh=True)
 
     async def review(
         self, session: AsyncSession, person: Person, data: dict[str, Any], now: datetime
@@ -258,16 +276,41 @@ class BoardDialog:
         outcome = f"{status.value.capitalize()} by {person.display_name}" + (
             f": {note}" if note else "."
         )
-        notices: tuple[Notice, ...] = ()
         if status is ReviewStatus.SENT_BACK:
-            again = await self._form_card(session, update.action, update.meeting, update)
-            told = Reply(
-                text=f"{plain_text(person.display_name)} sent back your board update for "
+            await self._tell(
+                session,
+                f"{SENT_BACK_KIND}:{update.id}:{uuid.uuid4().hex}",
+                update.author_id,
+                SENT_BACK_KIND,
+                f"{plain_text(person.display_name)} sent back your board update for "
                 f"action {plain_text(update.action.ref)}: {plain_text(note or '')}",
-                card=again,
+                await self._form_card(session, update.action, update.meeting, update),
+                now,
             )
-            notices = (Notice(update.author_id, update.author.name, told),)
-        return Reply(card=self.review_card(update, outcome), notices=notices, refresh=True)
+        return Reply(card=self.review_card(update, outcome), refresh=True)
+
+    async def _tell(
+        self,
+        session: AsyncSession,
+        key: str,
+        staff_id: int,
+        kind: str,
+        text: str,
+        card: dict[str, Any],
+        now: datetime,
+    ) -> None:
+        # Queued with the change it announces, under a key of its own (as every notice is:
+        # a turn runs once); not urgent, so it waits for working hours, and an update sent
+        # late in the evening reaches the lead the next working morning.
+        row = outbox.new_row(
+            key,
+            staff_id,
+            kind,
+            {"text": text, "card": card},
+            self._quiet_hours.next_allowed(now),
+            urgent=False,
+        )
+        await outbox.queue(session, [row])
 
     def review_card(self, update: BoardUpdate, outcome: str | None = None) -> dict[str, Any]:
         """The card the lead reviews on (or, with `outcome`, the decided version)."""

@@ -30,6 +30,7 @@ from dialogs.routing import Command, Intent, classify
 from dialogs.work_changes import WorkChanges
 from dialogs.work_dialog import MAX_OFFSET, WORK_INTENTS, WorkViews
 from knowledge.working_days import WorkingDays
+from notifications.quiet_hours import DEFAULT_WORKING_HOURS, QuietHours
 from store.models import StaffRole, utc_now
 from store.repositories import calls as calls_repository
 from store.repositories.staff import list_by_role
@@ -84,7 +85,9 @@ class Dialogs:
         self.views = WorkViews(calendar, case_url_template)
         self.changes = WorkChanges(self.views)
         self.calls = calls or CallDialog.default(calendar, timezone)
-        self.board = board or BoardDialog(DEFAULT_PUBLIC_URL)
+        self.board = board or BoardDialog(
+            DEFAULT_PUBLIC_URL, QuietHours(timezone, DEFAULT_WORKING_HOURS, calendar)
+        )
         self._handlers = self._verb_handlers()
 
     def today(self) -> date:
@@ -219,7 +222,7 @@ class Dialogs:
                 s, p, d, n, self._local_knowledge
             ),
             Verb.BOARD_UPDATE_FORM: lambda s, p, d, t, n: board.form(s, p, d, t),
-            Verb.BOARD_UPDATE_SUBMIT: lambda s, p, d, t, n: board.submit(s, p, d, t),
+            Verb.BOARD_UPDATE_SUBMIT: lambda s, p, d, t, n: board.submit(s, p, d, t, n),
             Verb.BOARD_REVIEW: lambda s, p, d, t, n: board.review(s, p, d, n),
         }
         answered_here = {Verb.ANSWER_FEEDBACK, Verb.SHOW_ENTRY, Verb.SHOW_HELP}

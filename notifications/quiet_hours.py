@@ -20,6 +20,10 @@ class WorkingHours:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
 
 
+# INSPECTION_READY_WORKING_HOURS when it is not set.
+DEFAULT_WORKING_HOURS = WorkingHours(time(8, 0), time(18, 0))
+
+
 class QuietHours:
     """Working hours on working days, in the council's time zone."""
 

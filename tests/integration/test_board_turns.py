@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import io
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -15,6 +16,8 @@ from docx import Document
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.settings import Settings
+from demo.loader import DEMO_ANCHOR, load_demo
 from store.db import Database
 from store.models import (
     AuditLogEntry,
@@ -28,7 +31,7 @@ from store.models import (
 )
 from tests import fakes
 from tests.cards import buttons, strings, text_blocks, words
-from tests.chat import action, as_, card, demo_client, press, say
+from tests.chat import MEMBERS, NOW, action, as_, card, demo_client, press, say
 from tests.fakes import FakeConnector
 
 StartClient = Callable[..., Awaitable[TestClient]]
@@ -138,7 +141,7 @@ async def test_the_owner_updates_and_the_area_lead_is_asked_to_review(
     )
     assert stored.evidence_link == "https://sharepoint.example/evidence/pa22"
     [notice] = await outbox_to(database, "pattif@example.com")
-    assert notice.kind == "notice"
+    assert (notice.kind, notice.urgent, notice.next_attempt_at) == ("board_review", False, NOW)
     assert "Twelve of twenty plans redone" in strings(notice.payload["card"])
     assert await audit_count(database) == 5  # rag, note, evidence, link, impact
 
@@ -206,7 +209,9 @@ async def test_the_lead_sends_back_the_owner_updates_again_and_the_lead_accepts(
     assert "Sent back by Patti Fernandez: Add the dip sample" in text_blocks(
         card(connector.updated[-1])
     )
-    [told] = [m for m in await outbox_to(database, "adelev@example.com") if m.kind == "notice"]
+    [told] = [
+        m for m in await outbox_to(database, "adelev@example.com") if m.kind == "board_sent_back"
+    ]
     assert (
         "sent back your board update for action PA2.2: Add the dip sample" in told.payload["text"]
     )
@@ -341,6 +346,31 @@ async def test_with_no_one_to_review_the_owner_is_told_and_nobody_is_asked(
     )
     async with database.sessions() as session:
         notices = (
-            await session.execute(select(OutboxMessage).where(OutboxMessage.kind == "notice"))
+            await session.execute(
+                select(OutboxMessage).where(OutboxMessage.kind == "board_review")
+            )
         ).scalars()
         assert list(notices) == []
+
+
+async def test_an_update_sent_in_the_evening_reaches_the_lead_next_working_morning(
+    database: Database, connector: FakeConnector, make_client: StartClient
+) -> None:
+    # Friday 27 November 2026, 19:30 in London: after working hours, before a weekend.
+    evening = datetime(2026, 11, 27, 19, 30, tzinfo=UTC)
+    async with database.sessions() as session, session.begin():
+        await load_demo(session, DEMO_ANCHOR)
+    for member in MEMBERS.values():
+        connector.add_member(member)
+    late = await make_client(
+        Settings(dev_no_auth=True, database_url=database.url), clock=lambda: evening
+    )
+    submit = buttons(await form_for(late, connector, database))["Send update"]
+
+    await press(late, connector, "adelev", {**submit, **GOOD})
+
+    [review] = await outbox_to(database, "meganb@example.com")
+    assert review.kind == "board_review"
+    assert review.next_attempt_at.astimezone(ZoneInfo("Europe/London")) == datetime(
+        2026, 11, 30, 8, 0, tzinfo=ZoneInfo("Europe/London")
+    )
