@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from notifications.quiet_hours import QuietHours
     from store.db import Database
+    from store.models import Action
 
 ASK = "board_ask"
 CHASE = "board_chase"
@@ -144,8 +145,12 @@ async def queue_board_asks(
     timezone: ZoneInfo,
     *,
     dry_run: bool = False,
+    open_actions: list[Action] | None = None,
 ) -> list[BoardAsk]:
-    """Plans today's asks and chases and (unless `dry_run`) queues them; returns the new ones."""
+    """Plans today's asks and chases and (unless `dry_run`) queues them; returns the new ones.
+
+    `open_actions` are the plan's open actions, when the caller has them already.
+    """
     upcoming = [
         Meeting(m.id, m.title, m.date)
         for m in await board.meetings(session)
@@ -153,7 +158,8 @@ async def queue_board_asks(
     ]
     if not upcoming:
         return []
-    open_actions = await work.open_actions(session, None)
+    if open_actions is None:  # the daily pass has them loaded already
+        open_actions = await work.open_actions(session, None)
     by_meeting: dict[int, list[OwnedAction]] = {}
     for meeting in upcoming:
         updates = await board.updates_for(session, meeting.id)

@@ -88,6 +88,7 @@ class ReminderPass:
                 self._board_update_days,
                 self._quiet_hours.timezone,
                 dry_run=dry_run,
+                open_actions=actions,
             )
             if dry_run:
                 existing = await outbox.existing_keys(session, [p.dedupe_key for p in planned])
