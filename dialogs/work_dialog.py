@@ -192,6 +192,9 @@ class WorkViews:
         extension requests waiting for a decision."""
         if person.role is StaffRole.PRACTITIONER:
             return Reply(text="'My team' is for managers and coordinators. Try 'my actions'.")
+        if person.role in READ_ONLY_ROLES:
+            # A team's list carries its audits, and so case references.
+            return Reply(text="'My team' is for managers and coordinators. Try 'the plan'.")
         # Coordinators see everyone; a manager everyone below them (not their own items).
         owners = None if person.role in EVERYONE_ROLES else await reports(session, person)
         items = await self._actions(session, owners, today)

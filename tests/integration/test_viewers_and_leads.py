@@ -91,6 +91,23 @@ async def test_a_viewer_paging_a_list_of_audits_is_refused_too(
     )
 
 
+async def test_a_viewer_paging_a_team_list_is_refused(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    async with database.sessions() as session, session.begin():
+        # Even a viewer someone reports to by mistake sees no team list (it has audits).
+        viewer = select(Staff.id).where(Staff.email == "lynner@example.com").scalar_subquery()
+        await session.execute(
+            update(Staff).where(Staff.email == "adelev@example.com").values(manager_id=viewer)
+        )
+
+    reply = await press(
+        client, connector, "lynner", {"action": "show_list", "intent": "my_team", "offset": 0}
+    )
+
+    assert reply["text"] == "'My team' is for managers and coordinators. Try 'the plan'."
+
+
 async def test_a_viewer_opens_an_action_read_only_and_cannot_change_it(
     client: TestClient, connector: FakeConnector, database: Database
 ) -> None:
