@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
@@ -42,7 +43,7 @@ async def client(
 
 async def open_item(
     client: TestClient, connector: FakeConnector, who: str, kind: str, item_id: int
-) -> dict[str, object]:
+) -> dict[str, Any]:
     return await press(
         client, connector, who, {"action": "open_item", "kind": kind, "id": item_id}
     )
