@@ -69,6 +69,9 @@ class Merge:
     columns: Mapping[str, str]
     prefer_file: bool = False
     timezone: tzinfo = UTC
+    # The columns the file has (None: all of them). A field whose column the file leaves
+    # out keeps its stored value: an optional column missing is not an empty one.
+    header: frozenset[str] | None = None
     # The last imported values by row key, and each baseline's id.
     baselines: dict[str, dict[str, str | None]] = field(default_factory=dict)
     baseline_ids: dict[str, int] = field(default_factory=dict)
@@ -87,13 +90,14 @@ class Merge:
         columns: Mapping[str, str],
         prefer_file: bool = False,
         timezone: tzinfo = UTC,
+        header: frozenset[str] | None = None,
     ) -> Merge:
         result = await session.execute(
             select(ImportBaseline.id, ImportBaseline.key, ImportBaseline.values).where(
                 ImportBaseline.kind == kind
             )
         )
-        merge = cls(kind, entity, file, columns, prefer_file, timezone)
+        merge = cls(kind, entity, file, columns, prefer_file, timezone, header)
         for baseline_id, key, values in result:
             merge.baselines[key] = dict(values)
             merge.baseline_ids[key] = baseline_id
@@ -121,21 +125,20 @@ class Merge:
         for row in rows:
             record = existing.get(row.key)
             values = dict(row.values)
+            if record is not None:
+                for name in values.keys() - self._carried_names(values):
+                    if name in self.columns:
+                        values[name] = getattr(record, name)
             merged[row.key] = values
             if record is None or update_existing:
                 baseline = self.written.setdefault(row.key, {})
                 baseline.update(
-                    {
-                        name: shown(name, value)
-                        for name, value in values.items()
-                        if self._carries(name)
-                    }
+                    {name: shown(name, values[name]) for name in self._carried_names(values)}
                 )
             if record is None or not update_existing:
                 continue
-            for name, value in row.values.items():
-                if not self._carries(name):
-                    continue
+            for name in self._carried_names(values):
+                value = values[name]
                 in_file, in_teams = shown(name, value), shown(name, getattr(record, name))
                 if in_file != in_teams:
                     disputed.append((row, name, in_file, in_teams))
@@ -159,8 +162,13 @@ class Merge:
                 values[name] = getattr(existing[row.key], name)
         return [(row.key, merged[row.key]) for row in rows]
 
-    def _carries(self, name: str) -> bool:
-        return name in self.columns
+    def _carried_names(self, values: Mapping[str, object]) -> set[str]:
+        """The fields among `values` that the file's columns carry."""
+        return {
+            name
+            for name in values
+            if name in self.columns and (self.header is None or self.columns[name] in self.header)
+        }
 
     def _report(
         self,

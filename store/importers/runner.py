@@ -154,7 +154,8 @@ async def import_table(
         raise ImportRejectedError(file_problems)
     # Only the actions file has deadlines to work out.
     extra: dict[str, Any] = {"deadlines": deadlines} if kind is ImportKind.ACTIONS else {}
-    records, row_problems = await importer.validate(session, normalise_header(table), **extra)
+    normalised = normalise_header(table)
+    records, row_problems = await importer.validate(session, normalised, **extra)
     if file_problems or row_problems:
         raise ImportRejectedError(file_problems + row_problems)
     # An importer merges with Teams when it names the fields it carries (FIELDS); one that
@@ -169,6 +170,7 @@ async def import_table(
             columns=fields,
             prefer_file=merging.prefer_file,
             timezone=merging.timezone,
+            header=frozenset(normalised.header),
         )
         if fields is not None
         else None

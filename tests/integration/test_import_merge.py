@@ -274,3 +274,28 @@ async def test_an_importer_that_names_no_fields_is_applied_as_the_file_says(
     assert (result.counts, result.reports, result.not_in_file) == (UpsertCounts(new=1), (), 0)
     async with database.sessions() as session:
         assert (await session.execute(select(ImportBaseline))).first() is None
+
+
+async def test_a_column_the_file_leaves_out_changes_nothing(
+    database: Database, tmp_path: Path
+) -> None:
+    path = await imported(database, tmp_path)
+    # The plan without its optional status and evidence columns, one description edited.
+    write_csv(
+        path,
+        """
+ref,priority_area,description,owner_email,due_date
+PA1,Oversight,Fortnightly supervision,adelev@example.com,2027-01-15
+PA2,Oversight,Dip sample of case notes,adelev@example.com,2027-02-01
+""",
+    )
+
+    result = await run(database, "actions", path)
+
+    assert result.counts == UpsertCounts(updated=1, unchanged=1)
+    action = await stored(database, "PA1")
+    assert (action.description, action.status, action.evidence_required) == (
+        "Fortnightly supervision",
+        ActionStatus.IN_PROGRESS,
+        "Audit",
+    )
