@@ -111,7 +111,11 @@ INTENTS: dict[Intent, Access] = {
     Intent.AUDITS_DUE: AUDITS,
     Intent.REMINDERS: ROSTER,
     Intent.MY_TEAM: Access(TEAM_VIEWERS, what="see a team's work"),
-    Intent.OVERDUE_IN: Access(TEAM_VIEWERS, what="see what is overdue in an area or team"),
+    # Viewers too: for a team they see its actions, never its audits (dialogs/scope.py).
+    Intent.OVERDUE_IN: Access(
+        frozenset({*TEAM_VIEWERS, StaffRole.VIEWER}),
+        what="see what is overdue in an area or team",
+    ),
     Intent.UNREACHABLE: Access(ROSTER_KEEPERS, what="see who cannot be reached"),
     Intent.RELINK: Access(ROSTER_KEEPERS, what="link Teams accounts to the roster"),
     Intent.INSPECTION_CALL: Access(

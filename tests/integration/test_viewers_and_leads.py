@@ -69,6 +69,25 @@ async def test_a_viewer_sees_the_whole_plan_and_no_case_reference(
     assert "CR-" not in str(reply)
 
 
+@pytest.mark.parametrize(
+    ("asked", "heading"),
+    [
+        ("overdue in care leavers", "Overdue in Care leavers: pathway plans and staying in touch"),
+        ("overdue in assessment and intervention", "Overdue in Assessment and intervention"),
+    ],
+)
+async def test_a_viewer_sees_what_is_overdue_in_an_area_or_team_without_audits(
+    client: TestClient, connector: FakeConnector, asked: str, heading: str
+) -> None:
+    reply = card(await say(client, connector, "lynner", asked))
+
+    texts = text_blocks(reply)
+    assert texts[0] == heading
+    assert any(t.startswith("PA") for t in texts)
+    assert "AUD-" not in str(reply)
+    assert "CR-" not in str(reply)
+
+
 @pytest.mark.parametrize("asked", ["my audits", "audits due"])
 async def test_a_viewer_is_refused_audits(
     client: TestClient, connector: FakeConnector, asked: str
