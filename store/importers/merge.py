@@ -157,7 +157,10 @@ class Merge:
             if not file_changed:
                 values[name] = getattr(existing[row.key], name)
                 continue
-            self._report(row, name, in_file, in_teams, last)
+            # The day Teams changed it, as logged; else the record's last change.
+            record = existing[row.key]
+            changed_at = last.at if last is not None and last.in_teams else None
+            self._report(row, name, in_file, in_teams, changed_at or _updated_at(record))
             if not self.prefer_file:
                 values[name] = getattr(existing[row.key], name)
         return [(row.key, merged[row.key]) for row in rows]
@@ -176,9 +179,9 @@ class Merge:
         name: str,
         in_file: str | None,
         in_teams: str | None,
-        last: TeamsChange | None,
+        changed_at: datetime | None,
     ) -> None:
-        when = f" on {last.at.astimezone(self.timezone):%Y-%m-%d}" if last else ""
+        when = f" on {changed_at.astimezone(self.timezone):%Y-%m-%d}" if changed_at else ""
         message = (
             f"replaced the value set in Teams{when} ({shown_cell(in_teams)}) with the file's"
             if self.prefer_file
@@ -234,6 +237,11 @@ class Merge:
             # An UPDATE by primary key for each row, sent as one batch.
             await session.execute(update(ImportBaseline), changed[start : start + BATCH])
         self.written = {}
+
+
+def _updated_at(record: object) -> datetime | None:
+    value = getattr(record, "updated_at", None)
+    return value if isinstance(value, datetime) else None
 
 
 def shown_cell(value: str | None) -> str:

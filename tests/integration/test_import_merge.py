@@ -299,3 +299,23 @@ PA2,Oversight,Dip sample of case notes,adelev@example.com,2027-02-01
         ActionStatus.IN_PROGRESS,
         "Audit",
     )
+
+
+async def test_a_change_the_log_does_not_have_is_dated_by_the_records_last_change(
+    database: Database, tmp_path: Path
+) -> None:
+    path = await imported(database, tmp_path)
+    async with database.sessions() as session, session.begin():
+        stored_action = (
+            await session.execute(select(Action).where(Action.ref == "PA1"))
+        ).scalar_one()
+        stored_action.status = ActionStatus.BLOCKED
+        await session.flush()
+        stored_action.updated_at = IN_TEAMS
+    write_csv(path, PLAN.replace("2027-01-15,in progress", "2027-01-15,complete"))
+
+    result = await run(database, "actions", path)
+
+    assert [str(report) for report in result.reports] == [
+        f"{path}:2:status: kept the value set in Teams on 2026-12-07 (file has 'complete')"
+    ]
