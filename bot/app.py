@@ -28,6 +28,7 @@ from bot.middlewares import error_middleware, security_headers, size_limit_middl
 from bot.routes import setup_routes
 from bot.settings import MAX_REQUEST_BYTES, Settings
 from bot.teams_bot import TeamsBot
+from dialogs.board_dialog import BoardDialog
 from dialogs.call_dialog import CallDialog
 from dialogs.turns import Clock, Dialogs
 from knowledge.library import KnowledgeBase
@@ -158,6 +159,10 @@ async def bot_context(app: web.Application) -> AsyncIterator[None]:
         clock=app[CLOCK],
         local_knowledge=settings.local_knowledge,
         call_starters=settings.call_starters,
+        board=BoardDialog(
+            settings.service_url,
+            QuietHours(settings.timezone, settings.working_hours, calendar),
+        ),
     )
     app[BOT] = TeamsBot(
         app[DATABASE],
@@ -224,7 +229,14 @@ def build_notifications(
         database, build_broadcast(settings, calendar), delivery, clock, conversation_limits=limits
     )
     return Notifications(
-        ReminderPass(database, rules, calendar, quiet_hours, titles),
+        ReminderPass(
+            database,
+            rules,
+            calendar,
+            quiet_hours,
+            titles,
+            board_update_days=settings.board_update_days,
+        ),
         sender,
         settings.timezone,
         clock,

@@ -15,6 +15,8 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.app import build_notifications, create_app, entry_titles
+from bot.board_pack_command import add_board_pack_parser, ask_for_board_updates, run_board_pack
+from bot.export_command import add_export_parser, run_export
 from bot.install_command import add_install_parser, run_install
 from bot.log_safety import protect_logs
 from bot.packaging import add_package_parser, run_package
@@ -25,14 +27,16 @@ from demo.loader import load_demo
 from dialogs.ask_dialog import reply_text
 from knowledge.entries import KnowledgeError
 from knowledge.library import KnowledgeBase
+from knowledge.working_days import WorkingDays
 from notifications.errors import NotificationError
 from notifications.playbook import Playbook
 from notifications.rules import ReminderRules
 from store.db import Database
 from store.errors import StoreError
+from store.importers.deadlines import DeadlineRules
 from store.importers.limits import ImportLimits
 from store.importers.problems import ImportFileError, ImportRejectedError, escape_unprintable
-from store.importers.runner import ImportKind, import_file
+from store.importers.runner import ImportKind, ImportResult, MergeOptions, import_file
 from store.importers.upsert import UpsertCounts
 from store.migrate import upgrade_database
 from store.models import utc_now
@@ -71,15 +75,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     importer = commands.add_parser(
         "import",
-        help="import a staff, actions, audits or events file (CSV or XLSX)",
+        help="import a staff, actions, audits, events, recommendations or areas file "
+        "(CSV or XLSX)",
         description="Checks the whole file first. If anything is wrong it lists every problem "
         "as FILE:ROW:COLUMN: message, writes nothing and exits 1; otherwise it adds new rows "
-        "and updates changed ones by their key, and prints the counts.",
+        "and updates changed ones by their key, and prints the counts. Teams is the system "
+        "of record: a field changed in Teams since the last import is kept; if the file "
+        "changed it too, Teams' value is kept and reported (FILE:ROW:COLUMN).",
     )
     importer.add_argument("kind", choices=[kind.value for kind in ImportKind], help="which file")
     importer.add_argument("file", type=Path, help="a .csv file or an .xlsx workbook")
     importer.add_argument(
         "--dry-run", action="store_true", help="check and count, but write nothing"
+    )
+    importer.add_argument(
+        "--prefer-file",
+        action="store_true",
+        help="where the file and Teams both changed a field, take the file's value (reported)",
     )
 
     ask = commands.add_parser("ask", help="print the answer the bot would give, with its source")
@@ -103,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_package_parser(commands)
     add_relink_parser(commands)
     add_install_parser(commands)
+    add_export_parser(commands)
+    add_board_pack_parser(commands)
     return parser
 
 
@@ -133,12 +147,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(list_unanswered(settings, args.days))
         if args.command == "relink":
             return asyncio.run(run_relink(settings, args))
+        if args.command == "board-pack":
+            return asyncio.run(run_board_pack(settings, args.meeting, args.output))
         if args.command == "install-for-roster":
             return asyncio.run(run_install(settings, dry_run=args.dry_run))
         if args.command == "import":
             return asyncio.run(
-                run_import(settings, ImportKind(args.kind), args.file, dry_run=args.dry_run)
+                run_import(
+                    settings,
+                    ImportKind(args.kind),
+                    args.file,
+                    dry_run=args.dry_run,
+                    prefer_file=args.prefer_file,
+                )
             )
+        if args.command == "export":
+            return asyncio.run(run_export(settings, args))
     except SettingsError as exc:
         sys.stderr.write(f"inspection-ready: configuration error: {exc}\n")
         return 2
@@ -200,8 +224,11 @@ def serve(settings: Settings, host: str, port: int) -> int:
     return 0
 
 
-async def run_import(settings: Settings, kind: ImportKind, path: Path, *, dry_run: bool) -> int:
-    """Imports one file, printing counts, or every problem and exit status 1."""
+async def run_import(
+    settings: Settings, kind: ImportKind, path: Path, *, dry_run: bool, prefer_file: bool = False
+) -> int:
+    """Imports one file, printing counts and what was kept from Teams, or every problem and
+    exit status 1."""
     database = Database(settings.database_url)
     try:
         await upgrade_database(database)
@@ -212,6 +239,13 @@ async def run_import(settings: Settings, kind: ImportKind, path: Path, *, dry_ru
             dry_run=dry_run,
             progress=TerminalProgress(sys.stderr, f"Importing {escape_unprintable(path.name)}"),
             limits=ImportLimits.from_megabytes(settings.import_max_mb, settings.import_max_rows),
+            merging=MergeOptions(prefer_file=prefer_file, timezone=settings.timezone),
+            deadlines=DeadlineRules(WorkingDays(), settings.immediately_days),
+        )
+        asked = (
+            await ask_for_board_updates(settings, database)
+            if kind is ImportKind.EVENTS and not dry_run
+            else 0
         )
     except ImportFileError as exc:
         sys.stderr.write(f"inspection-ready: {exc}\n")
@@ -222,9 +256,23 @@ async def run_import(settings: Settings, kind: ImportKind, path: Path, *, dry_ru
         return 1
     finally:
         await database.dispose()
-    suffix = " (dry run: nothing was written)" if dry_run else ""
-    sys.stdout.write(f"{result.file}: {describe(result.counts)}{suffix}\n")
+    sys.stdout.writelines(f"{report}\n" for report in result.reports)
+    sys.stdout.write(f"{result.file}: {describe_import(result)}\n")
+    if asked:
+        sys.stdout.write(f"Improvement Board updates asked of {asked} owner(s) at once.\n")
     return 0
+
+
+def describe_import(result: ImportResult) -> str:
+    """An import's counts, what it kept from Teams, and the rows the file did not have."""
+    parts = [describe(result.counts)]
+    if result.reports:
+        verb = "replaced" if any("replaced" in r.message for r in result.reports) else "kept"
+        parts.append(f"{len(result.reports)} value(s) set in Teams {verb} (listed above)")
+    if result.not_in_file:
+        parts.append(f"{result.not_in_file} not in the file (kept)")
+    suffix = " (dry run: nothing was written)" if result.dry_run else ""
+    return ", ".join(parts) + suffix
 
 
 def ask(settings: Settings, question: str) -> int:
@@ -299,7 +347,11 @@ async def notify(settings: Settings, *, dry_run: bool) -> int:
                 )
                 line = f"{names.get(planned.recipient_id)}  {planned.kind}  {subject}"
                 sys.stdout.write(f"{escape_unprintable(line)}\n")
-            sys.stdout.write(f"{len(report.planned)} message(s) would be queued (dry run).\n")
+            for ask in report.board_asks:
+                line = f"{names.get(ask.owner_id)}  {ask.kind}  {ask.meeting.title}"
+                sys.stdout.write(f"{escape_unprintable(line)}\n")
+            total = len(report.planned) + len(report.board_asks)
+            sys.stdout.write(f"{total} message(s) would be queued (dry run).\n")
             return 0
         async with database.sessions() as session:
             counts = await outbox_repository.status_counts(session)
@@ -308,8 +360,14 @@ async def notify(settings: Settings, *, dry_run: bool) -> int:
             if report.digests
             else ""
         )
+        board_asks = (
+            f" Improvement Board updates asked of {len(report.board_asks)} owner(s)."
+            if report.board_asks
+            else ""
+        )
         sys.stdout.write(
-            f"{len(report.planned)} due today, {report.queued} newly queued.{digests} Outbox: "
+            f"{len(report.planned)} due today, {report.queued} newly queued.{digests}"
+            f"{board_asks} Outbox: "
             + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
             + ".\n"
         )

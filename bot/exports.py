@@ -1,4 +1,4 @@
-"""This module serves GET /exports/{token}: a single-use download of a call's acknowledgements."""
+"""This module serves GET /exports/{token}: single-use downloads (call lists, board packs)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import logging
 
 from aiohttp import web
 
+from bot.board_pack_download import board_pack_download
 from bot.keys import CLOCK, DATABASE, SETTINGS
 from bot.middlewares import error_body
 from dialogs.call_dialog import hash_token
@@ -35,7 +36,8 @@ async def export(request: web.Request) -> web.Response:
         found = await calls.claim_export(session, hash_token(token), now, address)
         call = await session.get(InspectionCall, found.call_id) if found else None
         if found is None or call is None:
-            return error_body(404, "link_expired", GONE)
+            pack = await board_pack_download(request, session, hash_token(token), address)
+            return pack or error_body(404, "link_expired", GONE)
         creator = await session.get(Staff, found.staff_id)
         creator_email = creator.email if creator is not None else f"staff {found.staff_id}"
         audit_log.record_change(

@@ -76,8 +76,10 @@ VARIABLES = (
     "INSPECTION_READY_CALL_ROUNDS",
     "INSPECTION_READY_CALL_STARTERS",
     "INSPECTION_READY_PUBLIC_URL",
+    "INSPECTION_READY_IMMEDIATELY_DAYS",
     "INSPECTION_READY_IMPORT_MAX_MB",
     "INSPECTION_READY_IMPORT_MAX_ROWS",
+    "INSPECTION_READY_BOARD_UPDATE_DAYS",
     *GRAPH_VARIABLES,
     *NOTIFY_VARIABLES,
 )
@@ -113,8 +115,14 @@ class Settings:
     # Inspection roles (casefolded) that may start the call besides coordinators.
     call_starters: frozenset[str] = DEFAULT_CALL_STARTERS
     public_url: str | None = None
+    # The working days an "immediately" deadline in the actions file gives, counted from
+    # the day its recommendation was received.
+    immediately_days: int = 5
     import_max_mb: int = 50
     import_max_rows: int = 100_000
+    # Working days before each Improvement Board meeting that action owners are asked for
+    # their update.
+    board_update_days: int = 5
     # Installing the app for people through Microsoft Graph; None: off. Its repr leaves
     # the client secret out.
     graph: GraphConfig | None = None
@@ -236,6 +244,9 @@ class Settings:
             ),
             call_starters=parse_call_starters(environ.get("INSPECTION_READY_CALL_STARTERS", "")),
             public_url=parse_public_url(environ.get("INSPECTION_READY_PUBLIC_URL", "")),
+            immediately_days=parse_whole(
+                "INSPECTION_READY_IMMEDIATELY_DAYS", environ, default=5, low=1, high=60
+            ),
             import_max_mb=parse_whole(
                 "INSPECTION_READY_IMPORT_MAX_MB", environ, default=50, low=1, high=2048
             ),
@@ -245,6 +256,9 @@ class Settings:
                 default=100_000,
                 low=1,
                 high=10_000_000,
+            ),
+            board_update_days=parse_whole(
+                "INSPECTION_READY_BOARD_UPDATE_DAYS", environ, default=5, low=1, high=30
             ),
             graph=parse_graph(
                 environ, app_id=app_id, app_password=app_password, app_tenant_id=app_tenant_id

@@ -44,6 +44,8 @@ class WorkItem:
     owner_name: str
     urgency: Urgency
     working_days_overdue: int
+    # An action's priority area (its lead is digested on it); None for an audit.
+    area: str | None = None
 
     @property
     def due_text(self) -> str:
@@ -69,6 +71,7 @@ def from_action(action: Action, today: date, calendar: WorkingDays) -> WorkItem:
         action.owner.name,
         today,
         calendar,
+        area=action.priority_area,
     )
 
 
@@ -107,6 +110,7 @@ def _item(
     owner_name: str,
     today: date,
     calendar: WorkingDays,
+    area: str | None = None,
 ) -> WorkItem:
     overdue = calendar.between(due, today) if due < today else 0
     if due < today:
@@ -118,7 +122,7 @@ def _item(
     else:
         urgency = Urgency.LATER
     return WorkItem(
-        kind, item_id, ref, summary, due, status, owner_id, owner_name, urgency, overdue
+        kind, item_id, ref, summary, due, status, owner_id, owner_name, urgency, overdue, area
     )
 
 

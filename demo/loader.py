@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from knowledge.working_days import WorkingDays
+from store.importers.deadlines import DeadlineRules
 from store.importers.fields import parse_date
 from store.importers.runner import ImportKind, import_table
 from store.importers.sources import Table, read_table
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
 DEMO_ANCHOR = date(2026, 11, 23)
 DEMO_FILES: tuple[tuple[ImportKind, str, tuple[str, ...]], ...] = (
     (ImportKind.STAFF, "staff.csv", ()),
+    (ImportKind.AREAS, "areas.csv", ()),
+    # Before the actions, which name the recommendation each answers.
+    (ImportKind.RECOMMENDATIONS, "recommendations.csv", ("received",)),
     (ImportKind.ACTIONS, "actions.csv", ("due_date",)),
     (ImportKind.AUDITS, "audits.csv", ("due_date",)),
     (ImportKind.EVENTS, "events.csv", ("date",)),
@@ -135,13 +139,15 @@ async def load_demo(
             continue
         table = demo_table(kind, today, calendar)
         added = await _refs_not_stored(session, kind, table)
-        counts[kind] = await import_table(
+        outcome = await import_table(
             session,
             kind,
             table,
             ChangeLog(ChangeSource.DEMO, actor="demo"),
             update_existing=False,
+            deadlines=DeadlineRules(calendar),
         )
+        counts[kind] = outcome.counts
         await _date_completions(session, kind, added, today, calendar, zone)
     return counts
 

@@ -66,6 +66,14 @@ CAPABILITIES: tuple[Capability, ...] = (
         available=True,
     ),
     Capability(
+        "Area actions",
+        "The open actions in the priority areas you lead, whoever manages their owners "
+        "(board members and coordinators: the whole plan).",
+        "area actions",
+        Intent.AREA_ACTIONS,
+        available=True,
+    ),
+    Capability(
         "Reminders",
         "A nudge before and after deadlines, on working days, in working hours; choose "
         "digest only or pause them.",
@@ -78,6 +86,20 @@ CAPABILITIES: tuple[Capability, ...] = (
         "Alert everyone on the roster with their role and first tasks; track who has seen it.",
         "inspection call",
         Intent.INSPECTION_CALL,
+        available=True,
+    ),
+    Capability(
+        "Board updates",
+        "Who has not yet given their update for the next Improvement Board (leads: your areas).",
+        "board updates",
+        Intent.BOARD_UPDATES,
+        available=True,
+    ),
+    Capability(
+        "Board pack",
+        "The Improvement Board pack for the next meeting, as Word or Excel.",
+        "board pack",
+        Intent.BOARD_PACK,
         available=True,
     ),
     Capability(

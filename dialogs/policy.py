@@ -7,9 +7,11 @@ reports') is decided per record in dialogs/scope.py.
 Roles, in short: practitioners work on their own items; managers also on their reports'
 and decide their extension requests; coordinators run the plan, the audits and the
 inspection call; admins keep the roster and the imports, see everyone's items read-only,
-and decide nothing. Nobody decides an extension they requested or that is for their own
-action. In group chats and channels only help, the calendar and framework questions are
-answered; everything personal stays in the 1:1 chat.
+and decide nothing; viewers (board members, elected members) read the plan, change
+nothing and see no case audit. A priority area's lead also sees that area's actions,
+whoever manages their owners. Nobody decides an extension they requested or that is for
+their own action. In group chats and channels only help, the calendar and framework
+questions are answered; everything personal stays in the 1:1 chat.
 """
 
 from __future__ import annotations
@@ -56,6 +58,9 @@ class Verb(StrEnum):
     CALL_STAND_DOWN = "call_stand_down"
     CALL_EXPORT = "call_export"
     ANSWER_QUESTION = "answer_question"
+    BOARD_UPDATE_FORM = "board_update_form"
+    BOARD_UPDATE_SUBMIT = "board_update_submit"
+    BOARD_REVIEW = "board_review"
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,15 +83,22 @@ class Access:
 
 
 ON_ROSTER = frozenset(StaffRole)
+# Everyone who works on items. Viewers (board members, elected members) read the plan and
+# change nothing, and see no case audit: an audit names a case.
+WORKERS = ON_ROSTER - {StaffRole.VIEWER}
 # Roles with line reports whose extension requests they decide. Admins decide nothing.
 DECIDERS = frozenset({StaffRole.MANAGER, StaffRole.COORDINATOR})
 TEAM_VIEWERS = frozenset({StaffRole.MANAGER, StaffRole.COORDINATOR, StaffRole.ADMIN})
 COORDINATORS = frozenset({StaffRole.COORDINATOR})
 ROSTER_KEEPERS = frozenset({StaffRole.COORDINATOR, StaffRole.ADMIN})
+# Who has the Improvement Board pack: coordinators, and the board's own read-only viewers.
+BOARD_READERS = frozenset({StaffRole.COORDINATOR, StaffRole.VIEWER})
 
 ANYONE = Access(None)
 ANYONE_ANYWHERE = Access(None, in_groups=True)
 ROSTER = Access(ON_ROSTER, what="see or change work on the roster")
+WORK = Access(WORKERS, what="change work items")
+AUDITS = Access(WORKERS, what="see case audits")
 
 INTENTS: dict[Intent, Access] = {
     Intent.HELP: ANYONE_ANYWHERE,
@@ -95,15 +107,29 @@ INTENTS: dict[Intent, Access] = {
     Intent.MY_ACTIONS: ROSTER,
     Intent.OVERDUE: ROSTER,
     Intent.DUE_THIS_WEEK: ROSTER,
-    Intent.MY_AUDITS: ROSTER,
-    Intent.AUDITS_DUE: ROSTER,
+    Intent.MY_AUDITS: AUDITS,
+    Intent.AUDITS_DUE: AUDITS,
     Intent.REMINDERS: ROSTER,
     Intent.MY_TEAM: Access(TEAM_VIEWERS, what="see a team's work"),
-    Intent.OVERDUE_IN: Access(TEAM_VIEWERS, what="see what is overdue in an area or team"),
+    # Viewers too: for a team they see its actions, never its audits (dialogs/scope.py).
+    Intent.OVERDUE_IN: Access(
+        frozenset({*TEAM_VIEWERS, StaffRole.VIEWER}),
+        what="see what is overdue in an area or team",
+    ),
     Intent.UNREACHABLE: Access(ROSTER_KEEPERS, what="see who cannot be reached"),
     Intent.RELINK: Access(ROSTER_KEEPERS, what="link Teams accounts to the roster"),
     Intent.INSPECTION_CALL: Access(
         COORDINATORS, what="open the inspection-call alert", call_starters=True
+    ),
+    # Area leads are managers in practice; the board dialog narrows a lead to their areas.
+    Intent.BOARD_UPDATES: Access(
+        frozenset({StaffRole.MANAGER, *BOARD_READERS}), what="see who has updated for the board"
+    ),
+    Intent.BOARD_PACK: Access(BOARD_READERS, what="have the board pack"),
+    # Leads (managers in practice) see their areas' actions; viewers, coordinators and
+    # admins the whole plan. The dialog tells a manager who leads no area so.
+    Intent.AREA_ACTIONS: Access(
+        frozenset({*TEAM_VIEWERS, StaffRole.VIEWER}), what="see a priority area's actions"
     ),
 }
 
@@ -111,6 +137,7 @@ INTENTS: dict[Intent, Access] = {
 NO_ITEM = "the button does not say which item it is for"
 NO_CALL = "that inspection call is not one I know"
 NO_PERSON = "that person is no longer on the roster"
+NO_MEETING = "the button does not say which board meeting it is for"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,12 +171,12 @@ VERBS: dict[Verb, Button] = {
     Verb.SHOW_ENTRY: Button(ANYONE_ANYWHERE),
     Verb.SHOW_LIST: Button(ROSTER),
     Verb.OPEN_ITEM: Button(ROSTER, ITEM),
-    Verb.COMPLETE_ACTION: Button(ROSTER, ITEM),
-    Verb.SET_ACTION_STATUS: Button(ROSTER, ITEM),
-    Verb.REQUEST_EXTENSION: Button(ROSTER, ITEM),
-    Verb.START_AUDIT: Button(ROSTER, ITEM),
-    Verb.COMPLETE_AUDIT: Button(ROSTER, ITEM),
-    Verb.SNOOZE: Button(ROSTER, ITEM),
+    Verb.COMPLETE_ACTION: Button(WORK, ITEM),
+    Verb.SET_ACTION_STATUS: Button(WORK, ITEM),
+    Verb.REQUEST_EXTENSION: Button(WORK, ITEM),
+    Verb.START_AUDIT: Button(WORK, ITEM),
+    Verb.COMPLETE_AUDIT: Button(WORK, ITEM),
+    Verb.SNOOZE: Button(WORK, ITEM),
     Verb.REMINDER_SETTINGS: Button(ROSTER),
     Verb.OPEN_EXTENSION: Button(EXTENSIONS, REQUEST),
     Verb.DECIDE_EXTENSION: Button(EXTENSIONS, REQUEST),
@@ -171,6 +198,10 @@ VERBS: dict[Verb, Button] = {
     Verb.ANSWER_QUESTION: Button(
         Access(COORDINATORS, what="answer the questions I could not"), (("question", NO_ITEM),)
     ),
+    # The owner updates, the area's lead reviews: the board dialog checks who, per record.
+    Verb.BOARD_UPDATE_FORM: Button(WORK, (*ITEM, ("meeting", NO_MEETING))),
+    Verb.BOARD_UPDATE_SUBMIT: Button(WORK, (*ITEM, ("meeting", NO_MEETING))),
+    Verb.BOARD_REVIEW: Button(WORK, (("update", NO_ITEM),)),
 }
 
 

@@ -26,6 +26,9 @@ class Intent(StrEnum):
     UNREACHABLE = "unreachable"
     RELINK = "relink"
     INSPECTION_CALL = "inspection_call"
+    BOARD_UPDATES = "board_updates"
+    BOARD_PACK = "board_pack"
+    AREA_ACTIONS = "area_actions"
     # Anything else is a framework question.
     QUESTION = "question"
 
@@ -126,6 +129,35 @@ PHRASES: dict[Intent, tuple[str, ...]] = {
         "inspection call status",
         "call status",
         "broadcast the inspection call",
+    ),
+    Intent.BOARD_UPDATES: (
+        "board updates",
+        "board update",
+        "board update status",
+        "updates for the board",
+        "who has not updated",
+        "who hasnt updated",
+        "who has not updated for the board",
+    ),
+    Intent.BOARD_PACK: (
+        "board pack",
+        "the board pack",
+        "improvement board pack",
+        "board papers",
+    ),
+    Intent.AREA_ACTIONS: (
+        "area actions",
+        "my area",
+        "my areas",
+        "my area actions",
+        "my priority area",
+        "my priority areas",
+        "actions in my area",
+        "actions in my areas",
+        "priority area actions",
+        "the plan",
+        "the whole plan",
+        "plan overview",
     ),
     Intent.CALENDAR: (
         "calendar",

@@ -15,7 +15,13 @@ from zoneinfo import ZoneInfo
 
 from dialogs import answer_dialog, ask_dialog, help_dialog, relink_dialog, reminder_settings
 from dialogs.ask_dialog import CardActionError
-from dialogs.call_dialog import CallDialog, CallRefusedError, record_refusal
+from dialogs.board_dialog import BoardDialog
+from dialogs.call_dialog import (
+    DEFAULT_PUBLIC_URL,
+    CallDialog,
+    CallRefusedError,
+    record_refusal,
+)
 from dialogs.card_data import parse_whole
 from dialogs.people import DEFAULT_CALL_STARTERS, Person
 from dialogs.policy import ASK_IN_PERSONAL, INTENTS, VERBS, Access, Verb
@@ -24,6 +30,7 @@ from dialogs.routing import Command, Intent, classify
 from dialogs.work_changes import WorkChanges
 from dialogs.work_dialog import MAX_OFFSET, WORK_INTENTS, WorkViews
 from knowledge.working_days import WorkingDays
+from notifications.quiet_hours import DEFAULT_WORKING_HOURS, QuietHours
 from store.models import StaffRole, utc_now
 from store.repositories import calls as calls_repository
 from store.repositories.staff import list_by_role
@@ -65,6 +72,7 @@ class Dialogs:
         clock: Clock = utc_now,
         local_knowledge: Path | None = None,
         call_starters: frozenset[str] = DEFAULT_CALL_STARTERS,
+        board: BoardDialog | None = None,
     ) -> None:
         self.knowledge = knowledge
         # The inspection roles (casefolded) that may start the call as coordinators do.
@@ -77,6 +85,9 @@ class Dialogs:
         self.views = WorkViews(calendar, case_url_template)
         self.changes = WorkChanges(self.views)
         self.calls = calls or CallDialog.default(calendar, timezone)
+        self.board = board or BoardDialog(
+            DEFAULT_PUBLIC_URL, QuietHours(timezone, DEFAULT_WORKING_HOURS, calendar)
+        )
         self._handlers = self._verb_handlers()
 
     def today(self) -> date:
@@ -118,6 +129,15 @@ class Dialogs:
             return await reminder_settings.unreachable(session, viewer)
         if command.intent is Intent.RELINK:
             return await relink_dialog.relink_card(session, viewer, command.argument)
+        if command.intent in (Intent.BOARD_UPDATES, Intent.BOARD_PACK):
+            try:
+                if command.intent is Intent.BOARD_PACK:
+                    return await self.board.pack_links(
+                        session, viewer, self.today(), self._clock()
+                    )
+                return await self.board.status(session, viewer, self.today())
+            except CardActionError as exc:
+                return Reply(text=f"Sorry: {exc}.")
         if command.intent in WORK_INTENTS:
             return await self.views.show(session, viewer, command, self.today())
         return await ask_dialog.ask(session, self.knowledge, text, viewer, self.today())
@@ -176,7 +196,7 @@ class Dialogs:
 
     def _verb_handlers(self) -> dict[Verb, Handler]:
         """Each button's handler, all with one shape: (session, person, data, today, now)."""
-        changes, calls = self.changes, self.calls
+        changes, calls, board = self.changes, self.calls, self.board
         handlers: dict[Verb, Handler] = {
             Verb.SHOW_LIST: lambda s, p, d, t, n: self._show_list(s, p, d, t),
             Verb.OPEN_ITEM: lambda s, p, d, t, n: changes.open_item(s, p, d, t),
@@ -201,6 +221,9 @@ class Dialogs:
             Verb.ANSWER_QUESTION: lambda s, p, d, t, n: answer_dialog.answer_question(
                 s, p, d, n, self._local_knowledge
             ),
+            Verb.BOARD_UPDATE_FORM: lambda s, p, d, t, n: board.form(s, p, d, t),
+            Verb.BOARD_UPDATE_SUBMIT: lambda s, p, d, t, n: board.submit(s, p, d, t, n),
+            Verb.BOARD_REVIEW: lambda s, p, d, t, n: board.review(s, p, d, n),
         }
         answered_here = {Verb.ANSWER_FEEDBACK, Verb.SHOW_ENTRY, Verb.SHOW_HELP}
         missing = set(Verb) - set(handlers) - answered_here

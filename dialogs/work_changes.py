@@ -12,7 +12,7 @@ from dialogs.card_data import parse_choice, parse_id
 from dialogs.people import Person
 from dialogs.policy import NO_ITEM, may_decide_extensions
 from dialogs.replies import Notice, Reply
-from dialogs.scope import may_change, may_see
+from dialogs.scope import may_change, may_see_action, may_see_audit
 from dialogs.work_dialog import WorkViews, back_of, version_of
 from store.models import (
     Action,
@@ -349,7 +349,11 @@ class WorkChanges:
         if action is None:
             raise CardActionError("that action no longer exists")
         what = f"action {plain_text(action.ref)}"
-        await self._check(session, person, action.owner_id, what, changing)
+        if changing:
+            await self._check(session, person, action.owner_id, what)
+        elif not await may_see_action(session, person, action):
+            # An area's lead sees its actions whoever manages their owners.
+            raise PermissionRefusedError(f"you cannot see {what}")
         if changing:
             _check_version(data, version_of(action))
         return action
@@ -366,7 +370,11 @@ class WorkChanges:
         if audit is None:
             raise CardActionError("that audit no longer exists")
         what = f"audit {plain_text(audit.ref)}"
-        await self._check(session, person, audit.auditor_id, what, changing)
+        if changing:
+            await self._check(session, person, audit.auditor_id, what)
+        elif not await may_see_audit(session, person, audit.auditor_id):
+            # An audit names a case: a viewer, who sees the whole plan, sees none of them.
+            raise PermissionRefusedError(f"you cannot see {what}")
         if changing:
             _check_version(data, version_of(audit))
         return audit
@@ -388,12 +396,10 @@ class WorkChanges:
         return request
 
     async def _check(
-        self, session: AsyncSession, person: Person, owner_id: int, what: str, changing: bool
+        self, session: AsyncSession, person: Person, owner_id: int, what: str
     ) -> None:
-        check = may_change if changing else may_see
-        if person.staff_id is None or not await check(session, person, owner_id):
-            verb = "change" if changing else "see"
-            raise PermissionRefusedError(f"you cannot {verb} {what}")
+        if person.staff_id is None or not await may_change(session, person, owner_id):
+            raise PermissionRefusedError(f"you cannot change {what}")
 
     async def _deciders(
         self, session: AsyncSession, action: Action, requester_id: int

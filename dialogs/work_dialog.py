@@ -21,7 +21,14 @@ from dialogs.card_data import parse_whole
 from dialogs.people import Person
 from dialogs.replies import Reply
 from dialogs.routing import Command, Intent, normalise
-from dialogs.scope import EVERYONE_ROLES, may_change, reports, visible_owners
+from dialogs.scope import (
+    EVERYONE_ROLES,
+    READ_ONLY_ROLES,
+    may_change,
+    reports,
+    visible_auditors,
+    visible_owners,
+)
 from knowledge.working_days import WorkingDays
 from store.models import (
     Action,
@@ -31,7 +38,7 @@ from store.models import (
     CalendarEvent,
     StaffRole,
 )
-from store.repositories import work
+from store.repositories import areas, work
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,6 +54,7 @@ WORK_INTENTS = frozenset(
         Intent.MY_TEAM,
         Intent.OVERDUE_IN,
         Intent.CALENDAR,
+        Intent.AREA_ACTIONS,
     }
 )
 # Further down a list than anyone pages; a larger offset in card data is not a real press.
@@ -57,6 +65,11 @@ NOT_ON_ROSTER = (
     "actions or audits. Ask your inspection-readiness coordinator to add you."
 )
 MANAGERS_ONLY = "Only managers and coordinators can look across a priority area or team."
+NO_AREA = (
+    "You do not lead a priority area of the improvement plan. Try 'my actions'; your "
+    "coordinator keeps the list of areas and their leads."
+)
+NO_AUDITS = "Case audits are not shown to board members: they name children's cases."
 EVENT_LABELS = {
     "monitoring_visit": "Monitoring visit",
     "action_plan_due": "Action plan due",
@@ -97,26 +110,36 @@ class WorkViews:
             return await self.team_card(session, person, today, offset)
         if command.intent is Intent.OVERDUE_IN:
             return await self.overdue_in(session, person, command.argument or "", today, offset)
+        if command.intent is Intent.AREA_ACTIONS:
+            return await self.area_card(session, person, today, offset)
+        if person.role in READ_ONLY_ROLES and command.intent in (
+            Intent.MY_AUDITS,
+            Intent.AUDITS_DUE,
+        ):
+            # Also for a list's "show more", which does not pass through the policy.
+            return Reply(text=NO_AUDITS)
         owners: set[int] | None = {person.staff_id}
+        # A viewer's lists never hold an audit, even one assigned to them by mistake.
+        owners_of_audits = set() if person.role in READ_ONLY_ROLES else owners
         soon = self.calendar.add(today, DUE_SOON_WORKING_DAYS)
         if command.intent is Intent.MY_ACTIONS:
             items = await self._actions(session, owners, today)
             heading, empty = "Your actions", "You have no open improvement-plan actions."
         elif command.intent is Intent.OVERDUE:
             items = await self._actions(session, owners, today, due_by=today)
-            items += await self._audits(session, owners, today, due_by=today)
+            items += await self._audits(session, owners_of_audits, today, due_by=today)
             items = [i for i in items if i.working_days_overdue > 0]
             heading = "Your overdue actions and audits"
             empty = "Nothing of yours is overdue."
         elif command.intent is Intent.DUE_THIS_WEEK:
             items = await self._actions(session, owners, today, due_by=soon)
-            items += await self._audits(session, owners, today, due_by=soon)
+            items += await self._audits(session, owners_of_audits, today, due_by=soon)
             heading, empty = "Due in the next 5 working days", "Nothing of yours is due this week."
         elif command.intent is Intent.MY_AUDITS:
             items = await self._audits(session, owners, today)
             heading, empty = "Your audits", "You have no open audit assignments."
         else:  # AUDITS_DUE
-            scope = await visible_owners(session, person)
+            scope = await visible_auditors(session, person)
             items = await self._audits(session, scope, today, due_by=soon)
             heading = "Audits overdue or due in the next 5 working days"
             empty = "No audits are overdue or due this week."
@@ -169,6 +192,9 @@ class WorkViews:
         extension requests waiting for a decision."""
         if person.role is StaffRole.PRACTITIONER:
             return Reply(text="'My team' is for managers and coordinators. Try 'my actions'.")
+        if person.role in READ_ONLY_ROLES:
+            # A team's list carries its audits, and so case references.
+            return Reply(text="'My team' is for managers and coordinators. Try 'the plan'.")
         # Coordinators see everyone; a manager everyone below them (not their own items).
         owners = None if person.role in EVERYONE_ROLES else await reports(session, person)
         items = await self._actions(session, owners, today)
@@ -235,7 +261,12 @@ class WorkViews:
         else:
             team = teams[str(team_name)]
             actions = await work.open_actions(session, owners, due_by=today, team_id=team.id)
-            audits = await work.open_audits(session, owners, due_by=today, team_id=team.id)
+            auditors = await visible_auditors(session, person)
+            audits = (
+                await work.open_audits(session, auditors, due_by=today, team_id=team.id)
+                if auditors is None or auditors
+                else []
+            )
             items = [from_action(a, today, self.calendar) for a in actions]
             items += [from_audit(a, today, self.calendar) for a in audits]
         items = [i for i in items if i.working_days_overdue > 0]
@@ -246,6 +277,32 @@ class WorkViews:
             most_urgent_first(items),
             Command(Intent.OVERDUE_IN, name),
             offset,
+            show_owner=True,
+        )
+
+    async def area_card(
+        self, session: AsyncSession, person: Person, today: date, offset: int
+    ) -> Reply:
+        """The open actions in the priority areas `person` leads, whoever manages their
+        owners; coordinators, admins and viewers see every area's."""
+        if person.staff_id is None:
+            return Reply(text=NOT_ON_ROSTER)
+        everything = person.role in EVERYONE_ROLES or person.role in READ_ONLY_ROLES
+        led = await areas.areas_led_by(session, person.staff_id)
+        if not led and not everything:
+            return Reply(text=NO_AREA)
+        actions = await areas.open_actions_in(session, None if everything else led)
+        items = [from_action(a, today, self.calendar) for a in actions]
+        sections = (
+            [Section("The areas you lead", [plain_text(name) for name in led])] if led else []
+        )
+        return self.list_card(
+            "Actions in every priority area" if everything else "Actions in your priority areas",
+            "No open actions in these priority areas.",
+            most_urgent_first(items),
+            Command(Intent.AREA_ACTIONS),
+            offset,
+            sections=sections,
             show_owner=True,
         )
 

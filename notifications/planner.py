@@ -42,6 +42,9 @@ class Recipient:
     manager_id: int | None
     digest_only: bool = False
     paused_until: date | None = None
+    # The priority areas this person leads (casefolded): their digest covers those areas'
+    # actions, whoever manages the owners.
+    leads: frozenset[str] = frozenset()
 
     def wants(self, kind: MessageKind, today: date) -> bool:
         """Whether this person's preferences let a message of `kind` through today."""
@@ -196,9 +199,16 @@ class Planner:
         for person in self.people.values():
             if person.role in (StaffRole.COORDINATOR, StaffRole.ADMIN):
                 mine = relevant
-            elif person.role is StaffRole.MANAGER or person.digest_only:
-                owners = reports[person.staff_id] | {person.staff_id}
-                mine = [i for i in relevant if i.owner_id in owners]
+            elif person.role is StaffRole.MANAGER or person.digest_only or person.leads:
+                # A lead who is neither a manager nor digest-only: their areas only.
+                in_line = person.role is StaffRole.MANAGER or person.digest_only
+                owners = reports[person.staff_id] | {person.staff_id} if in_line else set()
+                mine = [
+                    i
+                    for i in relevant
+                    if i.owner_id in owners
+                    or (i.area is not None and i.area.casefold() in person.leads)
+                ]
             else:
                 continue
             if mine:  # no digest when there is nothing to say

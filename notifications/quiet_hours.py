@@ -20,6 +20,10 @@ class WorkingHours:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
 
 
+# INSPECTION_READY_WORKING_HOURS when it is not set.
+DEFAULT_WORKING_HOURS = WorkingHours(time(8, 0), time(18, 0))
+
+
 class QuietHours:
     """Working hours on working days, in the council's time zone."""
 
@@ -27,6 +31,11 @@ class QuietHours:
         self._timezone = timezone
         self._hours = hours
         self._calendar = calendar
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        """The council's time zone, in which working days and hours are counted."""
+        return self._timezone
 
     def allows(self, at: datetime) -> bool:
         """Whether `at` is inside working hours on a working day."""

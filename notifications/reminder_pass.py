@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING
 
 from cards.work_items import from_action, from_audit
 from knowledge.working_days import WorkingDays
+from notifications.board_requests import BoardAsk, queue_board_asks
 from notifications.knowledge_digest import Titles, is_digest_day, queue_digest
 from notifications.planner import EventInfo, Planned, Planner, Recipient
 from notifications.quiet_hours import QuietHours
 from notifications.rendering import render
 from notifications.rules import ReminderRules
-from store.repositories import outbox, work
+from store.repositories import areas, outbox, work
 from store.repositories import staff as staff_repository
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ class PassReport:
     queued: int = 0
     # Coordinators' weekly knowledge digests queued (first working day of the week only).
     digests: int = 0
+    # Improvement Board update requests and chases new today (with dry_run: would be).
+    board_asks: list[BoardAsk] = field(default_factory=list)
 
 
 class ReminderPass:
@@ -47,8 +50,12 @@ class ReminderPass:
         calendar: WorkingDays,
         quiet_hours: QuietHours,
         titles: Titles | None = None,
+        *,
+        board_update_days: int = 5,
     ) -> None:
         self._database = database
+        # Working days before a board meeting that owners are asked for their updates.
+        self._board_update_days = board_update_days
         # Knowledge entry titles for the weekly digest, by entry id.
         self._titles: Titles = titles or (lambda _entry_id: None)
         self._rules = rules
@@ -71,12 +78,23 @@ class ReminderPass:
             items = [from_action(a, today, self._calendar) for a in actions]
             items += [from_audit(a, today, self._calendar) for a in audits]
             planned = planner.plan(today, items, await _events(session, today))
+            send_from = self._quiet_hours.next_allowed(now)
+            report.board_asks = await queue_board_asks(
+                session,
+                now,
+                today,
+                send_from,
+                self._calendar,
+                self._board_update_days,
+                self._quiet_hours.timezone,
+                dry_run=dry_run,
+                open_actions=actions,
+            )
             if dry_run:
                 existing = await outbox.existing_keys(session, [p.dedupe_key for p in planned])
                 report.planned = [p for p in planned if p.dedupe_key not in existing]
                 await session.rollback()
                 return report
-            send_from = self._quiet_hours.next_allowed(now)
             rows = [
                 outbox.new_row(
                     p.dedupe_key,
@@ -98,6 +116,7 @@ class ReminderPass:
 
 async def _people(session: AsyncSession) -> dict[int, Recipient]:
     preferences = await work.reminder_preferences(session)
+    leads = await areas.areas_by_lead(session)
     people = {}
     for staff in await staff_repository.list_all(session):
         choice = preferences.get(staff.id)
@@ -109,6 +128,7 @@ async def _people(session: AsyncSession) -> dict[int, Recipient]:
             staff.manager_id,
             digest_only=bool(choice and choice.digest_only),
             paused_until=choice.paused_until if choice else None,
+            leads=leads.get(staff.id, frozenset()),
         )
     return people
 

@@ -13,3 +13,12 @@ class MigrationError(StoreError):
 
 class DatabaseUnavailableError(StoreError):
     """The database could not be reached."""
+
+
+class UnknownMeetingError(StoreError):
+    """A date asked for is not an Improvement Board meeting on the calendar."""
+
+    def __init__(self, asked: str, known: list[str]) -> None:
+        listed = ", ".join(known) if known else "none: import events with kind improvement_board"
+        super().__init__(f"{asked} is not an Improvement Board meeting; the meetings are {listed}")
+        self.known = known

@@ -1,1 +1,1 @@
-"""Importers for the four organisation files: staff, actions, audits and events."""
+"""Importers and the exporter for the six organisation files, from staff to recommendations."""

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.importers.deadlines import EXAMPLES, DeadlineRules, parse_deadline
+from store.importers.fields import FieldError
+from store.importers.merge import Keyed, Merge
 from store.importers.problems import Problem
 from store.importers.references import StaffDirectory
 from store.importers.sources import Table
 from store.importers.upsert import ChangeLog, Outcome, Progress, upsert_by_ref
 from store.importers.validation import Column, RowReader, duplicate_key_problems
-from store.models import Action, ActionStatus
+from store.models import Action, ActionStatus, Recommendation
 
 ENTITY = "action"
 COLUMNS = (
@@ -22,45 +26,124 @@ COLUMNS = (
     Column("due_date"),
     Column("status", required=False),
     Column("evidence_required", required=False),
+    # The ref of the recommendation the action answers; a relative due date counts from
+    # the day it was received.
+    Column("recommendation", required=False),
 )
+# Each stored field and the column it comes from.
+FIELDS = {
+    "ref": "ref",
+    "priority_area": "priority_area",
+    "description": "description",
+    "owner_id": "owner_email",
+    "due_date": "due_date",
+    "status": "status",
+    "evidence_required": "evidence_required",
+    "recommendation_id": "recommendation",
+}
 
-Record = tuple[str, dict[str, Any]]
 
-
-async def validate(session: AsyncSession, table: Table) -> tuple[list[Record], list[Problem]]:
-    """Every cell checked; owners must already be on the roster."""
+async def validate(
+    session: AsyncSession, table: Table, deadlines: DeadlineRules | None = None
+) -> tuple[list[Keyed], list[Problem]]:
+    """Every cell checked; owners must already be on the roster, recommendations imported."""
     staff = await StaffDirectory.load(session)
+    recommendations = {r.ref: r for r in (await session.execute(select(Recommendation))).scalars()}
     problems: list[Problem] = []
     records = []
     for row in table.rows:
         cells = RowReader(table, row, problems)
+        recommendation = _recommendation(cells, recommendations)
         values = {
             "ref": cells.text("ref", max_length=64),
             "priority_area": cells.text("priority_area"),
             "description": cells.text("description", max_length=2000),
             "owner_id": staff.staff_id(cells, "owner_email"),
-            "due_date": cells.date("due_date"),
+            "due_date": _due_date(cells, recommendation, deadlines),
             # A blank status is a new action nobody has started.
             "status": cells.choice("status", ActionStatus, default=ActionStatus.NOT_STARTED),
             "evidence_required": cells.text("evidence_required", required=False, max_length=2000),
+            "recommendation_id": recommendation.id if recommendation is not None else None,
         }
         if cells.ok:
-            records.append((str(values["ref"]), values))
+            records.append(Keyed(row.number, str(values["ref"]), values))
     problems += duplicate_key_problems(
         table, [(r, r.cells["ref"]) for r in table.rows if r.cells.get("ref")], "ref", "ref"
     )
     return records, problems
 
 
+def _recommendation(
+    cells: RowReader, recommendations: dict[str, Recommendation]
+) -> Recommendation | None:
+    ref = cells.text("recommendation", required=False, max_length=64)
+    if ref is None:
+        return None
+    found = recommendations.get(ref) or next(
+        (r for r in recommendations.values() if r.ref.casefold() == ref.casefold()), None
+    )
+    if found is None:
+        cells.problem(
+            "recommendation",
+            f"no recommendation with ref {ref!r}; import it in the recommendations file first",
+        )
+    return found
+
+
+def _due_date(
+    cells: RowReader, recommendation: Recommendation | None, deadlines: DeadlineRules | None
+) -> date | None:
+    """A date, or a deadline counted from the recommendation's received date."""
+    text = cells.text("due_date", max_length=100)
+    if text is None:
+        return None
+    immediately_days = deadlines.immediately_days if deadlines is not None else 0
+    try:
+        deadline = parse_deadline(text, immediately_days)
+    except FieldError as exc:
+        cells.problem("due_date", str(exc))
+        return None
+    if deadline is None:
+        if any(char.isalpha() for char in text) and not text[:1].isdigit():
+            cells.problem(
+                "due_date",
+                f"not a date or a deadline: {text!r}; use YYYY-MM-DD, DD/MM/YYYY, or a "
+                f"deadline such as {EXAMPLES}",
+            )
+            return None
+        return cells.date("due_date")
+    if recommendation is None:
+        cells.problem(
+            "due_date",
+            f"{text!r} counts from a recommendation's received date: name the "
+            "recommendation in the recommendation column, or give a date",
+        )
+        return None
+    if recommendation.received is None:
+        cells.problem(
+            "due_date",
+            f"{text!r} counts from when recommendation {recommendation.ref} was received, "
+            "and the recommendations file gives no received date for it: add one, or give "
+            "a date",
+        )
+        return None
+    if deadlines is None:
+        cells.problem("due_date", "relative deadlines cannot be worked out here; give a date")
+        return None
+    return deadline.due(recommendation.received, deadlines.working_days)
+
+
 async def apply(
     session: AsyncSession,
-    records: list[Record],
+    records: list[Keyed],
     log: ChangeLog,
     *,
+    merge: Merge | None = None,
     update_existing: bool = True,
     progress: Progress | None = None,
 ) -> Outcome:
     """Upserts actions by ref; marking one complete stamps when, leaving it clears that."""
+    refs = {r.id: r.ref for r in (await session.execute(select(Recommendation))).scalars()}
     return await upsert_by_ref(
         session,
         model=Action,
@@ -69,6 +152,8 @@ async def apply(
         log=log,
         complete=ActionStatus.COMPLETE,
         person_field="owner_id",
+        merge=merge,
+        labels={"recommendation_id": refs},
         update_existing=update_existing,
         progress=progress,
     )

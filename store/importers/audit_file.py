@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.importers.merge import Keyed, Merge
 from store.importers.problems import Problem
 from store.importers.references import StaffDirectory
 from store.importers.sources import Table
@@ -23,14 +24,21 @@ COLUMNS = (
     Column("due_date"),
     Column("status", required=False),
 )
+# Each stored field and the column it comes from.
+FIELDS = {
+    "ref": "ref",
+    "case_ref": "case_ref",
+    "audit_type": "audit_type",
+    "auditor_id": "auditor_email",
+    "due_date": "due_date",
+    "status": "status",
+}
 # A case reference is a code: letters, digits and separators, with at least one digit.
 # Anything else (a name, a sentence) is refused so no child's name reaches the database.
 CASE_REFERENCE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9/._-]*$")
 
-Record = tuple[str, dict[str, Any]]
 
-
-async def validate(session: AsyncSession, table: Table) -> tuple[list[Record], list[Problem]]:
+async def validate(session: AsyncSession, table: Table) -> tuple[list[Keyed], list[Problem]]:
     """Every cell checked; auditors must already be on the roster."""
     staff = await StaffDirectory.load(session)
     problems: list[Problem] = []
@@ -44,7 +52,7 @@ async def validate(session: AsyncSession, table: Table) -> tuple[list[Record], l
                 "must be a case reference such as CR-104233 (letters, digits, - / . _ and at "
                 "least one digit), never a name",
             )
-        values = {
+        values: dict[str, Any] = {
             "ref": cells.text("ref", max_length=64),
             "case_ref": case_ref,
             "audit_type": cells.choice("audit_type", AuditType),
@@ -53,7 +61,7 @@ async def validate(session: AsyncSession, table: Table) -> tuple[list[Record], l
             "status": cells.choice("status", AuditStatus, default=AuditStatus.ASSIGNED),
         }
         if cells.ok:
-            records.append((str(values["ref"]), values))
+            records.append(Keyed(row.number, str(values["ref"]), values))
     problems += duplicate_key_problems(
         table, [(r, r.cells["ref"]) for r in table.rows if r.cells.get("ref")], "ref", "ref"
     )
@@ -62,13 +70,14 @@ async def validate(session: AsyncSession, table: Table) -> tuple[list[Record], l
 
 async def apply(
     session: AsyncSession,
-    records: list[Record],
+    records: list[Keyed],
     log: ChangeLog,
     *,
+    merge: Merge | None = None,
     update_existing: bool = True,
     progress: Progress | None = None,
 ) -> Outcome:
-    """Upserts audit assignments by ref."""
+    """Upserts audit assignments by ref, merged with what was changed in Teams."""
     return await upsert_by_ref(
         session,
         model=AuditAssignment,
@@ -77,6 +86,7 @@ async def apply(
         log=log,
         complete=AuditStatus.COMPLETE,
         person_field="auditor_id",
+        merge=merge,
         update_existing=update_existing,
         progress=progress,
     )

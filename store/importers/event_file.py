@@ -7,9 +7,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.importers.merge import Keyed, Merge
 from store.importers.problems import Problem
 from store.importers.sources import Table
-from store.importers.upsert import ChangeLog, Outcome, Progress, upsert_rows
+from store.importers.upsert import ChangeLog, Outcome, Progress, merged_rows, upsert_rows
 from store.importers.validation import Column, RowReader, duplicate_key_problems
 from store.models import CalendarEvent, EventKind, Team
 
@@ -21,10 +22,9 @@ COLUMNS = (
     Column("audience", required=False),
     Column("notes", required=False),
 )
+FIELDS = {name: name for name in ("title", "date", "kind", "audience", "notes")}
 AUDIENCES = ("all", "managers", "coordinators")
 TEAM_PREFIX = "team:"
-
-Record = tuple[str, dict[str, Any]]
 
 
 def event_key(title: str, day: object) -> str:
@@ -32,7 +32,7 @@ def event_key(title: str, day: object) -> str:
     return f"{title} ({day})"
 
 
-async def validate(session: AsyncSession, table: Table) -> tuple[list[Record], list[Problem]]:
+async def validate(session: AsyncSession, table: Table) -> tuple[list[Keyed], list[Problem]]:
     """Every cell checked; a team audience must name a team on the roster."""
     teams = {t.name.lower(): t.name for t in (await session.execute(select(Team))).scalars()}
     problems: list[Problem] = []
@@ -42,7 +42,7 @@ async def validate(session: AsyncSession, table: Table) -> tuple[list[Record], l
         cells = RowReader(table, row, problems)
         title = cells.text("title")
         day = cells.date("date")
-        values = {
+        values: dict[str, Any] = {
             "title": title,
             "date": day,
             "kind": cells.choice("kind", EventKind),
@@ -50,7 +50,7 @@ async def validate(session: AsyncSession, table: Table) -> tuple[list[Record], l
             "notes": cells.text("notes", required=False, max_length=2000),
         }
         if cells.ok:
-            records.append((event_key(str(title), day), values))
+            records.append(Keyed(row.number, event_key(str(title), day), values))
             keyed_rows.append((row, event_key(str(title), day)))
     problems += duplicate_key_problems(table, keyed_rows, "title", "event (title and date)")
     return records, problems
@@ -58,22 +58,26 @@ async def validate(session: AsyncSession, table: Table) -> tuple[list[Record], l
 
 async def apply(
     session: AsyncSession,
-    records: list[Record],
+    records: list[Keyed],
     log: ChangeLog,
     *,
+    merge: Merge | None = None,
     update_existing: bool = True,
     progress: Progress | None = None,
 ) -> Outcome:
-    """Upserts calendar events by title and date."""
+    """Upserts calendar events by title and date, merged with what was changed in Teams."""
     existing = {
         event_key(e.title, e.date): e
         for e in (await session.execute(select(CalendarEvent))).scalars()
     }
+    rows = await merged_rows(
+        session, merge, records, existing, None, update_existing=update_existing
+    )
     return await upsert_rows(
         session,
         model=CalendarEvent,
         entity=ENTITY,
-        rows=records,
+        rows=rows,
         existing=existing,
         log=log,
         update_existing=update_existing,

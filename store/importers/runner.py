@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 from enum import StrEnum
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from store.importers import action_file, audit_file, event_file, staff_file
+from store.importers import (
+    action_file,
+    area_file,
+    audit_file,
+    event_file,
+    recommendation_file,
+    staff_file,
+)
+from store.importers.deadlines import DeadlineRules
 from store.importers.limits import DEFAULT_LIMITS, ImportLimits
-from store.importers.problems import ImportRejectedError, escape_unprintable
+from store.importers.merge import Merge
+from store.importers.problems import ImportRejectedError, Problem, escape_unprintable
 from store.importers.sources import Table, read_table
 from store.importers.upsert import ChangeLog, Progress, UpsertCounts
 from store.importers.validation import MISSING_COLUMN, check_header, normalise_header
@@ -23,12 +33,14 @@ if TYPE_CHECKING:
 
 
 class ImportKind(StrEnum):
-    """The four organisation files."""
+    """The organisation files."""
 
     STAFF = "staff"
     ACTIONS = "actions"
     AUDITS = "audits"
     EVENTS = "events"
+    RECOMMENDATIONS = "recommendations"
+    AREAS = "areas"
 
 
 IMPORTERS: dict[ImportKind, ModuleType] = {
@@ -36,7 +48,30 @@ IMPORTERS: dict[ImportKind, ModuleType] = {
     ImportKind.ACTIONS: action_file,
     ImportKind.AUDITS: audit_file,
     ImportKind.EVENTS: event_file,
+    ImportKind.RECOMMENDATIONS: recommendation_file,
+    ImportKind.AREAS: area_file,
 }
+
+
+@dataclass(frozen=True, slots=True)
+class MergeOptions:
+    """How a re-import treats what was changed in Teams since the last one."""
+
+    # Take the file's value where both the file and Teams changed a field (reported).
+    prefer_file: bool = False
+    # The zone the reports' dates are given in.
+    timezone: tzinfo = UTC
+
+
+@dataclass(slots=True)
+class ImportOutcome:
+    """What importing one table did: counts, the merge's reports, rows not in the file."""
+
+    counts: UpsertCounts
+    # FILE:ROW:COLUMN: lines for each field where Teams and the file both changed.
+    reports: list[Problem] = field(default_factory=list)
+    # Stored rows the file does not have; they are kept.
+    not_in_file: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +82,8 @@ class ImportResult:
     kind: ImportKind
     counts: UpsertCounts
     dry_run: bool
+    reports: tuple[Problem, ...] = ()
+    not_in_file: int = 0
 
 
 async def import_file(
@@ -57,6 +94,8 @@ async def import_file(
     dry_run: bool = False,
     progress: Progress | None = None,
     limits: ImportLimits = DEFAULT_LIMITS,
+    merging: MergeOptions = MergeOptions(),
+    deadlines: DeadlineRules | None = None,
 ) -> ImportResult:
     """Imports one file in one transaction; a dry run rolls it back.
 
@@ -66,19 +105,28 @@ async def import_file(
     """
     table = read_table(path, limits=limits)
     async with database.sessions() as session:
-        counts = await import_table(
+        outcome = await import_table(
             session,
             kind,
             table,
             # The log is read in Teams and in exports: the file's name is made safe for both.
             ChangeLog(ChangeSource.IMPORT, actor=f"import of {escape_unprintable(path.name)}"),
             progress=progress,
+            merging=merging,
+            deadlines=deadlines,
         )
         if dry_run:
             await session.rollback()
         else:
             await session.commit()
-    return ImportResult(table.name, kind, counts, dry_run)
+    return ImportResult(
+        table.name,
+        kind,
+        outcome.counts,
+        dry_run,
+        tuple(outcome.reports),
+        outcome.not_in_file,
+    )
 
 
 async def import_table(
@@ -89,8 +137,11 @@ async def import_table(
     *,
     update_existing: bool = True,
     progress: Progress | None = None,
-) -> UpsertCounts:
-    """Validates a whole table, then upserts it in the caller's transaction.
+    merging: MergeOptions = MergeOptions(),
+    deadlines: DeadlineRules | None = None,
+) -> ImportOutcome:
+    """Validates a whole table, then upserts it in the caller's transaction, merged with
+    what was changed in Teams since the last import (see store/importers/merge.py).
 
     Raises:
         ImportRejectedError: with every problem found (rows the file could not be read at
@@ -101,13 +152,42 @@ async def import_table(
     if any(p.message == MISSING_COLUMN for p in file_problems):
         # Without a required column every row would only repeat the same complaint.
         raise ImportRejectedError(file_problems)
-    records, row_problems = await importer.validate(session, normalise_header(table))
+    # Only the actions file has deadlines to work out.
+    extra: dict[str, Any] = {"deadlines": deadlines} if kind is ImportKind.ACTIONS else {}
+    normalised = normalise_header(table)
+    records, row_problems = await importer.validate(session, normalised, **extra)
     if file_problems or row_problems:
         raise ImportRejectedError(file_problems + row_problems)
-    outcome = await importer.apply(
-        session, records, log, update_existing=update_existing, progress=progress
+    # An importer merges with Teams when it names the fields it carries (FIELDS); one that
+    # does not (a file nobody changes in Teams) is applied as it is.
+    fields = getattr(importer, "FIELDS", None)
+    merge = (
+        await Merge.load(
+            session,
+            kind=kind.value,
+            entity=importer.ENTITY,
+            file=table.name,
+            columns=fields,
+            prefer_file=merging.prefer_file,
+            timezone=merging.timezone,
+            header=frozenset(normalised.header),
+        )
+        if fields is not None
+        else None
     )
+    outcome = await importer.apply(
+        session,
+        records,
+        log,
+        update_existing=update_existing,
+        progress=progress,
+        **({"merge": merge} if merge is not None else {}),
+    )
+    if merge is not None:
+        await merge.save(session)
     await log.write(session)
     await session.flush()
     counts: UpsertCounts = outcome.counts(len(records))
-    return counts
+    if merge is None:
+        return ImportOutcome(counts)
+    return ImportOutcome(counts, merge.reports, len(merge.not_in_file))

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.importers.merge import Keyed, Merge
 from store.importers.problems import Problem
 from store.importers.sources import Row, Table
-from store.importers.upsert import ChangeLog, Outcome, Progress, upsert_rows
+from store.importers.upsert import ChangeLog, Outcome, Progress, merged_rows, upsert_rows
 from store.importers.validation import Column, RowReader, duplicate_key_problems
 from store.models import Staff, StaffRole, Team
 
@@ -27,6 +28,17 @@ COLUMNS = (
     # Where the inspection call's SMS goes when Teams cannot reach the person.
     Column("mobile", required=False),
 )
+# Each field merged with Teams and the column it comes from. The AAD object id is not
+# among them: the file's id, from Entra ID, corrects whatever link was made before.
+FIELDS = {
+    "email": "email",
+    "name": "name",
+    "role": "role",
+    "team_id": "team",
+    "manager_id": "manager_email",
+    "inspection_role": "inspection_role",
+    "mobile": "mobile",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +113,7 @@ async def apply(
     records: list[StaffRecord],
     log: ChangeLog,
     *,
+    merge: Merge | None = None,
     update_existing: bool = True,
     progress: Progress | None = None,
 ) -> Outcome:
@@ -109,12 +122,13 @@ async def apply(
     existing = await _staff_by_email(session)
     if update_existing:
         await _release_object_ids(session, records, existing)
-    outcome = await upsert_rows(
+    team_labels = {"team_id": {team.id: team.name for team in teams.values()}}
+    rows = await merged_rows(
         session,
-        model=Staff,
-        entity=ENTITY,
-        rows=[
-            (
+        merge,
+        [
+            Keyed(
+                r.row,
                 r.email,
                 {
                     "email": r.email,
@@ -135,16 +149,30 @@ async def apply(
             )
             for r in records
         ],
+        existing,
+        team_labels,
+        update_existing=update_existing,
+    )
+    outcome = await upsert_rows(
+        session,
+        model=Staff,
+        entity=ENTITY,
+        rows=rows,
         existing=existing,
         log=log,
-        labels={"team_id": {team.id: team.name for team in teams.values()}},
+        labels=team_labels,
         update_existing=update_existing,
         progress=progress,
     )
     # Managers may be new in this same file, so links are made once everyone has an id.
     staff = await _staff_by_email(session)
+    manager_labels = {"manager_id": {s.id: s.email for s in staff.values()}}
     links = [
-        (r.email, {"manager_id": staff[r.manager_email].id if r.manager_email else None})
+        Keyed(
+            r.row,
+            r.email,
+            {"manager_id": staff[r.manager_email].id if r.manager_email else None},
+        )
         for r in records
         if update_existing or r.email in outcome.created
     ]
@@ -153,10 +181,10 @@ async def apply(
             session,
             model=Staff,
             entity=ENTITY,
-            rows=links,
+            rows=await merged_rows(session, merge, links, staff, manager_labels),
             existing=staff,
             log=log,
-            labels={"manager_id": {s.id: s.email for s in staff.values()}},
+            labels=manager_labels,
         )
     )
     # A link made for a person created in this import is part of their creation.

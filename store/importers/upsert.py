@@ -11,20 +11,13 @@ from typing import Any, cast
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from store.importers.merge import Keyed, Merge, Shown, label
 from store.importers.references import StaffDirectory
 from store.models import Action, AuditAssignment, AuditLogEntry, Base, ChangeSource, utc_now
 
 Progress = Callable[[int, int], None]
 # How many rows are written between progress reports (and flushes).
 BATCH_SIZE = 500
-
-# Foreign keys read better in the log under the name of what they point at.
-FIELD_LABELS = {
-    "owner_id": "owner",
-    "auditor_id": "auditor",
-    "manager_id": "manager",
-    "team_id": "team",
-}
 
 
 @dataclass(slots=True)
@@ -78,7 +71,7 @@ class ChangeLog:
                 "actor": self.actor,
                 "entity": entity,
                 "entity_key": key,
-                "field": FIELD_LABELS.get(name, name) if name else None,
+                "field": label(name) if name else None,
                 "old_value": old,
                 "new_value": new,
             }
@@ -100,6 +93,17 @@ def show(value: object) -> str | None:
     if isinstance(value, date | datetime):
         return value.isoformat()
     return str(value)
+
+
+def shower(labels: Mapping[str, Mapping[Any, str]] | None) -> Shown:
+    """Shows a field's value as the log does, ids through `labels` (staff id to email...)."""
+    labels = labels or {}
+
+    def shown(name: str, value: object) -> str | None:
+        mapping = labels.get(name)
+        return mapping.get(value) if mapping is not None and value is not None else show(value)
+
+    return shown
 
 
 async def upsert_rows(
@@ -124,11 +128,7 @@ async def upsert_rows(
             whatever people changed since).
     """
     outcome = Outcome()
-    labels = labels or {}
-
-    def shown(name: str, value: object) -> str | None:
-        mapping = labels.get(name)
-        return mapping.get(value) if mapping is not None and value is not None else show(value)
+    shown = shower(labels)
 
     new_rows: list[dict[str, Any]] = []
     for done, (key, values) in enumerate(rows, start=1):
@@ -177,26 +177,51 @@ async def upsert_by_ref(
     *,
     model: type[Action] | type[AuditAssignment],
     entity: str,
-    records: list[tuple[str, dict[str, Any]]],
+    records: list[Keyed],
     log: ChangeLog,
     complete: StrEnum,
     person_field: str,
+    merge: Merge | None = None,
+    labels: Mapping[str, Mapping[Any, str]] | None = None,
     update_existing: bool = True,
     progress: Progress | None = None,
 ) -> Outcome:
-    """Actions and audits alike: keyed by ref, completion time stamped, people logged by email."""
+    """Actions and audits alike: keyed by ref, merged with Teams, completion time stamped,
+    people logged by email."""
     result = await session.execute(select(model))
     stored = cast(list[Action | AuditAssignment], list(result.scalars()))
     existing = {r.ref: r for r in stored}
     staff = await StaffDirectory.load(session)
+    all_labels = {person_field: staff.emails_by_id, **(labels or {})}
+    rows = await merged_rows(
+        session, merge, records, existing, all_labels, update_existing=update_existing
+    )
     return await upsert_rows(
         session,
         model=model,
         entity=entity,
-        rows=stamp_completion(records, existing, complete),
+        # Stamped after the merge: a completion kept from Teams keeps its time.
+        rows=stamp_completion(rows, existing, complete),
         existing=existing,
         log=log,
-        labels={person_field: staff.emails_by_id},
+        labels=all_labels,
         update_existing=update_existing,
         progress=progress,
+    )
+
+
+async def merged_rows(
+    session: AsyncSession,
+    merge: Merge | None,
+    records: list[Keyed],
+    existing: Mapping[str, object],
+    labels: Mapping[str, Mapping[Any, str]] | None,
+    *,
+    update_existing: bool = True,
+) -> list[tuple[str, dict[str, Any]]]:
+    """The rows to write: merged with Teams when `merge` is given, else as in the file."""
+    if merge is None:
+        return [(record.key, record.values) for record in records]
+    return await merge.resolve(
+        session, records, existing, shower(labels), update_existing=update_existing
     )

@@ -3,6 +3,8 @@
 from store.models.audit_log import AuditLogEntry, ChangeSource
 from store.models.audits import AuditAssignment, AuditStatus, AuditType
 from store.models.base import Base, utc_now
+from store.models.baselines import ImportBaseline
+from store.models.board import BoardPackLink, BoardUpdate, Impact, Rag, ReviewStatus
 from store.models.budget import SendBudget
 from store.models.calendar import CalendarEvent, EventKind
 from store.models.calls import (
@@ -23,6 +25,7 @@ from store.models.outbox import (
 )
 from store.models.people import Staff, StaffRole, Team
 from store.models.plan import Action, ActionStatus, ExtensionRequest, ExtensionStatus
+from store.models.recommendations import PriorityArea, Recommendation, RecommendationSource
 
 __all__ = [
     "Action",
@@ -33,6 +36,8 @@ __all__ = [
     "AuditStatus",
     "AuditType",
     "Base",
+    "BoardPackLink",
+    "BoardUpdate",
     "CalendarEvent",
     "CallAckLink",
     "CallExport",
@@ -44,11 +49,18 @@ __all__ = [
     "EventKind",
     "ExtensionRequest",
     "ExtensionStatus",
+    "ImportBaseline",
+    "Impact",
     "InspectionCall",
     "OutboxChannel",
     "OutboxMessage",
     "OutboxStatus",
+    "PriorityArea",
+    "Rag",
+    "Recommendation",
+    "RecommendationSource",
     "ReminderPreference",
+    "ReviewStatus",
     "SendBudget",
     "Snooze",
     "Staff",

@@ -18,6 +18,8 @@ class StaffRole(StrEnum):
     MANAGER = "manager"
     COORDINATOR = "coordinator"
     ADMIN = "admin"
+    # Board members and elected members: read-only views of the plan, never of cases.
+    VIEWER = "viewer"
 
 
 class Team(Base):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.models.base import Base, UtcDateTime, enum_column, utc_now
 from store.models.people import Staff
+from store.models.recommendations import Recommendation
 
 
 class ActionStatus(StrEnum):
@@ -42,6 +43,10 @@ class Action(Base):
     due_date: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[ActionStatus] = mapped_column(enum_column(ActionStatus, "action_status"))
     evidence_required: Mapped[str | None] = mapped_column(Text)
+    # The recommendation this action answers, if the plan says.
+    recommendation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recommendation.id", ondelete="SET NULL"), index=True
+    )
     completion_note: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # What is blocking it, while its status is blocked; its line manager is told.
@@ -50,6 +55,7 @@ class Action(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
 
     owner: Mapped[Staff] = relationship(lazy="raise")
+    recommendation: Mapped[Recommendation | None] = relationship(lazy="raise")
 
 
 class ExtensionRequest(Base):

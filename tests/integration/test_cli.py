@@ -28,10 +28,14 @@ def test_demo_is_idempotent(database_env: Path, capsys: pytest.CaptureFixture[st
     lines = capsys.readouterr().out.splitlines()
     assert lines == [
         "Demo staff: 30 new, 0 updated, 0 unchanged",
+        "Demo areas: 9 new, 0 updated, 0 unchanged",
+        "Demo recommendations: 8 new, 0 updated, 0 unchanged",
         "Demo actions: 43 new, 0 updated, 0 unchanged",
         "Demo audits: 60 new, 0 updated, 0 unchanged",
         "Demo events: 12 new, 0 updated, 0 unchanged",
         "Demo staff: 0 new, 0 updated, 30 unchanged",
+        "Demo areas: 0 new, 0 updated, 9 unchanged",
+        "Demo recommendations: 0 new, 0 updated, 8 unchanged",
         "Demo actions: 0 new, 0 updated, 43 unchanged",
         "Demo audits: 0 new, 0 updated, 60 unchanged",
         "Demo events: 0 new, 0 updated, 12 unchanged",
@@ -104,7 +108,7 @@ def test_import_with_problems_lists_them_all_and_exits_1(
     output = capsys.readouterr()
     assert output.out.splitlines() == [
         f"{staff}:2:role: unknown value 'boss'; use one of: practitioner, manager, "
-        "coordinator, admin",
+        "coordinator, admin, viewer",
         f"{staff}:3:email: not an email address: 'not-an-email'",
     ]
     assert "2 problem(s) found; nothing was imported." in output.err

@@ -352,7 +352,7 @@ d@example.com,D,practitioner,,,{too_long}
     assert await problems_of(database, "staff", path) == [
         f"{path}:3:-: not readable as CSV (field larger than field limit (131072))",
         f"{path}:4:role: unknown value 'director'; use one of: practitioner, manager, "
-        "coordinator, admin",
+        "coordinator, admin, viewer",
         f"{path}:5:-: not readable as CSV (field larger than field limit (131072))",
     ]
     assert await row_counts(database) == before

@@ -45,7 +45,7 @@ PA1,Area,Do it,adelev@example.com,2026-12-01,in progress,red,
         path,
         [
             f"{path}:1:RAG: unknown column; expected ref, priority_area, description, "
-            "owner_email, due_date, status, evidence_required",
+            "owner_email, due_date, status, evidence_required, recommendation",
             f"{path}:1:status: column appears twice",
         ],
     )
@@ -67,7 +67,7 @@ PA2,Area,Do it,adelev@example.com,2026-12-01
         path,
         [
             f"{path}:1:due date: unknown column; expected ref, priority_area, description, "
-            "owner_email, due_date, status, evidence_required",
+            "owner_email, due_date, status, evidence_required, recommendation",
             f"{path}:1:due_date: required column is missing",
         ],
     )
@@ -101,7 +101,9 @@ PA4,Area,,not-an-email,next week,,
             f"{path}:3:due_date: ambiguous date '3/4/26': write the year in full (DD/MM/YYYY)",
             f"{path}:4:due_date: impossible date '12/25/2026' (read as day/month/year)",
             f"{path}:5:description: a value is required",
-            f"{path}:5:due_date: not a date: 'next week'; use YYYY-MM-DD or DD/MM/YYYY",
+            f"{path}:5:due_date: not a date or a deadline: 'next week'; use YYYY-MM-DD, "
+            'DD/MM/YYYY, or a deadline such as "immediately", "within 20 working days", '
+            '"within 6 weeks", "within 3 months"',
             f"{path}:5:owner_email: not an email address: 'not-an-email'",
         ],
     )
@@ -168,7 +170,7 @@ B@Example.com,B again,manager,,,
         path,
         [
             f"{path}:2:role: unknown value 'director'; use one of: practitioner, manager, "
-            "coordinator, admin",
+            "coordinator, admin, viewer",
             f"{path}:3:manager_email: a person cannot be their own line manager",
             f"{path}:4:email: duplicate email 'b@example.com' (first on row 3)",
         ],

@@ -29,7 +29,15 @@ def test_a_practitioner_is_offered_their_own_work_only() -> None:
 def test_a_manager_also_gets_their_team() -> None:
     offered = titles(Person("Megan Bowen", staff_id=4, role=StaffRole.MANAGER))
 
-    assert offered == [*ROSTER[:4], "My team", *ROSTER[4:]]
+    # Area leads are managers: they see their areas' board updates.
+    assert offered == [
+        *ROSTER[:4],
+        "My team",
+        "Area actions",
+        "Reminders",
+        "Board updates",
+        "Help",
+    ]
 
 
 def test_a_coordinator_is_offered_everything() -> None:
@@ -43,7 +51,16 @@ def test_an_admin_keeps_the_roster_but_is_not_offered_the_inspection_call() -> N
 
     assert "Inspection call" not in offered
     assert {"My team", "Who cannot be reached", "Link a Teams account"} <= set(offered)
-    assert offered == [c.title for c in CAPABILITIES if c.title != "Inspection call"]
+    board = {"Inspection call", "Board updates", "Board pack"}
+    assert offered == [c.title for c in CAPABILITIES if c.title not in board]
+
+
+def test_a_board_viewer_is_offered_the_board_updates_and_the_pack() -> None:
+    offered = titles(Person("Board Member", staff_id=9, role=StaffRole.VIEWER))
+
+    assert {"Board updates", "Board pack", "Area actions"} <= set(offered)
+    # Audits name children's cases; a viewer is never offered them.
+    assert "My audits" not in offered
 
 
 @pytest.mark.parametrize("role", list(StaffRole))

@@ -187,3 +187,23 @@ def test_bad_inspection_call_settings_fail_with_the_variable_named(
     [variable] = environ
     with pytest.raises(SettingsError, match=f"{variable}.*{message}"):
         Settings.from_env(environ)
+
+
+def test_board_update_days_default_to_five_and_are_read() -> None:
+    assert Settings.from_env({}).board_update_days == 5
+    assert Settings.from_env({"INSPECTION_READY_BOARD_UPDATE_DAYS": "8"}).board_update_days == 8
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("five", "INSPECTION_READY_BOARD_UPDATE_DAYS must be a whole number, got 'five'"),
+        ("0", "INSPECTION_READY_BOARD_UPDATE_DAYS must be from 1 to 30, got 0"),
+        ("31", "INSPECTION_READY_BOARD_UPDATE_DAYS must be from 1 to 30, got 31"),
+    ],
+)
+def test_a_bad_board_update_days_fails_with_the_variable_named(value: str, message: str) -> None:
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env({"INSPECTION_READY_BOARD_UPDATE_DAYS": value})
+
+    assert str(raised.value) == message

@@ -1,0 +1,78 @@
+"""This module imports the areas file: each priority area of the plan and its lead."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.importers.merge import Keyed, Merge
+from store.importers.problems import Problem
+from store.importers.references import StaffDirectory
+from store.importers.sources import Table
+from store.importers.upsert import ChangeLog, Outcome, Progress, merged_rows, upsert_rows
+from store.importers.validation import Column, RowReader, duplicate_key_problems
+from store.models import PriorityArea
+
+ENTITY = "priority_area"
+COLUMNS = (Column("name"), Column("lead_email"))
+FIELDS = {"name": "name", "lead_id": "lead_email"}
+
+
+def area_key(name: str) -> str:
+    """Areas are matched by name without regard to case, as actions name them."""
+    return name.casefold()
+
+
+async def validate(session: AsyncSession, table: Table) -> tuple[list[Keyed], list[Problem]]:
+    """Every cell checked; a lead must already be on the roster."""
+    staff = await StaffDirectory.load(session)
+    problems: list[Problem] = []
+    records = []
+    for row in table.rows:
+        cells = RowReader(table, row, problems)
+        values: dict[str, Any] = {
+            "name": cells.text("name"),
+            "lead_id": staff.staff_id(cells, "lead_email"),
+        }
+        if cells.ok:
+            records.append(Keyed(row.number, area_key(str(values["name"])), values))
+    problems += duplicate_key_problems(
+        table,
+        [(r, area_key(r.cells["name"])) for r in table.rows if r.cells.get("name")],
+        "name",
+        "priority area",
+    )
+    return records, problems
+
+
+async def apply(
+    session: AsyncSession,
+    records: list[Keyed],
+    log: ChangeLog,
+    *,
+    merge: Merge | None = None,
+    update_existing: bool = True,
+    progress: Progress | None = None,
+) -> Outcome:
+    """Upserts priority areas by name."""
+    existing = {
+        area_key(a.name): a for a in (await session.execute(select(PriorityArea))).scalars()
+    }
+    staff = await StaffDirectory.load(session)
+    labels = {"lead_id": staff.emails_by_id}
+    rows = await merged_rows(
+        session, merge, records, existing, labels, update_existing=update_existing
+    )
+    return await upsert_rows(
+        session,
+        model=PriorityArea,
+        entity=ENTITY,
+        rows=rows,
+        existing=existing,
+        log=log,
+        labels=labels,
+        update_existing=update_existing,
+        progress=progress,
+    )
