@@ -12,7 +12,9 @@ from store.models.calls import (
     CallStatus,
     InspectionCall,
 )
+from store.models.cases import Case, CaseCategory
 from store.models.conversations import ConversationReference, ConversationType
+from store.models.draws import AuditDraw
 from store.models.knowledge import AnswerFeedback, UnansweredQuestion
 from store.models.outbox import (
     OutboxChannel,
@@ -29,6 +31,7 @@ __all__ = [
     "AnswerFeedback",
     "ActionStatus",
     "AuditAssignment",
+    "AuditDraw",
     "AuditLogEntry",
     "AuditStatus",
     "AuditType",
@@ -38,6 +41,8 @@ __all__ = [
     "CallExport",
     "CallRecipient",
     "CallStatus",
+    "Case",
+    "CaseCategory",
     "ChangeSource",
     "ConversationReference",
     "ConversationType",
