@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     importer = commands.add_parser(
         "import",
-        help="import a staff, actions, audits or events file (CSV or XLSX)",
+        help="import a staff, actions, audits, events or cases file (CSV or XLSX)",
         description="Checks the whole file first. If anything is wrong it lists every problem "
         "as FILE:ROW:COLUMN: message, writes nothing and exits 1; otherwise it adds new rows "
         "and updates changed ones by their key, and prints the counts.",
@@ -338,7 +338,8 @@ async def list_unreachable(settings: Settings) -> int:
 
 def describe(counts: UpsertCounts) -> str:
     """Counts as a person reads them."""
-    return f"{counts.new} new, {counts.updated} updated, {counts.unchanged} unchanged"
+    text = f"{counts.new} new, {counts.updated} updated, {counts.unchanged} unchanged"
+    return f"{text}, {counts.closed} closed" if counts.closed else text
 
 
 async def _with_database(settings: Settings, *, demo: bool) -> None:

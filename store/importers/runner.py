@@ -8,7 +8,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from store.importers import action_file, audit_file, event_file, staff_file
+from store.importers import action_file, audit_file, case_file, event_file, staff_file
 from store.importers.limits import DEFAULT_LIMITS, ImportLimits
 from store.importers.problems import ImportRejectedError, escape_unprintable
 from store.importers.sources import Table, read_table
@@ -23,12 +23,13 @@ if TYPE_CHECKING:
 
 
 class ImportKind(StrEnum):
-    """The four organisation files."""
+    """The organisation files."""
 
     STAFF = "staff"
     ACTIONS = "actions"
     AUDITS = "audits"
     EVENTS = "events"
+    CASES = "cases"
 
 
 IMPORTERS: dict[ImportKind, ModuleType] = {
@@ -36,6 +37,7 @@ IMPORTERS: dict[ImportKind, ModuleType] = {
     ImportKind.ACTIONS: action_file,
     ImportKind.AUDITS: audit_file,
     ImportKind.EVENTS: event_file,
+    ImportKind.CASES: case_file,
 }
 
 
