@@ -30,6 +30,7 @@ from bot.setting_values import (
     parse_dev_flag,
     parse_file,
     parse_folder,
+    parse_percentage,
     parse_port,
     parse_public_url,
     parse_seconds,
@@ -78,6 +79,8 @@ VARIABLES = (
     "INSPECTION_READY_PUBLIC_URL",
     "INSPECTION_READY_IMPORT_MAX_MB",
     "INSPECTION_READY_IMPORT_MAX_ROWS",
+    "INSPECTION_READY_AUDIT_FORM",
+    "INSPECTION_READY_MODERATION_SHARE",
     *GRAPH_VARIABLES,
     *NOTIFY_VARIABLES,
 )
@@ -115,6 +118,10 @@ class Settings:
     public_url: str | None = None
     import_max_mb: int = 50
     import_max_rows: int = 100_000
+    # A council's own audit form (grades, domains, follow-ups); None: the shipped one.
+    audit_form: Path | None = None
+    # The percentage of each month's completed audits sent for moderation.
+    moderation_share: int = 10
     # Installing the app for people through Microsoft Graph; None: off. Its repr leaves
     # the client secret out.
     graph: GraphConfig | None = None
@@ -245,6 +252,14 @@ class Settings:
                 default=100_000,
                 low=1,
                 high=10_000_000,
+            ),
+            audit_form=parse_file(
+                "INSPECTION_READY_AUDIT_FORM", environ.get("INSPECTION_READY_AUDIT_FORM", "")
+            ),
+            moderation_share=parse_percentage(
+                "INSPECTION_READY_MODERATION_SHARE",
+                environ.get("INSPECTION_READY_MODERATION_SHARE", ""),
+                default=10,
             ),
             graph=parse_graph(
                 environ, app_id=app_id, app_password=app_password, app_tenant_id=app_tenant_id

@@ -15,6 +15,14 @@ from store.models.calls import (
 from store.models.cases import Case, CaseCategory
 from store.models.conversations import ConversationReference, ConversationType
 from store.models.draws import AuditDraw
+from store.models.findings import (
+    AuditFinding,
+    AuditFollowUp,
+    AuditModeration,
+    CallAudit,
+    ModerationStatus,
+    ReportExport,
+)
 from store.models.knowledge import AnswerFeedback, UnansweredQuestion
 from store.models.outbox import (
     OutboxChannel,
@@ -32,12 +40,16 @@ __all__ = [
     "ActionStatus",
     "AuditAssignment",
     "AuditDraw",
+    "AuditFinding",
+    "AuditFollowUp",
     "AuditLogEntry",
+    "AuditModeration",
     "AuditStatus",
     "AuditType",
     "Base",
     "CalendarEvent",
     "CallAckLink",
+    "CallAudit",
     "CallExport",
     "CallRecipient",
     "CallStatus",
@@ -50,10 +62,12 @@ __all__ = [
     "ExtensionRequest",
     "ExtensionStatus",
     "InspectionCall",
+    "ModerationStatus",
     "OutboxChannel",
     "OutboxMessage",
     "OutboxStatus",
     "ReminderPreference",
+    "ReportExport",
     "SendBudget",
     "Snooze",
     "Staff",
