@@ -81,6 +81,8 @@ VARIABLES = (
     "INSPECTION_READY_IMPORT_MAX_ROWS",
     "INSPECTION_READY_AUDIT_FORM",
     "INSPECTION_READY_MODERATION_SHARE",
+    "INSPECTION_READY_AUDIT_REPEAT_MONTHS",
+    "INSPECTION_READY_AUDITS_PER_AUDITOR",
     *GRAPH_VARIABLES,
     *NOTIFY_VARIABLES,
 )
@@ -122,6 +124,10 @@ class Settings:
     audit_form: Path | None = None
     # The percentage of each month's completed audits sent for moderation.
     moderation_share: int = 10
+    # A case audited within this many months is not drawn again.
+    audit_repeat_months: int = 6
+    # The most audits one auditor is given in a month, counting those already due then.
+    audits_per_auditor: int = 3
     # Installing the app for people through Microsoft Graph; None: off. Its repr leaves
     # the client secret out.
     graph: GraphConfig | None = None
@@ -260,6 +266,12 @@ class Settings:
                 "INSPECTION_READY_MODERATION_SHARE",
                 environ.get("INSPECTION_READY_MODERATION_SHARE", ""),
                 default=10,
+            ),
+            audit_repeat_months=parse_whole(
+                "INSPECTION_READY_AUDIT_REPEAT_MONTHS", environ, default=6, low=0, high=60
+            ),
+            audits_per_auditor=parse_whole(
+                "INSPECTION_READY_AUDITS_PER_AUDITOR", environ, default=3, low=1, high=100
             ),
             graph=parse_graph(
                 environ, app_id=app_id, app_password=app_password, app_tenant_id=app_tenant_id
