@@ -31,6 +31,7 @@ from dialogs.call_dialog import CallDialog
 from dialogs.turns import Clock, Dialogs
 from knowledge.library import KnowledgeBase
 from knowledge.working_days import WorkingDays
+from notifications.audit_form import AuditForm
 from notifications.broadcast import Broadcast
 from notifications.call_chasing import ChasePolicy
 from notifications.call_fallback import CallFallback
@@ -154,6 +155,8 @@ async def bot_context(app: web.Application) -> AsyncIterator[None]:
         clock=app[CLOCK],
         local_knowledge=settings.local_knowledge,
         call_starters=settings.call_starters,
+        audit_form=AuditForm.load(settings.audit_form),
+        moderation_share=settings.moderation_share,
     )
     app[BOT] = TeamsBot(
         app[DATABASE],

@@ -41,7 +41,10 @@ class Verb(StrEnum):
     SET_ACTION_STATUS = "set_action_status"
     REQUEST_EXTENSION = "request_extension"
     START_AUDIT = "start_audit"
+    # "Record findings" on an audit: opens the audit form (completing needs the findings).
     COMPLETE_AUDIT = "complete_audit"
+    RECORD_FINDINGS = "record_findings"
+    MODERATE_AUDIT = "moderate_audit"
     SNOOZE = "snooze"
     OPEN_EXTENSION = "open_extension"
     DECIDE_EXTENSION = "decide_extension"
@@ -149,6 +152,10 @@ VERBS: dict[Verb, Button] = {
     Verb.REQUEST_EXTENSION: Button(ROSTER, ITEM),
     Verb.START_AUDIT: Button(ROSTER, ITEM),
     Verb.COMPLETE_AUDIT: Button(ROSTER, ITEM),
+    # Only the audit's auditor records its findings; only its moderator moderates it: the
+    # dialogs check that per record.
+    Verb.RECORD_FINDINGS: Button(ROSTER, ITEM),
+    Verb.MODERATE_AUDIT: Button(ROSTER, (("moderation", NO_ITEM),)),
     Verb.SNOOZE: Button(ROSTER, ITEM),
     Verb.REMINDER_SETTINGS: Button(ROSTER),
     Verb.OPEN_EXTENSION: Button(EXTENSIONS, REQUEST),

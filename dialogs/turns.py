@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from dialogs import answer_dialog, ask_dialog, help_dialog, relink_dialog, reminder_settings
 from dialogs.ask_dialog import CardActionError
+from dialogs.audit_findings import AuditFindings
+from dialogs.audit_moderation import ModerationViews
 from dialogs.call_dialog import CallDialog, CallRefusedError, record_refusal
 from dialogs.card_data import parse_whole
 from dialogs.people import DEFAULT_CALL_STARTERS, Person
@@ -24,6 +26,7 @@ from dialogs.routing import Command, Intent, classify
 from dialogs.work_changes import WorkChanges
 from dialogs.work_dialog import MAX_OFFSET, WORK_INTENTS, WorkViews
 from knowledge.working_days import WorkingDays
+from notifications.audit_form import AuditForm
 from store.models import StaffRole, utc_now
 from store.repositories import calls as calls_repository
 from store.repositories.staff import list_by_role
@@ -65,6 +68,8 @@ class Dialogs:
         clock: Clock = utc_now,
         local_knowledge: Path | None = None,
         call_starters: frozenset[str] = DEFAULT_CALL_STARTERS,
+        audit_form: AuditForm | None = None,
+        moderation_share: int = 10,
     ) -> None:
         self.knowledge = knowledge
         # The inspection roles (casefolded) that may start the call as coordinators do.
@@ -76,6 +81,12 @@ class Dialogs:
         calendar = working_days or WorkingDays()
         self.views = WorkViews(calendar, case_url_template)
         self.changes = WorkChanges(self.views)
+        form = audit_form or AuditForm.load()
+        self.views.audit_form = form
+        self.moderation = ModerationViews(form)
+        self.findings = AuditFindings(
+            self.changes, form, self.moderation, timezone, moderation_share
+        )
         self.calls = calls or CallDialog.default(calendar, timezone)
         self._handlers = self._verb_handlers()
 
@@ -176,7 +187,7 @@ class Dialogs:
 
     def _verb_handlers(self) -> dict[Verb, Handler]:
         """Each button's handler, all with one shape: (session, person, data, today, now)."""
-        changes, calls = self.changes, self.calls
+        changes, calls, found = self.changes, self.calls, self.findings
         handlers: dict[Verb, Handler] = {
             Verb.SHOW_LIST: lambda s, p, d, t, n: self._show_list(s, p, d, t),
             Verb.OPEN_ITEM: lambda s, p, d, t, n: changes.open_item(s, p, d, t),
@@ -184,7 +195,9 @@ class Dialogs:
             Verb.SET_ACTION_STATUS: lambda s, p, d, t, n: changes.set_action_status(s, p, d, t),
             Verb.REQUEST_EXTENSION: lambda s, p, d, t, n: changes.request_extension(s, p, d, t),
             Verb.START_AUDIT: lambda s, p, d, t, n: changes.start_audit(s, p, d, t),
-            Verb.COMPLETE_AUDIT: lambda s, p, d, t, n: changes.complete_audit(s, p, d, t),
+            Verb.COMPLETE_AUDIT: lambda s, p, d, t, n: found.open_form(s, p, d, t),
+            Verb.RECORD_FINDINGS: lambda s, p, d, t, n: found.record(s, p, d, t, n),
+            Verb.MODERATE_AUDIT: lambda s, p, d, t, n: self.moderation.decide(s, p, d, n),
             Verb.SNOOZE: lambda s, p, d, t, n: changes.snooze(s, p, d, t),
             Verb.OPEN_EXTENSION: lambda s, p, d, t, n: changes.open_extension(s, p, d),
             Verb.DECIDE_EXTENSION: lambda s, p, d, t, n: changes.decide_extension(s, p, d),
