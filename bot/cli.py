@@ -15,6 +15,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.app import build_notifications, create_app, entry_titles
+from bot.draw_command import add_draw_parser, run_draw
 from bot.install_command import add_install_parser, run_install
 from bot.log_safety import protect_logs
 from bot.packaging import add_package_parser, run_package
@@ -100,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     unanswered.add_argument(
         "--days", type=int, default=30, help="how far back to look (default 30 days)"
     )
+    audits = commands.add_parser("audits", help="the monthly case-audit programme")
+    audit_commands = audits.add_subparsers(
+        dest="audits_command", required=True, metavar="AUDITS_COMMAND"
+    )
+    add_draw_parser(audit_commands)
     add_package_parser(commands)
     add_relink_parser(commands)
     add_install_parser(commands)
@@ -133,6 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(list_unanswered(settings, args.days))
         if args.command == "relink":
             return asyncio.run(run_relink(settings, args))
+        if args.command == "audits" and args.audits_command == "draw":
+            return asyncio.run(run_draw(settings, args))
         if args.command == "install-for-roster":
             return asyncio.run(run_install(settings, dry_run=args.dry_run))
         if args.command == "import":
