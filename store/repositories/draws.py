@@ -49,7 +49,7 @@ async def audits_due_between(session: AsyncSession, first: date, last: date) -> 
         .where(AuditAssignment.due_date >= first, AuditAssignment.due_date <= last)
         .group_by(AuditAssignment.auditor_id)
     )
-    return {auditor: count for auditor, count in result.tuples()}
+    return {auditor: count for auditor, count in result}
 
 
 async def people_by_id(session: AsyncSession, ids: set[int]) -> dict[int, Staff]:
@@ -102,4 +102,4 @@ async def save_draw(
     result = await session.execute(
         select(AuditAssignment.ref, AuditAssignment.id).where(AuditAssignment.draw_id == draw.id)
     )
-    return {ref: audit_id for ref, audit_id in result.tuples()}
+    return {ref: audit_id for ref, audit_id in result}

@@ -1,0 +1,151 @@
+"""`inspection-ready audits draw`: a preview that stores nothing, a draw stored once with its
+seed, assignments and messages, and clear refusals, on both databases."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.cli import main
+from store.db import Database
+from store.models import AuditAssignment, AuditDraw, AuditLogEntry, AuditType, OutboxMessage
+from tests.audit_programme import write_council
+
+TABLES = (AuditDraw, AuditAssignment, OutboxMessage, AuditLogEntry)
+
+
+async def run(*argv: str) -> int:
+    return await asyncio.to_thread(main, list(argv))
+
+
+@pytest.fixture
+async def council(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    staff, cases, audits = write_council(tmp_path, recently_audited="CR-100107")
+    for kind, path in (("staff", staff), ("cases", cases), ("audits", audits)):
+        assert await run("import", kind, str(path)) == 0
+    database = Database(database_url)
+    yield database
+    await database.dispose()
+
+
+async def counts(database: Database) -> dict[str, int]:
+    async with database.sessions() as session:
+        return {
+            model.__tablename__: await session.scalar(select(func.count()).select_from(model)) or 0
+            for model in TABLES
+        }
+
+
+def drawn_lines(out: str) -> list[str]:
+    return [line for line in out.splitlines() if re.match(r"^  CR-\d+ ", line)]
+
+
+async def test_a_dry_run_shows_the_draw_and_stores_nothing_and_repeats_with_its_seed(
+    council: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    before = await counts(council)
+    draw = ["audits", "draw", "--month", "2026-12", "--size", "14", "--enhanced", "10%"]
+
+    assert await run(*draw, "--seed", "20261201", "--dry-run") == 0
+    first = capsys.readouterr().out
+    assert await run(*draw, "--seed", "20261201", "--dry-run") == 0
+    again = capsys.readouterr().out
+
+    assert first == again
+    assert await counts(council) == before
+    assert first.splitlines()[:3] == [
+        "Audit draw for December 2026, seed 20261201",
+        "Open cases: 40; left out as audited since 01 June 2026: 1.",
+        "Drawn: 14 of 14 asked (1 enhanced, 10%); due Thursday 31 December 2026.",
+    ]
+    assert "Dry run: nothing was stored and nobody was told." in first
+    assert "CR-100107" not in first
+    # Five categories, each with its share of the 39 eligible cases: 8 or 7, so 3 or 2.
+    for category in ("early help", "child in need", "child protection", "child in care"):
+        assert re.search(rf"^  {category}: [23] of [78]$", first, re.MULTILINE)
+
+
+async def test_a_draw_is_stored_once_with_its_seed_assignments_and_messages(
+    council: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    draw = ["audits", "draw", "--month", "2026-12", "--size", "14", "--enhanced", "15"]
+    assert await run(*draw, "--seed", "7", "--dry-run") == 0
+    preview = drawn_lines(capsys.readouterr().out)
+
+    assert await run(*draw, "--seed", "7") == 0
+    stored_out = capsys.readouterr().out
+    before_second = await counts(council)
+    assert await run(*draw, "--seed", "8") == 1
+    second = capsys.readouterr().out
+
+    assert drawn_lines(stored_out) == preview
+    assert "Stored: 14 audits assigned for December 2026" in stored_out
+    assert second.startswith("December 2026 is already drawn: a month is drawn once.\n")
+    assert "seed 7" in second
+    assert await counts(council) == before_second
+    async with council.sessions() as session:
+        [stored] = (await session.execute(select(AuditDraw))).scalars()
+        audits = list(
+            (
+                await session.execute(
+                    select(AuditAssignment).where(AuditAssignment.draw_id == stored.id)
+                )
+            ).scalars()
+        )
+        grouped = await session.execute(
+            select(OutboxMessage.kind, func.count()).group_by(OutboxMessage.kind)
+        )
+        kinds = {kind: count for kind, count in grouped}
+    assert (stored.month, stored.seed, stored.size, stored.enhanced_pct) == ("2026-12", 7, 14, 15)
+    assert (stored.drawn_count, stored.allocated_count) == (14, 14)
+    assert stored.parameters["repeat_months"] == 6
+    assert {a.due_date for a in audits} == {date(2026, 12, 31)}
+    assert sorted(a.audit_type for a in audits).count(AuditType.ENHANCED) == 2
+    assert sorted(a.ref for a in audits) == [f"AUD-2026-12-{n:03d}" for n in range(1, 15)]
+    # Each auditor is told; each enhanced case's worker and their team manager are asked
+    # to book the conversation.
+    assert kinds == {"audit_assigned": 14, "enhanced_audit_booking": 4}
+
+
+async def test_without_a_seed_one_is_chosen_printed_and_recorded(
+    council: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert await run("audits", "draw", "--month", "2027-01", "--size", "5", "--enhanced", "0") == 0
+
+    out = capsys.readouterr().out
+    found = re.search(r"chosen at random: --seed (\d+) repeats this draw", out)
+    assert found is not None
+    async with council.sessions() as session:
+        stored = (await session.execute(select(AuditDraw))).scalar_one()
+    assert stored.seed == int(found.group(1))
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--month", "2026-13"], "the month must be written YYYY-MM, such as 2026-12"),
+        (["--month", "December"], "the month must be written YYYY-MM, such as 2026-12"),
+        (["--enhanced", "ten"], "the enhanced share must be a percentage from 0 to 100"),
+        (["--enhanced", "120%"], "the enhanced share must be a percentage from 0 to 100"),
+        (["--size", "0"], "the number of cases to draw must be from 1 to 1000, not 0"),
+        (["--seed", "-4"], "the seed must not be negative"),
+    ],
+)
+async def test_bad_arguments_exit_2_saying_what_is_wrong_and_store_nothing(
+    council: Database, capsys: pytest.CaptureFixture[str], arguments: list[str], message: str
+) -> None:
+    values = {"--month": "2026-12", "--size": "10", "--enhanced": "10%"}
+    values.update(dict(zip(arguments[::2], arguments[1::2], strict=True)))
+    before = await counts(council)
+
+    assert await run("audits", "draw", *[p for pair in values.items() for p in pair]) == 2
+
+    assert message in capsys.readouterr().err
+    assert await counts(council) == before
