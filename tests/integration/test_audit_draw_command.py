@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +25,9 @@ async def run(*argv: str) -> int:
 
 
 @pytest.fixture
-async def council(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
+async def council(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Database]:
     monkeypatch.setenv("DATABASE_URL", database_url)
     staff, cases, audits = write_council(tmp_path, recently_audited="CR-100107")
     for kind, path in (("staff", staff), ("cases", cases), ("audits", audits)):
