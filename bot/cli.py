@@ -21,11 +21,13 @@ from bot.log_safety import protect_logs
 from bot.packaging import add_package_parser, run_package
 from bot.progress import TerminalProgress
 from bot.relink_command import add_relink_parser, run_relink
+from bot.report_command import add_report_parser, run_report
 from bot.settings import Settings, SettingsError
 from demo.loader import load_demo
 from dialogs.ask_dialog import reply_text
 from knowledge.entries import KnowledgeError
 from knowledge.library import KnowledgeBase
+from notifications.audit_form import AuditForm
 from notifications.errors import NotificationError
 from notifications.playbook import Playbook
 from notifications.rules import ReminderRules
@@ -106,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
         dest="audits_command", required=True, metavar="AUDITS_COMMAND"
     )
     add_draw_parser(audit_commands)
+    add_report_parser(audit_commands)
     add_package_parser(commands)
     add_relink_parser(commands)
     add_install_parser(commands)
@@ -141,6 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(run_relink(settings, args))
         if args.command == "audits" and args.audits_command == "draw":
             return asyncio.run(run_draw(settings, args))
+        if args.command == "audits" and args.audits_command == "report":
+            return run_report(settings, args)
         if args.command == "install-for-roster":
             return asyncio.run(run_install(settings, dry_run=args.dry_run))
         if args.command == "import":
@@ -189,6 +194,7 @@ def serve(settings: Settings, host: str, port: int) -> int:
     # message, before anything listens.
     ReminderRules.load(settings.reminder_rules)
     Playbook.load(settings.playbook)
+    AuditForm.load(settings.audit_form)
     if not settings.authentication_enabled and host != LOOPBACK:
         # Without authentication the service must not be reachable from other machines.
         logger.warning(
