@@ -31,6 +31,7 @@ from dialogs.call_dialog import CallDialog
 from dialogs.turns import Clock, Dialogs
 from knowledge.library import KnowledgeBase
 from knowledge.working_days import WorkingDays
+from notifications.audit_draw import DrawRules
 from notifications.audit_form import AuditForm
 from notifications.broadcast import Broadcast
 from notifications.call_chasing import ChasePolicy
@@ -157,6 +158,7 @@ async def bot_context(app: web.Application) -> AsyncIterator[None]:
         call_starters=settings.call_starters,
         audit_form=AuditForm.load(settings.audit_form),
         moderation_share=settings.moderation_share,
+        draw_rules=DrawRules(settings.audit_repeat_months, settings.audits_per_auditor),
     )
     app[BOT] = TeamsBot(
         app[DATABASE],

@@ -81,6 +81,14 @@ CAPABILITIES: tuple[Capability, ...] = (
         available=True,
     ),
     Capability(
+        "Draw the month's audits",
+        "A random sample of open cases by category and team, allocated fairly to managers "
+        "at every tier; you see it before it is stored.",
+        "draw audits for next month",
+        Intent.DRAW_AUDITS,
+        available=True,
+    ),
+    Capability(
         "Who cannot be reached",
         "People the bot cannot message in Teams yet, and why.",
         "unreachable",

@@ -46,6 +46,7 @@ class Verb(StrEnum):
     RECORD_FINDINGS = "record_findings"
     MODERATE_AUDIT = "moderate_audit"
     SNOOZE = "snooze"
+    DRAW_CONFIRM = "draw_confirm"
     OPEN_EXTENSION = "open_extension"
     DECIDE_EXTENSION = "decide_extension"
     REMINDER_SETTINGS = "reminder_settings"
@@ -88,6 +89,7 @@ COORDINATORS = frozenset({StaffRole.COORDINATOR})
 ROSTER_KEEPERS = frozenset({StaffRole.COORDINATOR, StaffRole.ADMIN})
 
 ANYONE = Access(None)
+DRAW_AUDITS = Access(COORDINATORS, what="draw the month's audits")
 ANYONE_ANYWHERE = Access(None, in_groups=True)
 ROSTER = Access(ON_ROSTER, what="see or change work on the roster")
 
@@ -105,6 +107,7 @@ INTENTS: dict[Intent, Access] = {
     Intent.OVERDUE_IN: Access(TEAM_VIEWERS, what="see what is overdue in an area or team"),
     Intent.UNREACHABLE: Access(ROSTER_KEEPERS, what="see who cannot be reached"),
     Intent.RELINK: Access(ROSTER_KEEPERS, what="link Teams accounts to the roster"),
+    Intent.DRAW_AUDITS: DRAW_AUDITS,
     Intent.INSPECTION_CALL: Access(
         COORDINATORS, what="open the inspection-call alert", call_starters=True
     ),
@@ -157,6 +160,7 @@ VERBS: dict[Verb, Button] = {
     Verb.RECORD_FINDINGS: Button(ROSTER, ITEM),
     Verb.MODERATE_AUDIT: Button(ROSTER, (("moderation", NO_ITEM),)),
     Verb.SNOOZE: Button(ROSTER, ITEM),
+    Verb.DRAW_CONFIRM: Button(DRAW_AUDITS),
     Verb.REMINDER_SETTINGS: Button(ROSTER),
     Verb.OPEN_EXTENSION: Button(EXTENSIONS, REQUEST),
     Verb.DECIDE_EXTENSION: Button(EXTENSIONS, REQUEST),

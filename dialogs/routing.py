@@ -19,6 +19,8 @@ class Intent(StrEnum):
     DUE_THIS_WEEK = "due_this_week"
     MY_AUDITS = "my_audits"
     AUDITS_DUE = "audits_due"
+    # "draw audits for <month>": the monthly audit draw (coordinators).
+    DRAW_AUDITS = "draw_audits"
     MY_TEAM = "my_team"
     OVERDUE_IN = "overdue_in"
     CALENDAR = "calendar"
@@ -152,6 +154,11 @@ MAX_COMMAND_CHARS = 60
 _RELINK = re.compile(r"^\s*re-?link\s+(\S+@\S+)\s*$", re.IGNORECASE)
 _OVERDUE_IN = re.compile(r"^(?:(?:what s|whats|what is) )?(\w+) (?:in|for) (.+)$")
 _NOT_WORDS = re.compile(r"[^a-z0-9 ]+")
+# "draw audits for January 2027 size 20 enhanced 10%": the rest is read by the draw dialog.
+_DRAW_AUDITS = re.compile(
+    r"^\s*draw\s+(?:the\s+)?(?:case\s+)?audits?(?:\s+for)?(?:\s+(.*?))?\s*$",
+    re.IGNORECASE,
+)
 # Every phrase once, with its intent: exact matches by lookup, typos by one C-level scan.
 _PHRASE_INTENTS: list[tuple[Intent, str]] = [
     (intent, phrase) for intent, phrases in PHRASES.items() for phrase in phrases
@@ -178,6 +185,9 @@ def classify(text: str) -> Command:
     relink = _RELINK.match(text)
     if relink:
         return Command(Intent.RELINK, relink.group(1).strip().lower())
+    draw = _DRAW_AUDITS.match(text)
+    if draw:
+        return Command(Intent.DRAW_AUDITS, draw.group(1))
     cleaned = normalise(text)
     if not cleaned:
         # Nothing but punctuation ("?", a bare mention) asks for help; an emoji alone is

@@ -19,6 +19,7 @@ from dialogs.audit_findings import AuditFindings
 from dialogs.audit_moderation import ModerationViews
 from dialogs.call_dialog import CallDialog, CallRefusedError, record_refusal
 from dialogs.card_data import parse_whole
+from dialogs.draw_dialog import DrawDialog
 from dialogs.people import DEFAULT_CALL_STARTERS, Person
 from dialogs.policy import ASK_IN_PERSONAL, INTENTS, VERBS, Access, Verb
 from dialogs.replies import Reply
@@ -26,6 +27,7 @@ from dialogs.routing import Command, Intent, classify
 from dialogs.work_changes import WorkChanges
 from dialogs.work_dialog import MAX_OFFSET, WORK_INTENTS, WorkViews
 from knowledge.working_days import WorkingDays
+from notifications.audit_draw import DrawRules
 from notifications.audit_form import AuditForm
 from store.models import StaffRole, utc_now
 from store.repositories import calls as calls_repository
@@ -70,6 +72,7 @@ class Dialogs:
         call_starters: frozenset[str] = DEFAULT_CALL_STARTERS,
         audit_form: AuditForm | None = None,
         moderation_share: int = 10,
+        draw_rules: DrawRules | None = None,
     ) -> None:
         self.knowledge = knowledge
         # The inspection roles (casefolded) that may start the call as coordinators do.
@@ -88,6 +91,7 @@ class Dialogs:
             self.changes, form, self.moderation, timezone, moderation_share
         )
         self.calls = calls or CallDialog.default(calendar, timezone)
+        self.draws = DrawDialog(calendar, draw_rules or DrawRules())
         self._handlers = self._verb_handlers()
 
     def today(self) -> date:
@@ -121,6 +125,8 @@ class Dialogs:
                 return Reply(text=f"Sorry: {exc}.")
         if not access.allows(viewer):
             return Reply(text=await refusal_text(session, viewer, access))
+        if command.intent is Intent.DRAW_AUDITS:
+            return await self.draws.start(session, viewer, command.argument, self.today())
         if command.intent is Intent.HELP:
             return await help_dialog.help_reply(session, viewer, personal=personal)
         if command.intent is Intent.REMINDERS:
@@ -199,6 +205,7 @@ class Dialogs:
             Verb.RECORD_FINDINGS: lambda s, p, d, t, n: found.record(s, p, d, t, n),
             Verb.MODERATE_AUDIT: lambda s, p, d, t, n: self.moderation.decide(s, p, d, n),
             Verb.SNOOZE: lambda s, p, d, t, n: changes.snooze(s, p, d, t),
+            Verb.DRAW_CONFIRM: lambda s, p, d, t, n: self.draws.confirm(s, p, d, n),
             Verb.OPEN_EXTENSION: lambda s, p, d, t, n: changes.open_extension(s, p, d),
             Verb.DECIDE_EXTENSION: lambda s, p, d, t, n: changes.decide_extension(s, p, d),
             Verb.REMINDER_SETTINGS: lambda s, p, d, t, n: reminder_settings.choose(s, p, d, t),
