@@ -129,7 +129,7 @@ class DrawDialog:
                 card=render_card("audit_draw_done", **_existing_context(plan.existing)),
                 refresh=refresh,
             )
-        card = render_card("audit_draw_preview", **_context(plan, notice, outcome))
+        card = render_card("audit_draw_preview", **preview_context(plan, notice, outcome))
         text = outcome or f"The audit draw for {name}: check it, then confirm."
         return Reply(text=text, card=card, refresh=refresh)
 
@@ -157,7 +157,8 @@ def _request_of(data: dict[str, Any]) -> tuple[DrawRequest, str]:
     return DrawRequest(month, size, percent, seed), fingerprint
 
 
-def _context(plan: DrawPlan, notice: str | None, outcome: str | None) -> dict[str, Any]:
+def preview_context(plan: DrawPlan, notice: str | None, outcome: str | None) -> dict[str, Any]:
+    """What the preview card shows: the draw's facts, its strata, who audits what."""
     request, sample, allocation = plan.request, plan.sample, plan.allocation
     categories: dict[str, list[int]] = {}
     for stratum in sample.strata:
