@@ -6,13 +6,18 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.cli import main
+from knowledge.working_days import WorkingDays
+from notifications.quiet_hours import QuietHours, WorkingHours
+from notifications.reminder_pass import ReminderPass
+from notifications.rules import ReminderRules
 from store.db import Database
 from store.models import AuditAssignment, AuditDraw, AuditLogEntry, AuditType, OutboxMessage
 from tests.audit_programme import write_council
@@ -152,3 +157,30 @@ async def test_bad_arguments_exit_2_saying_what_is_wrong_and_store_nothing(
 
     assert message in capsys.readouterr().err
     assert await counts(council) == before
+
+
+async def test_drawn_audits_get_the_usual_reminders(
+    council: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    draw = ["audits", "draw", "--month", "2026-12", "--size", "6", "--enhanced", "0"]
+    assert await run(*draw, "--seed", "3") == 0
+    calendar = WorkingDays()
+    # notifications/rules.yaml: a reminder 5 working days before the due date.
+    five_before = calendar.add(date(2026, 12, 31), -5)
+    quiet = QuietHours(ZoneInfo("Europe/London"), WorkingHours(time(8), time(18)), calendar)
+
+    report = await ReminderPass(council, ReminderRules(), calendar, quiet).run(
+        datetime.combine(five_before, time(9), tzinfo=UTC), five_before, dry_run=True
+    )
+
+    async with council.sessions() as session:
+        drawn = set(
+            (
+                await session.execute(
+                    select(AuditAssignment.ref).where(AuditAssignment.draw_id.is_not(None))
+                )
+            ).scalars()
+        )
+    reminded = {p.item.ref for p in report.planned if p.item is not None}
+    assert len(drawn) == 6
+    assert drawn <= reminded
