@@ -145,3 +145,18 @@ def test_a_different_seed_draws_a_different_sample() -> None:
 def test_enhanced_count_rounds_half_up_and_is_at_least_one() -> None:
     assert [enhanced_count(70, 10), enhanced_count(5, 10), enhanced_count(15, 10)] == [7, 1, 2]
     assert [enhanced_count(0, 10), enhanced_count(70, 0), enhanced_count(3, 100)] == [0, 0, 3]
+
+
+@given(cases=caseloads(), size=sizes, first_seed=seeds, second_seed=seeds)
+def test_a_later_draw_never_repeats_a_case_an_earlier_one_drew(
+    cases: list[CaseCandidate], size: int, first_seed: int, second_seed: int
+) -> None:
+    first = draw_sample(cases, size=size, enhanced_percent=10, seed=first_seed)
+    audited = {d.case.case_ref for d in first.cases}
+
+    second = draw_sample(
+        cases, size=size, enhanced_percent=10, seed=second_seed, recently_audited=audited
+    )
+
+    assert not audited & {d.case.case_ref for d in second.cases}
+    assert len(second.cases) == min(size, len(cases) - len(audited))
