@@ -158,6 +158,7 @@ async def bot_context(app: web.Application) -> AsyncIterator[None]:
         call_starters=settings.call_starters,
         audit_form=AuditForm.load(settings.audit_form),
         moderation_share=settings.moderation_share,
+        export_base_url=settings.service_url,
         draw_rules=DrawRules(settings.audit_repeat_months, settings.audits_per_auditor),
     )
     app[BOT] = TeamsBot(

@@ -89,6 +89,22 @@ CAPABILITIES: tuple[Capability, ...] = (
         available=True,
     ),
     Capability(
+        "Audit report",
+        "The month's case audits: completion, grades, moderation and follow-ups, with a "
+        "Word or Excel download.",
+        "audit report",
+        Intent.AUDIT_REPORT,
+        available=True,
+    ),
+    Capability(
+        "Inspectors' cases",
+        "During the inspection call, allocate the cases the inspectors ask to see audited, "
+        "due today, and follow them on one card.",
+        "inspectors' cases: CR-1001, CR-1002",
+        Intent.INSPECTOR_CASES,
+        available=True,
+    ),
+    Capability(
         "Who cannot be reached",
         "People the bot cannot message in Teams yet, and why.",
         "unreachable",

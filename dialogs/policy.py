@@ -60,6 +60,8 @@ class Verb(StrEnum):
     CALL_STAND_DOWN = "call_stand_down"
     CALL_EXPORT = "call_export"
     ANSWER_QUESTION = "answer_question"
+    REPORT_DOWNLOAD = "report_download"
+    INSPECTION_AUDITS_STATUS = "inspection_audits_status"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,8 @@ DECIDERS = frozenset({StaffRole.MANAGER, StaffRole.COORDINATOR})
 TEAM_VIEWERS = frozenset({StaffRole.MANAGER, StaffRole.COORDINATOR, StaffRole.ADMIN})
 COORDINATORS = frozenset({StaffRole.COORDINATOR})
 ROSTER_KEEPERS = frozenset({StaffRole.COORDINATOR, StaffRole.ADMIN})
+# Who reads the audit reports: the managers who audit, and the coordinators who run it.
+REPORT_READERS = frozenset({StaffRole.MANAGER, StaffRole.COORDINATOR})
 
 ANYONE = Access(None)
 DRAW_AUDITS = Access(COORDINATORS, what="draw the month's audits")
@@ -111,6 +115,11 @@ INTENTS: dict[Intent, Access] = {
     Intent.INSPECTION_CALL: Access(
         COORDINATORS, what="open the inspection-call alert", call_starters=True
     ),
+    Intent.AUDIT_REPORT: Access(REPORT_READERS, what="see the audit report"),
+    Intent.INSPECTION_AUDITS_REPORT: Access(
+        REPORT_READERS, what="see the report on the inspectors' cases"
+    ),
+    Intent.INSPECTOR_CASES: Access(COORDINATORS, what="allocate the inspectors' cases"),
 }
 
 # What a button that carries a record id says when the id is missing or not one.
@@ -179,6 +188,10 @@ VERBS: dict[Verb, Button] = {
         Access(COORDINATORS, what="stand the inspection call down"), CALL
     ),
     Verb.CALL_EXPORT: Button(Access(COORDINATORS, what="export the acknowledgements"), CALL),
+    Verb.REPORT_DOWNLOAD: Button(Access(REPORT_READERS, what="download the audit report")),
+    Verb.INSPECTION_AUDITS_STATUS: Button(
+        Access(COORDINATORS, what="see the inspectors' cases"), CALL
+    ),
     Verb.ANSWER_QUESTION: Button(
         Access(COORDINATORS, what="answer the questions I could not"), (("question", NO_ITEM),)
     ),

@@ -28,6 +28,9 @@ class Intent(StrEnum):
     UNREACHABLE = "unreachable"
     RELINK = "relink"
     INSPECTION_CALL = "inspection_call"
+    AUDIT_REPORT = "audit_report"
+    INSPECTION_AUDITS_REPORT = "inspection_audits_report"
+    INSPECTOR_CASES = "inspector_cases"
     # Anything else is a framework question.
     QUESTION = "question"
 
@@ -35,7 +38,8 @@ class Intent(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Command:
     """What a message asks for; `argument` is the area or team for "overdue in ...", the
-    kind of event for calendar questions, or the email address to relink."""
+    kind of event for calendar questions, the email address to relink, the month of an
+    audit report, or the case references the inspectors asked for."""
 
     intent: Intent
     argument: str | None = None
@@ -129,6 +133,20 @@ PHRASES: dict[Intent, tuple[str, ...]] = {
         "call status",
         "broadcast the inspection call",
     ),
+    Intent.AUDIT_REPORT: (
+        "audit report",
+        "audits report",
+        "the audit report",
+        "monthly audit report",
+        "case audit report",
+        "audit results",
+    ),
+    Intent.INSPECTION_AUDITS_REPORT: (
+        "inspection audits report",
+        "inspection audit report",
+        "inspectors audits report",
+        "inspectors cases report",
+    ),
     Intent.CALENDAR: (
         "calendar",
         "key dates",
@@ -152,6 +170,14 @@ TYPO_SIMILARITY = 85.0
 # never compared phrase by phrase (which costs time in proportion to the text's length).
 MAX_COMMAND_CHARS = 60
 _RELINK = re.compile(r"^\s*re-?link\s+(\S+@\S+)\s*$", re.IGNORECASE)
+# "inspectors' cases: CR-1001, CR-1002" (any apostrophe, "case" or "cases", colon optional).
+_INSPECTOR_CASES = re.compile(
+    r"^\s*(?:the\s+)?inspectors?['\u2019]?s?['\u2019]?\s+cases?\s*:?\s*(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_AUDIT_REPORT_MONTH = re.compile(r"^\s*audits? report\s+(?:for\s+)?(\d{4}-\d{2})\s*$", re.I)
+# A list of case references is longer than any command: up to this many characters.
+MAX_CASE_LIST_CHARS = 1500
 _OVERDUE_IN = re.compile(r"^(?:(?:what s|whats|what is) )?(\w+) (?:in|for) (.+)$")
 _NOT_WORDS = re.compile(r"[^a-z0-9 ]+")
 # "draw audits for January 2027 size 20 enhanced 10%": the rest is read by the draw dialog.
@@ -180,8 +206,14 @@ def normalise(text: str) -> str:
 
 def classify(text: str) -> Command:
     """The command a message is, allowing for typos; anything else is a QUESTION."""
+    inspector_cases = _INSPECTOR_CASES.match(text[: MAX_CASE_LIST_CHARS + 1])
+    if inspector_cases and len(text) <= MAX_CASE_LIST_CHARS:
+        return Command(Intent.INSPECTOR_CASES, inspector_cases.group(1).strip())
     if len(text) > MAX_COMMAND_CHARS * 2:
         return Command(Intent.QUESTION)
+    report_month = _AUDIT_REPORT_MONTH.match(text)
+    if report_month:
+        return Command(Intent.AUDIT_REPORT, report_month.group(1))
     relink = _RELINK.match(text)
     if relink:
         return Command(Intent.RELINK, relink.group(1).strip().lower())

@@ -17,9 +17,16 @@ from dialogs import answer_dialog, ask_dialog, help_dialog, relink_dialog, remin
 from dialogs.ask_dialog import CardActionError
 from dialogs.audit_findings import AuditFindings
 from dialogs.audit_moderation import ModerationViews
-from dialogs.call_dialog import CallDialog, CallRefusedError, record_refusal
+from dialogs.audit_report_dialog import AuditReportDialog
+from dialogs.call_dialog import (
+    DEFAULT_PUBLIC_URL,
+    CallDialog,
+    CallRefusedError,
+    record_refusal,
+)
 from dialogs.card_data import parse_whole
 from dialogs.draw_dialog import DrawDialog
+from dialogs.inspector_audits import InspectorAudits
 from dialogs.people import DEFAULT_CALL_STARTERS, Person
 from dialogs.policy import ASK_IN_PERSONAL, INTENTS, VERBS, Access, Verb
 from dialogs.replies import Reply
@@ -72,6 +79,7 @@ class Dialogs:
         call_starters: frozenset[str] = DEFAULT_CALL_STARTERS,
         audit_form: AuditForm | None = None,
         moderation_share: int = 10,
+        export_base_url: str = DEFAULT_PUBLIC_URL,
         draw_rules: DrawRules | None = None,
     ) -> None:
         self.knowledge = knowledge
@@ -90,6 +98,8 @@ class Dialogs:
         self.findings = AuditFindings(
             self.changes, form, self.moderation, timezone, moderation_share
         )
+        self.reports = AuditReportDialog(form, export_base_url)
+        self.inspector_audits = InspectorAudits()
         self.calls = calls or CallDialog.default(calendar, timezone)
         self.draws = DrawDialog(calendar, draw_rules or DrawRules())
         self._handlers = self._verb_handlers()
@@ -135,6 +145,14 @@ class Dialogs:
             return await reminder_settings.unreachable(session, viewer)
         if command.intent is Intent.RELINK:
             return await relink_dialog.relink_card(session, viewer, command.argument)
+        if command.intent is Intent.AUDIT_REPORT:
+            return await self.reports.month_summary(session, command.argument, self.today())
+        if command.intent is Intent.INSPECTION_AUDITS_REPORT:
+            return await self.reports.call_summary(session, self.today())
+        if command.intent is Intent.INSPECTOR_CASES:
+            return await self.inspector_audits.request(
+                session, viewer, command.argument or "", self.today(), self._clock()
+            )
         if command.intent in WORK_INTENTS:
             return await self.views.show(session, viewer, command, self.today())
         return await ask_dialog.ask(session, self.knowledge, text, viewer, self.today())
@@ -218,6 +236,10 @@ class Dialogs:
             Verb.CALL_UPDATE: lambda s, p, d, t, n: calls.send_update(s, p, d, n),
             Verb.CALL_STAND_DOWN: lambda s, p, d, t, n: calls.stand_down(s, p, d, n),
             Verb.CALL_EXPORT: lambda s, p, d, t, n: calls.export(s, p, d, n),
+            Verb.REPORT_DOWNLOAD: lambda s, p, d, t, n: self.reports.download(s, p, d, n),
+            Verb.INSPECTION_AUDITS_STATUS: lambda s, p, d, t, n: self.inspector_audits.status(
+                s, d
+            ),
             Verb.ANSWER_QUESTION: lambda s, p, d, t, n: answer_dialog.answer_question(
                 s, p, d, n, self._local_knowledge
             ),

@@ -48,4 +48,5 @@ def test_the_buttons_that_name_records_say_which_is_missing() -> None:
         Verb.CALL_FORM,
         Verb.CALL_PREVIEW,
         Verb.CALL_CONFIRM,
+        Verb.REPORT_DOWNLOAD,
     ]

@@ -29,7 +29,8 @@ def test_a_practitioner_is_offered_their_own_work_only() -> None:
 def test_a_manager_also_gets_their_team() -> None:
     offered = titles(Person("Megan Bowen", staff_id=4, role=StaffRole.MANAGER))
 
-    assert offered == [*ROSTER[:4], "My team", *ROSTER[4:]]
+    # Managers audit, so they see the audit report too.
+    assert offered == [*ROSTER[:4], "My team", ROSTER[4], "Audit report", ROSTER[5]]
 
 
 def test_a_coordinator_is_offered_everything() -> None:
@@ -41,7 +42,12 @@ def test_a_coordinator_is_offered_everything() -> None:
 def test_an_admin_keeps_the_roster_but_is_not_offered_the_inspection_call() -> None:
     offered = titles(Person("Lynne Robbins", staff_id=3, role=StaffRole.ADMIN))
 
-    coordinating = ("Inspection call", "Draw the month's audits")
+    coordinating = (
+        "Inspection call",
+        "Draw the month's audits",
+        "Audit report",
+        "Inspectors' cases",
+    )
     assert not set(coordinating) & set(offered)
     assert {"My team", "Who cannot be reached", "Link a Teams account"} <= set(offered)
     assert offered == [c.title for c in CAPABILITIES if c.title not in coordinating]
