@@ -13,6 +13,7 @@ from notifications.audit_form import AuditForm
 from notifications.audit_report import (
     AuditReport,
     ReportMonthError,
+    call_report,
     month_report,
     parse_month,
     report_text,
@@ -20,6 +21,7 @@ from notifications.audit_report import (
 from notifications.audit_report_files import FORMATS, report_docx, report_xlsx
 from store.db import Database
 from store.migrate import upgrade_database
+from store.models import InspectionCall
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -32,19 +34,26 @@ def add_report_parser(audit_commands: argparse._SubParsersAction[argparse.Argume
         help="the month's audit report (text, or a .docx or .xlsx file)",
         description="Completion and overdue audits, grades by domain, team and category, "
         "moderation agreement, follow-up actions open and overdue, and the month against the "
-        "three before it. Without --output it is printed.",
+        "three before it. Without --output it is printed. With --call instead of --month: "
+        "the audits the inspectors asked for during that inspection call.",
     )
-    command.add_argument("--month", required=True, help="the month, YYYY-MM")
+    which = command.add_mutually_exclusive_group(required=True)
+    which.add_argument("--month", help="the month, YYYY-MM")
+    which.add_argument(
+        "--call", type=int, help="the inspection call's number (on its status card and export)"
+    )
     command.add_argument("--output", type=Path, help="write it to FILE.docx or FILE.xlsx")
 
 
 def run_report(settings: Settings, args: argparse.Namespace) -> int:
     """Prints the report, or writes it to the file asked for; returns the exit code."""
-    try:
-        first = parse_month(args.month)
-    except ReportMonthError as exc:
-        sys.stderr.write(f"inspection-ready: audits report: {exc}\n")
-        return 2
+    first: date | None = None
+    if args.call is None:
+        try:
+            first = parse_month(args.month)
+        except ReportMonthError as exc:
+            sys.stderr.write(f"inspection-ready: audits report: {exc}\n")
+            return 2
     output: Path | None = args.output
     kind = output.suffix.lower().lstrip(".") if output is not None else None
     if kind is not None and kind not in FORMATS:
@@ -54,7 +63,12 @@ def run_report(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     form = AuditForm.load(settings.audit_form)
     today = datetime.now(settings.timezone).date()
-    report = asyncio.run(_month_report(settings, form, first, today))
+    report = asyncio.run(_report(settings, form, first, args.call, today))
+    if report is None:
+        sys.stderr.write(
+            f"inspection-ready: audits report: there is no inspection call {args.call}\n"
+        )
+        return 1
     if output is None:
         sys.stdout.write(report_text(report, form))
         return 0
@@ -68,13 +82,19 @@ def run_report(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _month_report(
-    settings: Settings, form: AuditForm, first: date, today: date
-) -> AuditReport:
+async def _report(
+    settings: Settings, form: AuditForm, first: date | None, call_id: int | None, today: date
+) -> AuditReport | None:
     database = Database(settings.database_url)
     try:
         await upgrade_database(database)
         async with database.sessions() as session:
-            return await month_report(session, form, first, today)
+            if first is not None:
+                return await month_report(session, form, first, today)
+            call = await session.get(InspectionCall, call_id)
+            if call is None:
+                return None
+            called = call.called_at.astimezone(settings.timezone).date()
+            return await call_report(session, form, call.id, called, today)
     finally:
         await database.dispose()

@@ -31,6 +31,7 @@ from store.models import (
     OutboxMessage,
     Staff,
 )
+from store.repositories import findings as findings_repository
 from tests import fakes
 from tests.cards import buttons, facts, text_blocks
 from tests.chat import NOW, card, demo_client, press, say
@@ -346,3 +347,15 @@ async def test_follow_up_actions_are_the_owners_actions_and_are_reminded(
         NOW, date(2026, 11, 25), dry_run=True
     )
     assert any(p.item is not None and p.item.ref == f"{AUDIT}-F1" for p in report.planned)
+
+
+async def test_moderators_are_coordinators_and_anyone_whose_role_says_moderator(
+    client: TestClient, database: Database
+) -> None:
+    async with database.sessions() as session, session.begin():
+        dev = await staff(session, "devm@example.com")
+        dev.inspection_role = "Performance data lead and audit MODERATOR"
+    async with database.sessions() as session:
+        emails = [s.email for s in await findings_repository.moderators(session)]
+
+    assert sorted(emails) == ["alexw@example.com", "devm@example.com", "nadiak@example.com"]

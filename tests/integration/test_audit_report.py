@@ -27,8 +27,11 @@ from store.models import (
     AuditModeration,
     AuditStatus,
     AuditType,
+    CallAudit,
+    CallStatus,
     Case,
     CaseCategory,
+    InspectionCall,
     ModerationStatus,
     Staff,
     StaffRole,
@@ -114,7 +117,23 @@ async def seed(session: AsyncSession) -> None:
         grades("outstanding"),
         "outstanding",
     )
-    await audit("A4", "CR-4", march, AuditStatus.IN_PROGRESS)
+    a4 = await audit("A4", "CR-4", march, AuditStatus.IN_PROGRESS)
+    # Inspection call 1 (stood down) asked for A1 and A4.
+    call = InspectionCall(
+        inspection_type="ilacs_short",
+        on_site=date(2025, 3, 24),
+        drill=False,
+        status=CallStatus.STOOD_DOWN,
+        called_at=datetime(2025, 3, 17, 9, tzinfo=UTC),
+    )
+    session.add(call)
+    await session.flush()
+    session.add_all(
+        [
+            CallAudit(call_id=call.id, audit_id=a1.audit_id),
+            CallAudit(call_id=call.id, audit_id=a4.id),
+        ]
+    )
     session.add_all(
         [
             AuditModeration(
@@ -254,6 +273,14 @@ def test_the_command_prints_the_report_or_writes_the_file(
         assert main(["audits", "report", "--month", "2025-03", "--output", str(output)]) == 0
         assert output.stat().st_size > 0
     assert Document(str(seeded / "report.docx")).tables[0].rows[0].cells[1].text == "4"
+    capsys.readouterr()
+
+    assert main(["audits", "report", "--call", "1"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("Audits the inspectors asked for (inspection call of 17 March 2025)\n")
+    assert "Audits: 2; completed 1 (50%); overdue 1." in text
+    assert main(["audits", "report", "--call", "99"]) == 1
+    assert "there is no inspection call 99" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
