@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from knowledge.working_days import WorkingDays
@@ -14,6 +15,7 @@ from notifications.audit_draw import (
     DrawPlan,
     DrawRequest,
     DrawRules,
+    check_month,
     check_size,
     commit_draw,
     month_name,
@@ -62,7 +64,8 @@ def add_draw_parser(audit_commands: argparse._SubParsersAction[argparse.Argument
 async def run_draw(settings: Settings, args: argparse.Namespace) -> int:
     """Plans (and unless a dry run, stores) the draw; prints it; returns the exit code."""
     try:
-        month = parse_month(args.month)
+        today = datetime.now(settings.timezone).date()
+        month = check_month(parse_month(args.month), today)
         request = DrawRequest(
             month=month,
             size=check_size(args.size),

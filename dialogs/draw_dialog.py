@@ -28,6 +28,7 @@ from notifications.audit_draw import (
     DrawPlan,
     DrawRequest,
     DrawRules,
+    check_month,
     commit_draw,
     month_name,
     new_seed,
@@ -71,6 +72,10 @@ class DrawDialog:
             typed = read_draw_request(argument, today)
         except DrawRequestError as exc:
             return Reply(text=plain_text(str(exc)))
+        try:
+            check_month(typed.month, today)
+        except DrawError as exc:
+            return Reply(text=f"{str(exc)[0].upper()}{str(exc)[1:]}.")
         if not 1 <= typed.size <= MAX_SIZE:
             return Reply(text=f"The number of cases to draw must be from 1 to {MAX_SIZE}.")
         if typed.enhanced_percent > 100:

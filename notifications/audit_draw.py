@@ -47,6 +47,7 @@ MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 # Seeds are recorded and typed back in: a number anyone can copy, not a 64-bit giant.
 MAX_SEED = 999_999_999
 MAX_SIZE = 1000
+MONTHS_AHEAD = 12
 
 
 class DrawError(NotificationError):
@@ -131,6 +132,26 @@ def parse_percent(text: str) -> int:
     if not number.isdigit() or int(number) > 100:
         raise DrawError(f"the enhanced share must be a percentage from 0 to 100, not {text!r}")
     return int(number)
+
+
+def check_month(month: str, today: date) -> str:
+    """A month that may be drawn: this month or one of the next MONTHS_AHEAD.
+
+    Raises:
+        DrawError: the month is over (its audits would be overdue on arrival) or too far
+            ahead (almost certainly a typing mistake).
+    """
+    first, this = first_day(month), today.replace(day=1)
+    ahead = (first.year - this.year) * 12 + first.month - this.month
+    if ahead < 0:
+        raise DrawError(
+            f"{month_name(month)} is over; draw this month ({this:%B %Y}) or a later one"
+        )
+    if ahead > MONTHS_AHEAD:
+        raise DrawError(
+            f"{month_name(month)} is more than {MONTHS_AHEAD} months ahead; draw a nearer month"
+        )
+    return month
 
 
 def check_size(size: int) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from tests.importing import STAFF_HEADER, write_csv
@@ -33,7 +34,9 @@ CASES = [
 ]
 
 
-def write_council(directory: Path, *, recently_audited: str | None = None) -> list[Path]:
+def write_council(
+    directory: Path, *, recently_audited: str | None = None, audited_on: date | None = None
+) -> list[Path]:
     """The staff and cases files (and an audits file naming one case audited recently)."""
     files = [
         write_csv(directory / "staff.csv", "\n".join([STAFF_HEADER, *STAFF])),
@@ -47,7 +50,8 @@ def write_council(directory: Path, *, recently_audited: str | None = None) -> li
             write_csv(
                 directory / "audits.csv",
                 "ref,case_ref,audit_type,auditor_email,due_date,status\n"
-                f"AUD-OLD-1,{recently_audited},monthly,tm1@example.com,2026-10-30,complete",
+                f"AUD-OLD-1,{recently_audited},monthly,tm1@example.com,"
+                f"{(audited_on or date(2026, 10, 30)).isoformat()},complete",
             )
         )
     return files

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from bot.cli import main
 from knowledge.working_days import WorkingDays
+from notifications.audit_draw import due_date_for, month_name, window_start
 from notifications.quiet_hours import QuietHours, WorkingHours
 from notifications.reminder_pass import ReminderPass
 from notifications.rules import ReminderRules
@@ -23,6 +24,13 @@ from store.models import AuditAssignment, AuditDraw, AuditLogEntry, AuditType, O
 from tests.audit_programme import write_council
 
 TABLES = (AuditDraw, AuditAssignment, OutboxMessage, AuditLogEntry)
+LONDON = ZoneInfo("Europe/London")
+# The command draws for real dates (a month that is over is refused), so the tests draw
+# next month and the month after, whatever today is.
+TODAY = datetime.now(LONDON).date()
+NEXT = f"{TODAY.year + TODAY.month // 12}-{TODAY.month % 12 + 1:02d}"
+AFTER = f"{TODAY.year + (TODAY.month + 1) // 12}-{(TODAY.month + 1) % 12 + 1:02d}"
+DUE = due_date_for(NEXT, WorkingDays())
 
 
 async def run(*argv: str) -> int:
@@ -34,7 +42,7 @@ async def council(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[Database]:
     monkeypatch.setenv("DATABASE_URL", database_url)
-    staff, cases, audits = write_council(tmp_path, recently_audited="CR-100107")
+    staff, cases, audits = write_council(tmp_path, recently_audited="CR-100107", audited_on=TODAY)
     for kind, path in (("staff", staff), ("cases", cases), ("audits", audits)):
         assert await run("import", kind, str(path)) == 0
     database = Database(database_url)
@@ -59,7 +67,7 @@ async def test_a_dry_run_shows_the_draw_and_stores_nothing_and_repeats_with_its_
 ) -> None:
     capsys.readouterr()
     before = await counts(council)
-    draw = ["audits", "draw", "--month", "2026-12", "--size", "14", "--enhanced", "10%"]
+    draw = ["audits", "draw", "--month", NEXT, "--size", "14", "--enhanced", "10%"]
 
     assert await run(*draw, "--seed", "20261201", "--dry-run") == 0
     first = capsys.readouterr().out
@@ -69,9 +77,9 @@ async def test_a_dry_run_shows_the_draw_and_stores_nothing_and_repeats_with_its_
     assert first == again
     assert await counts(council) == before
     assert first.splitlines()[:3] == [
-        "Audit draw for December 2026, seed 20261201",
-        "Open cases: 40; left out as audited since 01 June 2026: 1.",
-        "Drawn: 14 of 14 asked (1 enhanced, 10%); due Thursday 31 December 2026.",
+        f"Audit draw for {month_name(NEXT)}, seed 20261201",
+        f"Open cases: 40; left out as audited since {window_start(NEXT, 6):%d %B %Y}: 1.",
+        f"Drawn: 14 of 14 asked (1 enhanced, 10%); due {DUE:%A %d %B %Y}.",
     ]
     assert "Dry run: nothing was stored and nobody was told." in first
     assert "CR-100107" not in first
@@ -83,7 +91,7 @@ async def test_a_dry_run_shows_the_draw_and_stores_nothing_and_repeats_with_its_
 async def test_a_draw_is_stored_once_with_its_seed_assignments_and_messages(
     council: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    draw = ["audits", "draw", "--month", "2026-12", "--size", "14", "--enhanced", "15"]
+    draw = ["audits", "draw", "--month", NEXT, "--size", "14", "--enhanced", "15"]
     assert await run(*draw, "--seed", "7", "--dry-run") == 0
     preview = drawn_lines(capsys.readouterr().out)
 
@@ -94,8 +102,8 @@ async def test_a_draw_is_stored_once_with_its_seed_assignments_and_messages(
     second = capsys.readouterr().out
 
     assert drawn_lines(stored_out) == preview
-    assert "Stored: 14 audits assigned for December 2026" in stored_out
-    assert second.startswith("December 2026 is already drawn: a month is drawn once.\n")
+    assert f"Stored: 14 audits assigned for {month_name(NEXT)}" in stored_out
+    assert second.startswith(f"{month_name(NEXT)} is already drawn: a month is drawn once.\n")
     assert "seed 7" in second
     assert await counts(council) == before_second
     async with council.sessions() as session:
@@ -111,12 +119,12 @@ async def test_a_draw_is_stored_once_with_its_seed_assignments_and_messages(
             select(OutboxMessage.kind, func.count()).group_by(OutboxMessage.kind)
         )
         kinds = {kind: count for kind, count in grouped}
-    assert (stored.month, stored.seed, stored.size, stored.enhanced_pct) == ("2026-12", 7, 14, 15)
+    assert (stored.month, stored.seed, stored.size, stored.enhanced_pct) == (NEXT, 7, 14, 15)
     assert (stored.drawn_count, stored.allocated_count) == (14, 14)
     assert stored.parameters["repeat_months"] == 6
-    assert {a.due_date for a in audits} == {date(2026, 12, 31)}
+    assert {a.due_date for a in audits} == {DUE}
     assert sorted(a.audit_type for a in audits).count(AuditType.ENHANCED) == 2
-    assert sorted(a.ref for a in audits) == [f"AUD-2026-12-{n:03d}" for n in range(1, 15)]
+    assert sorted(a.ref for a in audits) == [f"AUD-{NEXT}-{n:03d}" for n in range(1, 15)]
     # Each auditor is told; each enhanced case's worker and their team manager are asked
     # to book the conversation.
     assert kinds == {"audit_assigned": 14, "enhanced_audit_booking": 4}
@@ -125,7 +133,7 @@ async def test_a_draw_is_stored_once_with_its_seed_assignments_and_messages(
 async def test_without_a_seed_one_is_chosen_printed_and_recorded(
     council: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert await run("audits", "draw", "--month", "2027-01", "--size", "5", "--enhanced", "0") == 0
+    assert await run("audits", "draw", "--month", AFTER, "--size", "5", "--enhanced", "0") == 0
 
     out = capsys.readouterr().out
     found = re.search(r"chosen at random: --seed (\d+) repeats this draw", out)
@@ -144,12 +152,14 @@ async def test_without_a_seed_one_is_chosen_printed_and_recorded(
         (["--enhanced", "120%"], "the enhanced share must be a percentage from 0 to 100"),
         (["--size", "0"], "the number of cases to draw must be from 1 to 1000, not 0"),
         (["--seed", "-4"], "the seed must not be negative"),
+        (["--month", "2020-01"], "January 2020 is over; draw this month"),
+        (["--month", f"{TODAY.year + 2}-01"], "is more than 12 months ahead"),
     ],
 )
 async def test_bad_arguments_exit_2_saying_what_is_wrong_and_store_nothing(
     council: Database, capsys: pytest.CaptureFixture[str], arguments: list[str], message: str
 ) -> None:
-    values = {"--month": "2026-12", "--size": "10", "--enhanced": "10%"}
+    values = {"--month": NEXT, "--size": "10", "--enhanced": "10%"}
     values.update(dict(zip(arguments[::2], arguments[1::2], strict=True)))
     before = await counts(council)
 
@@ -162,12 +172,12 @@ async def test_bad_arguments_exit_2_saying_what_is_wrong_and_store_nothing(
 async def test_drawn_audits_get_the_usual_reminders(
     council: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    draw = ["audits", "draw", "--month", "2026-12", "--size", "6", "--enhanced", "0"]
+    draw = ["audits", "draw", "--month", NEXT, "--size", "6", "--enhanced", "0"]
     assert await run(*draw, "--seed", "3") == 0
     calendar = WorkingDays()
     # notifications/rules.yaml: a reminder 5 working days before the due date.
-    five_before = calendar.add(date(2026, 12, 31), -5)
-    quiet = QuietHours(ZoneInfo("Europe/London"), WorkingHours(time(8), time(18)), calendar)
+    five_before = calendar.add(DUE, -5)
+    quiet = QuietHours(LONDON, WorkingHours(time(8), time(18)), calendar)
 
     report = await ReminderPass(council, ReminderRules(), calendar, quiet).run(
         datetime.combine(five_before, time(9), tzinfo=UTC), five_before, dry_run=True

@@ -178,6 +178,8 @@ async def test_only_coordinators_may_draw_and_a_forged_confirm_changes_nothing(
         ("draw audits for 2027-13", "I could not read '2027-13' as a month."),
         ("draw audits for next month size 0", "must be from 1 to 1000"),
         ("draw audits for next month enhanced 150%", "a percentage from 0 to 100"),
+        ("draw audits for October 2026", "October 2026 is over; draw this month"),
+        ("draw audits for 2028-01", "January 2028 is more than 12 months ahead"),
     ],
 )
 async def test_a_request_that_cannot_be_read_is_answered_and_changes_nothing(
