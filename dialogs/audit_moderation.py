@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
 MAX_REASON = 1000
+MAX_LISTED = 20
 REASONS = {"sample": "in this month's moderation sample", "inadequate": "graded Inadequate"}
 
 
@@ -98,10 +99,36 @@ class ModerationViews:
             problem=problem,
         )
 
-    async def decide(
-        self, session: AsyncSession, person: Person, data: dict[str, Any], now: datetime
-    ) -> Reply:
-        """The moderator agrees, or changes grades with a reason; the auditor is told."""
+    async def pending_list(self, session: AsyncSession, person: Person) -> Reply:
+        """ "my moderations": the audits waiting for this person's moderation."""
+        if person.staff_id is None:
+            return Reply(text="You are not on the roster, so you have nothing to moderate.")
+        waiting = await findings.pending_for(session, person.staff_id)
+        if not waiting:
+            return Reply(text="No audits are waiting for your moderation.")
+        rows = [
+            (
+                f"{m.finding.audit.ref}: case {m.finding.audit.case_ref}, overall "
+                f"{self.form.label(m.finding.overall)}",
+                {"action": "open_moderation", "moderation": m.id},
+            )
+            for m in waiting[:MAX_LISTED]
+        ]
+        more = len(waiting) - len(rows)
+        return Reply(card=render_card("moderation_list", rows=rows, total=len(waiting), more=more))
+
+    async def open(self, session: AsyncSession, person: Person, data: dict[str, Any]) -> Reply:
+        """The moderation card again, for its moderator."""
+        moderation = await self._moderation(session, person, data)
+        finding = moderation.finding
+        if moderation.status is not ModerationStatus.PENDING:
+            outcome = f"Moderated already: {moderation.status.value}."
+            return Reply(card=self.card(moderation, finding, finding.audit, outcome=outcome))
+        return Reply(card=self.card(moderation, finding, finding.audit))
+
+    async def _moderation(
+        self, session: AsyncSession, person: Person, data: dict[str, Any]
+    ) -> AuditModeration:
         moderation_id = parse_id(data.get("moderation"))
         moderation = (
             await findings.moderation_by_id(session, moderation_id)
@@ -110,11 +137,19 @@ class ModerationViews:
         )
         if moderation is None:
             raise CardActionError(NO_ITEM)
-        finding, audit = moderation.finding, moderation.finding.audit
         if person.staff_id != moderation.moderator_id:
             raise PermissionRefusedError(
-                f"only the moderator audit {plain_text(audit.ref)} was sent to can moderate it"
+                f"only the moderator audit {plain_text(moderation.finding.audit.ref)} was "
+                "sent to can moderate it"
             )
+        return moderation
+
+    async def decide(
+        self, session: AsyncSession, person: Person, data: dict[str, Any], now: datetime
+    ) -> Reply:
+        """The moderator agrees, or changes grades with a reason; the auditor is told."""
+        moderation = await self._moderation(session, person, data)
+        finding, audit = moderation.finding, moderation.finding.audit
         if moderation.status is not ModerationStatus.PENDING:
             raise CardActionError(f"this audit was moderated already ({moderation.status.value})")
         decision = data.get("decision")

@@ -61,6 +61,7 @@ class Verb(StrEnum):
     CALL_EXPORT = "call_export"
     ANSWER_QUESTION = "answer_question"
     REPORT_DOWNLOAD = "report_download"
+    OPEN_MODERATION = "open_moderation"
     INSPECTION_AUDITS_STATUS = "inspection_audits_status"
 
 
@@ -120,6 +121,8 @@ INTENTS: dict[Intent, Access] = {
         REPORT_READERS, what="see the report on the inspectors' cases"
     ),
     Intent.INSPECTOR_CASES: Access(COORDINATORS, what="allocate the inspectors' cases"),
+    # Anyone may be a moderator (by inspection role); each sees only their own.
+    Intent.MY_MODERATIONS: ROSTER,
 }
 
 # What a button that carries a record id says when the id is missing or not one.
@@ -168,6 +171,7 @@ VERBS: dict[Verb, Button] = {
     # dialogs check that per record.
     Verb.RECORD_FINDINGS: Button(ROSTER, ITEM),
     Verb.MODERATE_AUDIT: Button(ROSTER, (("moderation", NO_ITEM),)),
+    Verb.OPEN_MODERATION: Button(ROSTER, (("moderation", NO_ITEM),)),
     Verb.SNOOZE: Button(ROSTER, ITEM),
     Verb.DRAW_CONFIRM: Button(DRAW_AUDITS),
     Verb.REMINDER_SETTINGS: Button(ROSTER),

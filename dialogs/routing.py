@@ -31,6 +31,7 @@ class Intent(StrEnum):
     AUDIT_REPORT = "audit_report"
     INSPECTION_AUDITS_REPORT = "inspection_audits_report"
     INSPECTOR_CASES = "inspector_cases"
+    MY_MODERATIONS = "my_moderations"
     # Anything else is a framework question.
     QUESTION = "question"
 
@@ -140,6 +141,13 @@ PHRASES: dict[Intent, tuple[str, ...]] = {
         "monthly audit report",
         "case audit report",
         "audit results",
+    ),
+    Intent.MY_MODERATIONS: (
+        "my moderations",
+        "moderations",
+        "audits to moderate",
+        "moderation",
+        "what do i have to moderate",
     ),
     Intent.INSPECTION_AUDITS_REPORT: (
         "inspection audits report",

@@ -147,6 +147,8 @@ class Dialogs:
             return await relink_dialog.relink_card(session, viewer, command.argument)
         if command.intent is Intent.AUDIT_REPORT:
             return await self.reports.month_summary(session, command.argument, self.today())
+        if command.intent is Intent.MY_MODERATIONS:
+            return await self.moderation.pending_list(session, viewer)
         if command.intent is Intent.INSPECTION_AUDITS_REPORT:
             return await self.reports.call_summary(session, self.today())
         if command.intent is Intent.INSPECTOR_CASES:
@@ -236,6 +238,7 @@ class Dialogs:
             Verb.CALL_UPDATE: lambda s, p, d, t, n: calls.send_update(s, p, d, n),
             Verb.CALL_STAND_DOWN: lambda s, p, d, t, n: calls.stand_down(s, p, d, n),
             Verb.CALL_EXPORT: lambda s, p, d, t, n: calls.export(s, p, d, n),
+            Verb.OPEN_MODERATION: lambda s, p, d, t, n: self.moderation.open(s, p, d),
             Verb.REPORT_DOWNLOAD: lambda s, p, d, t, n: self.reports.download(s, p, d, n),
             Verb.INSPECTION_AUDITS_STATUS: lambda s, p, d, t, n: self.inspector_audits.status(
                 s, d

@@ -94,6 +94,20 @@ async def moderation_by_id(session: AsyncSession, moderation_id: int) -> AuditMo
     return result.scalar_one_or_none()
 
 
+async def pending_for(session: AsyncSession, moderator_id: int) -> list[AuditModeration]:
+    """The moderations waiting for one moderator, oldest first, with their audits."""
+    result = await session.execute(
+        select(AuditModeration)
+        .where(
+            AuditModeration.moderator_id == moderator_id,
+            AuditModeration.status == ModerationStatus.PENDING,
+        )
+        .options(selectinload(AuditModeration.finding).selectinload(AuditFinding.audit))
+        .order_by(AuditModeration.created_at, AuditModeration.id)
+    )
+    return list(result.scalars())
+
+
 async def moderation_for(session: AsyncSession, finding_id: int) -> AuditModeration | None:
     """The moderation of one audit's findings, if it was sent for one."""
     result = await session.execute(

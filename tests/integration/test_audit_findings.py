@@ -359,3 +359,26 @@ async def test_moderators_are_coordinators_and_anyone_whose_role_says_moderator(
         emails = [s.email for s in await findings_repository.moderators(session)]
 
     assert sorted(emails) == ["alexw@example.com", "devm@example.com", "nadiak@example.com"]
+
+
+async def test_a_moderator_finds_what_is_waiting_in_my_moderations(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    moderation, _ = await moderation_card(client, connector, database)
+
+    listing = card(await say(client, connector, "alexw", "my moderations"))
+    nothing = await say(client, connector, "adelev", "my moderations")
+    forged = await press(
+        client, connector, "adelev", {"action": "open_moderation", "moderation": moderation.id}
+    )
+
+    assert text_blocks(listing)[:3] == [
+        "Audits waiting for your moderation",
+        "1 waiting, oldest first.",
+        f"{AUDIT}: case CR-111640, overall Good",
+    ]
+    assert nothing["text"] == "No audits are waiting for your moderation."
+    assert "only the moderator audit AUD-2026-10-008 was sent to" in forged["text"]
+    opened = card(await press(client, connector, "alexw", buttons(listing)["Open"]))
+    assert text_blocks(opened)[0] == f"Moderate audit {AUDIT}"
+    assert set(buttons(opened)) == {"Agree", "Change grades"}
