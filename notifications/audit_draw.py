@@ -24,12 +24,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import IntegrityError
 
 from notifications.audit_allocation import (
+    SENIOR_TIER,
     Allocation,
     CaseToAllocate,
     Person,
     allocate,
     auditors_from_roster,
     manager_tiers,
+    may_audit,
 )
 from notifications.audit_draw_messages import messages_for
 from notifications.audit_sampling import CaseCandidate, Sample, draw_sample
@@ -201,6 +203,16 @@ async def plan_draw(
     due = due_date_for(request.month, calendar)
     cases = [CaseCandidate(*row) for row in await draws.open_cases(session)]
     recent = await draws.audited_since(session, window_start(request.month, rules.repeat_months))
+    roster = [Person(*row) for row in await draws.line_management(session)]
+    month_start = first_day(request.month)
+    loads = await draws.audits_due_between(session, month_start, _month_end(month_start))
+    auditors = auditors_from_roster(roster, loads)
+    seniors = [a for a in auditors if a.tier >= SENIOR_TIER]
+
+    def may_be_enhanced(case: CaseCandidate) -> bool:
+        candidate = CaseToAllocate(case.case_ref, case.team_id, case.worker_id, enhanced=True)
+        return any(may_audit(a, candidate) for a in seniors)
+
     sample = draw_sample(
         cases,
         size=request.size,
@@ -208,17 +220,13 @@ async def plan_draw(
         seed=request.seed,
         recently_audited=recent,
         category_order=[category.value for category in CaseCategory],
+        may_be_enhanced=may_be_enhanced,
     )
-    roster = [Person(*row) for row in await draws.line_management(session)]
-    month_start = first_day(request.month)
-    loads = await draws.audits_due_between(session, month_start, _month_end(month_start))
     to_allocate = [
         CaseToAllocate(d.case.case_ref, d.case.team_id, d.case.worker_id, d.enhanced)
         for d in sample.cases
     ]
-    allocation = allocate(
-        to_allocate, auditors_from_roster(roster, loads), cap=rules.per_auditor, seed=request.seed
-    )
+    allocation = allocate(to_allocate, auditors, cap=rules.per_auditor, seed=request.seed)
     named = {a.staff_id for _, a in allocation.assignments}
     named |= {c.worker_id for c in to_allocate if c.enhanced and c.worker_id is not None}
     people = await draws.people_by_id(session, named)

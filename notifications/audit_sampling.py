@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Collection, Hashable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
@@ -111,6 +111,7 @@ def draw_sample(
     seed: int,
     recently_audited: Collection[str] = frozenset(),
     category_order: Sequence[str] = (),
+    may_be_enhanced: Callable[[CaseCandidate], bool] | None = None,
 ) -> Sample:
     """The month's sample of `size` cases from `cases`, leaving out `recently_audited`.
 
@@ -119,6 +120,9 @@ def draw_sample(
             never changes the result).
         category_order: how categories are listed and broken ties between; categories
             not named come after, alphabetically.
+        may_be_enhanced: whether a case could have an enhanced audit (someone senior
+            enough may audit it); the enhanced ones are picked among those first, and
+            among the rest only when there are too few.
     """
     rng = random.Random(f"sample:{seed}")
     excluded = frozenset(recently_audited)
@@ -153,7 +157,11 @@ def draw_sample(
             picked = rng.sample(members, team_shares[team])
             chosen += sorted(picked, key=lambda c: c.case_ref)
             strata.append(Stratum(category, team, len(members), team_shares[team]))
-    enhanced = set(rng.sample(range(len(chosen)), enhanced_count(len(chosen), enhanced_percent)))
+    wanted = enhanced_count(len(chosen), enhanced_percent)
+    able = [i for i, case in enumerate(chosen) if may_be_enhanced is None or may_be_enhanced(case)]
+    others = sorted(set(range(len(chosen))) - set(able))
+    enhanced = set(rng.sample(able, min(wanted, len(able))))
+    enhanced |= set(rng.sample(others, wanted - len(enhanced)))
     return Sample(
         cases=tuple(DrawnCase(case, i in enhanced) for i, case in enumerate(chosen)),
         strata=tuple(strata),

@@ -160,3 +160,29 @@ def test_a_later_draw_never_repeats_a_case_an_earlier_one_drew(
 
     assert not audited & {d.case.case_ref for d in second.cases}
     assert len(second.cases) == min(size, len(cases) - len(audited))
+
+
+@given(
+    cases=caseloads(),
+    size=sizes,
+    percent=percents,
+    seed=seeds,
+    senior_teams=st.sets(st.integers(1, 4)),
+)
+def test_enhanced_audits_go_first_to_cases_someone_senior_may_audit(
+    cases: list[CaseCandidate], size: int, percent: int, seed: int, senior_teams: set[int]
+) -> None:
+    def may_be_enhanced(case: CaseCandidate) -> bool:
+        return case.team_id in senior_teams
+
+    sample = draw_sample(
+        cases, size=size, enhanced_percent=percent, seed=seed, may_be_enhanced=may_be_enhanced
+    )
+
+    enhanced = [d.case for d in sample.cases if d.enhanced]
+    able = [d.case for d in sample.cases if may_be_enhanced(d.case)]
+    assert len(enhanced) == enhanced_count(len(sample.cases), percent)
+    assert sum(1 for c in enhanced if may_be_enhanced(c)) == min(len(enhanced), len(able))
+    # Who may be enhanced changes which cases are enhanced, never which cases are drawn.
+    plain = draw_sample(cases, size=size, enhanced_percent=percent, seed=seed)
+    assert [d.case for d in sample.cases] == [d.case for d in plain.cases]
