@@ -12,11 +12,10 @@ audit assigned, started or complete.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from cards.rendering import plain_text, render_card
+from cards.rendering import plain_text
 from dialogs.ask_dialog import CardActionError
 from dialogs.card_data import parse_id
 from dialogs.people import Person
@@ -30,6 +29,7 @@ from notifications.audit_allocation import (
 from notifications.audit_allocation import (
     Person as RosterPerson,
 )
+from notifications.inspector_audits_card import audits_card
 from notifications.notices import Notice, queue_notices
 from store.models import AuditAssignment, AuditStatus, AuditType, InspectionCall
 from store.repositories import audit_log, call_audits, calls, draws, findings
@@ -45,21 +45,6 @@ NO_ACTIVE_CALL = (
     "while a call is active; start it with 'inspection call'."
 )
 HOW = "Paste the inspectors' list after the colon: \"inspectors' cases: CR-1001, CR-1002\"."
-STATUS_WORDS = {
-    AuditStatus.ASSIGNED: "assigned",
-    AuditStatus.IN_PROGRESS: "started",
-    AuditStatus.COMPLETE: "complete",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class StatusRow:
-    """One requested audit on the status card."""
-
-    case_ref: str
-    ref: str
-    auditor: str
-    status: str
 
 
 def parse_case_list(text: str) -> tuple[list[str], list[str]]:
@@ -175,7 +160,10 @@ class InspectorAudits:
             names = ", ".join(plain_text(p.name) for p in people.values())
             summary.append(f"Not reachable in Teams, so tell them yourself: {names}.")
         card = await self.status_card(session, call, notice=" ".join(summary))
-        return Reply(text=" ".join(summary), card=card, urgent_queued=bool(notices))
+        # Sent as a message of its own, so that it can be refreshed in place as audits start
+        # and finish (notifications/call_watch.py).
+        status = Reply(text="The inspectors' cases", card=card, audits_card_of_call=call.id)
+        return Reply(text=" ".join(summary), follow_up=status, urgent_queued=bool(notices))
 
     async def status(self, session: AsyncSession, data: dict[str, Any]) -> Reply:
         """The status card again, as things stand ("Refresh")."""
@@ -190,16 +178,5 @@ class InspectorAudits:
     ) -> dict[str, Any]:
         """Each requested audit: its case, ref, auditor and whether it is assigned,
         started or complete."""
-        audits = await call_audits.audits_of(session, call.id)
-        rows = [
-            StatusRow(a.case_ref, a.ref, a.auditor.name, STATUS_WORDS[a.status]) for a in audits
-        ]
-        counts = {word: sum(1 for r in rows if r.status == word) for word in STATUS_WORDS.values()}
-        return render_card(
-            "inspection_audits",
-            rows=rows,
-            counts=counts,
-            call_id=call.id,
-            drill=call.drill,
-            notice=notice,
-        )
+        card, _ = await audits_card(session, call, notice)
+        return card

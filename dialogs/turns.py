@@ -37,6 +37,7 @@ from knowledge.working_days import WorkingDays
 from notifications.audit_draw import DrawRules
 from notifications.audit_form import AuditForm
 from store.models import StaffRole, utc_now
+from store.repositories import call_audits
 from store.repositories import calls as calls_repository
 from store.repositories.staff import list_by_role
 
@@ -258,6 +259,12 @@ class Dialogs:
     ) -> None:
         """Remembers where a call's status card was sent, to keep it up to date there."""
         await calls_repository.track_status_card(session, call_id, reference, activity_id)
+
+    async def audits_card_sent(
+        self, session: AsyncSession, call_id: int, reference: dict[str, Any], activity_id: str
+    ) -> None:
+        """Remembers where the card of the inspectors' cases was sent, to keep it current."""
+        await call_audits.track_card(session, call_id, reference, activity_id)
 
     async def _show_list(
         self, session: AsyncSession, person: Person, data: dict[str, Any], today: date

@@ -20,6 +20,7 @@ from store.models.findings import (
     AuditFollowUp,
     AuditModeration,
     CallAudit,
+    CallAuditCard,
     ModerationStatus,
     ReportExport,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "CalendarEvent",
     "CallAckLink",
     "CallAudit",
+    "CallAuditCard",
     "CallExport",
     "CallRecipient",
     "CallStatus",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -116,6 +117,20 @@ class CallAudit(Base):
         ForeignKey("staff.id", ondelete="SET NULL")
     )
     requested_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class CallAuditCard(Base):
+    """Where the coordinator's card of the inspectors' cases was sent, to refresh it in
+    place as audits start and finish, and what it last showed."""
+
+    __tablename__ = "call_audit_card"
+
+    call_id: Mapped[int] = mapped_column(
+        ForeignKey("inspection_call.id", ondelete="CASCADE"), primary_key=True
+    )
+    # {"reference": the conversation, "activity_id": the card's message}
+    location: Mapped[dict[str, Any]] = mapped_column(JSON)
+    shown: Mapped[str | None] = mapped_column(String(64))
 
 
 class ReportExport(Base):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
 
-from store.models import AuditAssignment, CallAudit, InspectionCall
+from store.models import AuditAssignment, CallAudit, CallAuditCard, CallStatus, InspectionCall
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -56,3 +57,44 @@ async def ref_taken(session: AsyncSession, ref: str) -> bool:
     """Whether an audit has this ref already."""
     found = await session.scalar(select(AuditAssignment.id).where(AuditAssignment.ref == ref))
     return found is not None
+
+
+async def track_card(
+    session: AsyncSession, call_id: int, reference: dict[str, Any], activity_id: str
+) -> None:
+    """Remembers the newest card of the inspectors' cases sent for a call."""
+    await session.execute(delete(CallAuditCard).where(CallAuditCard.call_id == call_id))
+    session.add(
+        CallAuditCard(
+            call_id=call_id, location={"reference": reference, "activity_id": activity_id}
+        )
+    )
+    await session.flush()
+
+
+async def cards_to_refresh(
+    session: AsyncSession, stood_down_since: datetime
+) -> list[tuple[CallAuditCard, InspectionCall]]:
+    """The cards of active calls, and of calls stood down recently, with their calls."""
+    result = await session.execute(
+        select(CallAuditCard, InspectionCall)
+        .join(InspectionCall, InspectionCall.id == CallAuditCard.call_id)
+        .where(
+            (InspectionCall.status == CallStatus.ACTIVE)
+            | (InspectionCall.stood_down_at >= stood_down_since)
+        )
+    )
+    return [(card, call) for card, call in result.all()]
+
+
+async def claim_card_refresh(
+    session: AsyncSession, call_id: int, shown: str | None, showing: str
+) -> bool:
+    """Marks the card as showing `showing`; False if another replica already did."""
+    condition = CallAuditCard.shown.is_(None) if shown is None else CallAuditCard.shown == shown
+    result = await session.execute(
+        update(CallAuditCard)
+        .where(CallAuditCard.call_id == call_id, condition)
+        .values(shown=showing)
+    )
+    return int(getattr(result, "rowcount", 0)) == 1

@@ -12,6 +12,7 @@ from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from bot.keys import NOTIFICATIONS
 from store.db import Database
 from store.models import (
     AuditAssignment,
@@ -132,9 +133,8 @@ async def test_the_inspectors_cases_are_allocated_due_today_and_tracked(
 ) -> None:
     call_id = await start_call(database)
 
-    reply = await say(
-        client, connector, "alexw", "Inspectors' cases: CR-111640, CR-104476, CR-999999"
-    )
+    await say(client, connector, "alexw", "Inspectors' cases: CR-111640, CR-104476, CR-999999")
+    said, status_message = connector.sent[-2:]
 
     audits = await requested(database)
     assert [(a.case_ref, a.audit_type, a.due_date) for a in audits] == [
@@ -142,12 +142,13 @@ async def test_the_inspectors_cases_are_allocated_due_today_and_tracked(
         ("CR-104476", AuditType.INSPECTION, NOW.date()),
     ]
     assert [a.ref for a in audits] == [f"INSP-{call_id}-001", f"INSP-{call_id}-002"]
-    status = card(reply)
+    status = card(status_message)
     assert text_blocks(status)[1] == "Due today. 2 assigned · 0 started · 0 complete"
     # What was done is said on the card (and as its summary).
     notice = text_blocks(status)[2]
     assert notice.startswith("Allocated 2 of the inspectors' cases, each due today.")
     assert "Not on the cases list, so not allocated: CR-999999." in notice
+    assert said["text"] == notice
     async with database.sessions() as session:
         staff = {s.id: s for s in (await session.execute(select(Staff))).scalars()}
         rows = list(
@@ -165,17 +166,29 @@ async def test_the_inspectors_cases_are_allocated_due_today_and_tracked(
     assert all(r.urgent for r in rows)
     assert all(r.payload["text"].startswith("Urgent: the inspectors have asked") for r in rows)
 
-    # Started and completed audits show as such when the card is refreshed.
+    # An audit started is shown on the card, refreshed in place by the call watch, once.
     async with database.sessions() as session, session.begin():
         first = await session.get(AuditAssignment, audits[0].id)
         assert first is not None
         first.status = AuditStatus.IN_PROGRESS
-    await press(client, connector, "alexw", buttons(status)["Refresh"])
+    watch = client.app[NOTIFICATIONS].call_watch
+    assert watch is not None
+    assert await watch.refresh_status_cards() == 1
+    assert await watch.refresh_status_cards() == 0
     refreshed = card(connector.updated[-1])
     assert text_blocks(refreshed)[1] == "Due today. 1 assigned · 1 started · 0 complete"
+    async with database.sessions() as session, session.begin():
+        first = await session.get(AuditAssignment, audits[0].id)
+        assert first is not None
+        first.status = AuditStatus.COMPLETE
+    # Refresh on the card shows the same, at once.
+    await press(client, connector, "alexw", buttons(status)["Refresh"])
+    refreshed = card(connector.updated[-1])
+    assert text_blocks(refreshed)[1] == "Due today. 1 assigned · 0 started · 1 complete"
 
     again = card(await say(client, connector, "alexw", "inspectors' cases: CR-111640"))
     assert "Already asked for in this call: CR-111640." in text_blocks(again)[2]
+    assert text_blocks(again)[1] == "Due today. 1 assigned · 0 started · 1 complete"
     assert len(await requested(database)) == 2
 
     report = card(await say(client, connector, "alexw", "inspection audits report"))

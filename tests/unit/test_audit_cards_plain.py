@@ -6,8 +6,8 @@ from datetime import date
 
 from cards.rendering import render_card
 from dialogs.audit_moderation import ModerationViews
-from dialogs.inspector_audits import StatusRow
 from notifications.audit_form import AuditForm
+from notifications.inspector_audits_card import StatusRow
 from store.models import (
     AuditAssignment,
     AuditFinding,

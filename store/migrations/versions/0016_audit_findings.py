@@ -1,5 +1,5 @@
 """What completed audits found, their moderation and follow-ups, audits the inspectors asked
-for during a call, and download links for audit reports.
+for during a call (and where their status card is), and download links for audit reports.
 
 Revision ID: 0016
 Revises: 0015
@@ -127,6 +127,18 @@ def upgrade() -> None:
     op.create_index("ix_call_audit_call_id", "call_audit", ["call_id"])
 
     op.create_table(
+        "call_audit_card",
+        sa.Column(
+            "call_id",
+            sa.Integer(),
+            _fk("call_audit_card", "call_id", "inspection_call", "CASCADE"),
+            primary_key=True,
+        ),
+        sa.Column("location", sa.JSON(), nullable=False),
+        sa.Column("shown", sa.String(64), nullable=True),
+    )
+
+    op.create_table(
         "report_export",
         sa.Column("token_hash", sa.String(64), primary_key=True),
         sa.Column("month", sa.String(7), nullable=True),
@@ -152,6 +164,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("report_export")
+    op.drop_table("call_audit_card")
     op.drop_index("ix_call_audit_call_id", table_name="call_audit")
     op.drop_table("call_audit")
     op.drop_index("ix_audit_follow_up_finding_id", table_name="audit_follow_up")
