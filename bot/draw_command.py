@@ -94,6 +94,9 @@ async def run_draw(settings: Settings, args: argparse.Namespace) -> int:
                 sys.stdout.write("Dry run: nothing was stored and nobody was told.\n")
                 await session.rollback()
                 return 0
+            if plan.nothing_to_store is not None:
+                sys.stderr.write(f"inspection-ready: audits draw: {plan.nothing_to_store}\n")
+                return 1
             now = utc_now()
             send_from = QuietHours(settings.timezone, settings.working_hours, calendar)
             draw = await commit_draw(

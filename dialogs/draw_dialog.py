@@ -95,6 +95,8 @@ class DrawDialog:
             return self._preview(plan, refresh=True)
         if plan.fingerprint != fingerprint:
             return self._preview(plan, refresh=True, notice=MOVED)
+        if plan.nothing_to_store is not None:
+            return self._preview(plan, refresh=True)
         try:
             draw = await commit_draw(
                 session,
@@ -134,6 +136,8 @@ class DrawDialog:
                 card=render_card("audit_draw_done", **_existing_context(plan.existing)),
                 refresh=refresh,
             )
+        if outcome is None and plan.nothing_to_store is not None:
+            notice = f"Nothing can be stored: {plan.nothing_to_store}."
         card = render_card("audit_draw_preview", **preview_context(plan, notice, outcome))
         text = outcome or f"The audit draw for {name}: check it, then confirm."
         return Reply(text=text, card=card, refresh=refresh)
@@ -208,6 +212,7 @@ def preview_context(plan: DrawPlan, notice: str | None, outcome: str | None) -> 
         "unallocated": [(case.case_ref, reason.value) for case, reason in allocation.unallocated],
         "notice": notice,
         "outcome": outcome,
+        "can_confirm": plan.nothing_to_store is None,
         "confirm": {
             "action": CONFIRM,
             "month": request.month,

@@ -103,6 +103,18 @@ class DrawPlan:
     existing: AuditDraw | None
 
     @property
+    def nothing_to_store(self) -> str | None:
+        """Why this draw would store no audit (and so must not use up the month), if so."""
+        if not self.sample.cases:
+            return (
+                "there are no open cases to draw from (or every one was audited recently); "
+                "import the cases file first"
+            )
+        if not self.allocation.assignments:
+            return "no drawn case could be allocated within the rules, so nothing is stored"
+        return None
+
+    @property
     def fingerprint(self) -> str:
         """A short digest of the outcome, so a confirm can tell that nothing has moved."""
         outcome = [
@@ -264,9 +276,14 @@ async def commit_draw(
     Raises:
         AlreadyDrawnError: the month was drawn already (perhaps a moment ago, by someone
             else); nothing is stored.
+        DrawError: the draw would store no audit (no case to draw, or none allocated),
+            which would only use the month up.
     """
     if plan.existing is not None:
         raise AlreadyDrawnError(plan.existing)
+    problem = plan.nothing_to_store
+    if problem is not None:
+        raise DrawError(problem)
     request = plan.request
     prefix = f"AUD-{request.month}-"
     taken = await draws.refs_starting(session, prefix)

@@ -11,7 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.cli import main
 from knowledge.working_days import WorkingDays
@@ -20,7 +20,14 @@ from notifications.quiet_hours import QuietHours, WorkingHours
 from notifications.reminder_pass import ReminderPass
 from notifications.rules import ReminderRules
 from store.db import Database
-from store.models import AuditAssignment, AuditDraw, AuditLogEntry, AuditType, OutboxMessage
+from store.models import (
+    AuditAssignment,
+    AuditDraw,
+    AuditLogEntry,
+    AuditType,
+    Case,
+    OutboxMessage,
+)
 from tests.audit_programme import write_council
 
 TABLES = (AuditDraw, AuditAssignment, OutboxMessage, AuditLogEntry)
@@ -194,3 +201,17 @@ async def test_drawn_audits_get_the_usual_reminders(
     reminded = {p.item.ref for p in report.planned if p.item is not None}
     assert len(drawn) == 6
     assert drawn <= reminded
+
+
+async def test_with_no_open_case_nothing_is_stored_and_the_month_stays_free(
+    council: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async with council.sessions() as session, session.begin():
+        await session.execute(update(Case).values(is_open=False))
+    before = await counts(council)
+    draw = ["audits", "draw", "--month", NEXT, "--size", "5", "--enhanced", "10"]
+
+    assert await run(*draw) == 1
+
+    assert "there are no open cases to draw from" in capsys.readouterr().err
+    assert await counts(council) == before

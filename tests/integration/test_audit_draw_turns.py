@@ -235,3 +235,21 @@ async def test_a_garbled_confirm_is_refused(
 
     assert reply["text"].startswith("Sorry, that did not work: the button")
     assert await stored(database) == before
+
+
+async def test_with_no_open_case_the_preview_offers_no_confirm_and_a_forged_one_stores_nothing(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    preview = await say(client, connector, "alexw", ASK)
+    confirm = buttons(card(preview))[CONFIRM]
+    async with database.sessions() as session, session.begin():
+        await session.execute(update(Case).values(is_open=False))
+    before = await stored(database)
+
+    empty = await say(client, connector, "alexw", ASK)
+    pressed = await press(client, connector, "alexw", confirm)
+
+    assert any("there are no open cases to draw from" in t for t in words(card(empty)))
+    assert CONFIRM not in buttons(card(empty))
+    assert CONFIRM not in buttons(card(pressed))
+    assert await stored(database) == before
