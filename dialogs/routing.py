@@ -178,11 +178,13 @@ TYPO_SIMILARITY = 85.0
 # never compared phrase by phrase (which costs time in proportion to the text's length).
 MAX_COMMAND_CHARS = 60
 _RELINK = re.compile(r"^\s*re-?link\s+(\S+@\S+)\s*$", re.IGNORECASE)
-# "inspectors' cases: CR-1001, CR-1002" (any apostrophe, "case" or "cases", colon optional).
+# "inspectors' cases: CR-1001, CR-1002" (any apostrophe, "case" or "cases"). Without the
+# colon only a list of references counts, so "inspectors' case tracking" stays a question.
 _INSPECTOR_CASES = re.compile(
-    r"^\s*(?:the\s+)?inspectors?['\u2019]?s?['\u2019]?\s+cases?\s*:?\s*(.*)$",
+    r"^\s*(?:the\s+)?inspectors?['\u2019]?s?['\u2019]?\s+cases?\s*(:?)\s*(.*)$",
     re.IGNORECASE | re.DOTALL,
 )
+_LIST_SEPARATORS = re.compile(r"[\s,;]+")
 _AUDIT_REPORT_MONTH = re.compile(r"^\s*audits? report\s+(?:for\s+)?(\d{4}-\d{2})\s*$", re.I)
 # A list of case references is longer than any command: up to this many characters.
 MAX_CASE_LIST_CHARS = 1500
@@ -216,7 +218,9 @@ def classify(text: str) -> Command:
     """The command a message is, allowing for typos; anything else is a QUESTION."""
     inspector_cases = _INSPECTOR_CASES.match(text[: MAX_CASE_LIST_CHARS + 1])
     if inspector_cases and len(text) <= MAX_CASE_LIST_CHARS:
-        return Command(Intent.INSPECTOR_CASES, inspector_cases.group(1).strip())
+        colon, listed = inspector_cases.group(1), inspector_cases.group(2).strip()
+        if colon or _is_case_list(listed):
+            return Command(Intent.INSPECTOR_CASES, listed)
     if len(text) > MAX_COMMAND_CHARS * 2:
         return Command(Intent.QUESTION)
     report_month = _AUDIT_REPORT_MONTH.match(text)
@@ -249,6 +253,12 @@ def classify(text: str) -> Command:
     if found is None:
         return Command(Intent.QUESTION)
     return _command(*_PHRASE_INTENTS[found[2]])
+
+
+def _is_case_list(text: str) -> bool:
+    """Whether every word is a case reference (has a digit), and there is one."""
+    words = [w for w in _LIST_SEPARATORS.split(text) if w]
+    return bool(words) and all(any(c.isdigit() for c in w) for w in words)
 
 
 def _command(intent: Intent, phrase: str) -> Command:

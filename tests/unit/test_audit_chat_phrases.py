@@ -26,6 +26,10 @@ from notifications.audit_form import AuditForm, Domain
         ),
         ("Inspectors\u2019 cases CR-1", Command(Intent.INSPECTOR_CASES, "CR-1")),
         ("the inspector's case: CR-9", Command(Intent.INSPECTOR_CASES, "CR-9")),
+        ("inspectors cases CR-1 CR-2", Command(Intent.INSPECTOR_CASES, "CR-1 CR-2")),
+        # A question about the inspectors' cases is still a question.
+        ("inspector's case tracking: how many cases?", Command(Intent.QUESTION)),
+        ("inspectors cases tracked and sampled", Command(Intent.QUESTION)),
     ],
 )
 def test_phrases(text: str, command: Command) -> None:
