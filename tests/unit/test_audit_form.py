@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.settings import Settings, SettingsError
 from notifications.audit_form import AuditForm, AuditFormError
 
@@ -123,3 +124,20 @@ def test_bad_audit_settings_fail_with_the_variable_named(
     with pytest.raises(SettingsError, match=message) as raised:
         Settings.from_env(environ)
     assert variable in str(raised.value)
+
+
+def test_serve_refuses_a_broken_audit_form_before_listening(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "inspection-ready.db"
+    form = tmp_path / "form.yaml"
+    form.write_text(GOOD.replace("  - bad: Inadequate\n", ""), encoding="utf-8")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{database}")
+    monkeypatch.setenv("INSPECTION_READY_AUDIT_FORM", str(form))
+    monkeypatch.setenv("INSPECTION_READY_DEV_NO_AUTH", "1")
+
+    assert main(["serve", "--port", "1"]) == 1
+
+    error = capsys.readouterr().err
+    assert f"{form}: grades must list the 4 points of Ofsted's scale" in error
+    assert not database.exists()
