@@ -134,7 +134,7 @@ class AuditReportDialog:
             ("Audits", s.audits),
             ("Completed", f"{s.completed} ({pct(s.completion_pct)})"),
             ("Overdue", s.overdue),
-            ("Good or better", f"{s.good_or_better} of {s.completed} ({pct(s.good_pct)})"),
+            ("Good or better", f"{s.good_or_better} of {s.graded} graded ({pct(s.good_pct)})"),
             (
                 "Moderation",
                 f"{s.moderated} decided, agreement {pct(s.agreement_pct)}; "

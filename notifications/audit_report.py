@@ -96,6 +96,9 @@ class PeriodSummary:
     good_or_better: int
     moderated: int
     agreed: int
+    # Completed with findings recorded: an audit imported as complete has no grades, and
+    # is not counted as anything but complete.
+    graded: int = 0
 
     @property
     def completion_pct(self) -> int | None:
@@ -104,8 +107,8 @@ class PeriodSummary:
 
     @property
     def good_pct(self) -> int | None:
-        """Completed audits graded good or better overall, as a percentage."""
-        return _pct(self.good_or_better, self.completed)
+        """Graded audits good or better overall, as a percentage."""
+        return _pct(self.good_or_better, self.graded)
 
     @property
     def agreement_pct(self) -> int | None:
@@ -155,6 +158,7 @@ def summarise(label: str, rows: Iterable[AuditRow], form: AuditForm, today: date
         good_or_better=sum(1 for r in done if form.good_or_better(r.overall)),
         moderated=len(decided),
         agreed=sum(1 for r in decided if r.moderation == "agreed"),
+        graded=sum(1 for r in done if r.overall is not None),
     )
 
 
@@ -207,10 +211,9 @@ def report_text(report: AuditReport, form: AuditForm) -> str:
         "",
         f"Audits: {s.audits}; completed {s.completed} ({_show(s.completion_pct)}); "
         f"overdue {s.overdue}.",
-        f"Good or better overall: {s.good_or_better} of {s.completed} completed "
-        f"({_show(s.good_pct)}).",
-        f"Child's voice considered: {report.child_voice} of {s.completed}; equality and "
-        f"diversity considered: {report.equality_diversity} of {s.completed}.",
+        f"Good or better overall: {s.good_or_better} of {s.graded} graded ({_show(s.good_pct)}).",
+        f"Child's voice considered: {report.child_voice} of {s.graded}; equality and "
+        f"diversity considered: {report.equality_diversity} of {s.graded}.",
         f"Moderation: {s.moderated} decided, {s.agreed} agreed, {report.moderation_changed} "
         f"changed, {report.moderation_pending} waiting; agreement rate "
         f"{_show(s.agreement_pct)}.",

@@ -35,6 +35,7 @@ def headline_rows(report: AuditReport) -> list[tuple[str, int | str]]:
         ("Audits", s.audits),
         ("Completed", s.completed),
         ("Overdue", s.overdue),
+        ("Graded (findings recorded)", s.graded),
         ("Good or better overall", s.good_or_better),
         ("Child's voice considered", report.child_voice),
         ("Equality and diversity considered", report.equality_diversity),

@@ -50,7 +50,8 @@ def grades(value: str, **changed: str) -> dict[str, str]:
 
 async def seed(session: AsyncSession) -> None:
     """March 2025: four audits, three complete (one moderated and agreed, one changed from
-    Inadequate, one with two follow-ups), one overdue. February: two, one complete."""
+    Inadequate, one with two follow-ups), one overdue. February: three, two complete, one of
+    them imported as complete without findings."""
     front, care = Team(name="Front door"), Team(name="Children in care")
     session.add_all([front, care])
     await session.flush()
@@ -173,6 +174,8 @@ async def seed(session: AsyncSession) -> None:
         await audit("B1", "CR-1", february, AuditStatus.COMPLETE), 1, grades("good"), "good"
     )
     await audit("B2", "CR-2", february, AuditStatus.ASSIGNED)
+    # Imported as complete: no findings, so complete but not graded.
+    await audit("B3", "CR-3", february, AuditStatus.COMPLETE)
 
 
 async def test_the_months_numbers(database: Database) -> None:
@@ -182,7 +185,8 @@ async def test_the_months_numbers(database: Database) -> None:
         report = await month_report(session, FORM, date(2025, 3, 1), TODAY)
 
     s = report.summary
-    assert (s.audits, s.completed, s.overdue, s.good_or_better) == (4, 3, 1, 2)
+    assert (s.audits, s.completed, s.overdue, s.good_or_better, s.graded) == (4, 3, 1, 2, 3)
+    assert report.trend[-2].good_pct == 100  # of the one graded, not of the two complete
     assert (s.moderated, s.agreed, s.agreement_pct) == (2, 1, 50)
     assert (report.moderation_changed, report.moderation_pending) == (1, 0)
     assert (report.follow_ups, report.follow_ups_open, report.follow_ups_overdue) == (2, 1, 1)
@@ -202,7 +206,7 @@ async def test_the_months_numbers(database: Database) -> None:
     assert [(p.label, p.audits, p.completed) for p in report.trend] == [
         ("December 2024", 0, 0),
         ("January 2025", 0, 0),
-        ("February 2025", 2, 1),
+        ("February 2025", 3, 2),
         ("March 2025", 4, 3),
     ]
 
@@ -232,7 +236,7 @@ async def test_the_months_numbers(database: Database) -> None:
     teams = list(book["Teams"].iter_rows(min_row=2, values_only=True))
     assert teams == [("Children in care", 0, 0, 1, 0, 0), ("Front door", 1, 1, 0, 0, 0)]
     trend = list(book["Trend"].iter_rows(min_row=2, values_only=True))
-    assert trend[-2:] == [("February 2025", 2, 1, 1, 1, None), ("March 2025", 4, 3, 1, 2, 50)]
+    assert trend[-2:] == [("February 2025", 3, 2, 1, 1, None), ("March 2025", 4, 3, 1, 2, 50)]
     audits = list(book["Audits"].iter_rows(min_row=2, values_only=True))
     assert [(a[0], a[8], a[9]) for a in audits] == [
         ("A1", "Good", "agreed"),
@@ -266,7 +270,7 @@ def test_the_command_prints_the_report_or_writes_the_file(
     assert text.startswith("Case audits due in March 2025\n")
     assert "Audits: 4; completed 3 (75%); overdue 1." in text
     assert "agreement rate 50%" in text
-    assert "  February 2025: 2 audits, 50% completed, 100% good or better, agreement n/a" in text
+    assert "  February 2025: 3 audits, 67% completed, 100% good or better, agreement n/a" in text
 
     for suffix in ("docx", "xlsx"):
         output = seeded / f"report.{suffix}"
