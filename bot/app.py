@@ -33,6 +33,8 @@ from dialogs.call_dialog import CallDialog
 from dialogs.turns import Clock, Dialogs
 from knowledge.library import KnowledgeBase
 from knowledge.working_days import WorkingDays
+from notifications.audit_draw import DrawRules
+from notifications.audit_form import AuditForm
 from notifications.broadcast import Broadcast
 from notifications.call_chasing import ChasePolicy
 from notifications.call_fallback import CallFallback
@@ -163,6 +165,10 @@ async def bot_context(app: web.Application) -> AsyncIterator[None]:
             settings.service_url,
             QuietHours(settings.timezone, settings.working_hours, calendar),
         ),
+        audit_form=AuditForm.load(settings.audit_form),
+        moderation_share=settings.moderation_share,
+        export_base_url=settings.service_url,
+        draw_rules=DrawRules(settings.audit_repeat_months, settings.audits_per_auditor),
     )
     app[BOT] = TeamsBot(
         app[DATABASE],

@@ -16,18 +16,21 @@ from aiohttp import web
 
 from bot.app import build_notifications, create_app, entry_titles
 from bot.board_pack_command import add_board_pack_parser, ask_for_board_updates, run_board_pack
+from bot.draw_command import add_draw_parser, run_draw
 from bot.export_command import add_export_parser, run_export
 from bot.install_command import add_install_parser, run_install
 from bot.log_safety import protect_logs
 from bot.packaging import add_package_parser, run_package
 from bot.progress import TerminalProgress
 from bot.relink_command import add_relink_parser, run_relink
+from bot.report_command import add_report_parser, run_report
 from bot.settings import Settings, SettingsError
 from demo.loader import load_demo
 from dialogs.ask_dialog import reply_text
 from knowledge.entries import KnowledgeError
 from knowledge.library import KnowledgeBase
 from knowledge.working_days import WorkingDays
+from notifications.audit_form import AuditForm
 from notifications.errors import NotificationError
 from notifications.playbook import Playbook
 from notifications.rules import ReminderRules
@@ -75,8 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     importer = commands.add_parser(
         "import",
-        help="import a staff, actions, audits, events, recommendations or areas file "
-        "(CSV or XLSX)",
+        help="import a staff, actions, audits, events, recommendations, areas or cases "
+        "file (CSV or XLSX)",
         description="Checks the whole file first. If anything is wrong it lists every problem "
         "as FILE:ROW:COLUMN: message, writes nothing and exits 1; otherwise it adds new rows "
         "and updates changed ones by their key, and prints the counts. Teams is the system "
@@ -112,6 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
     unanswered.add_argument(
         "--days", type=int, default=30, help="how far back to look (default 30 days)"
     )
+    audits = commands.add_parser("audits", help="the monthly case-audit programme")
+    audit_commands = audits.add_subparsers(
+        dest="audits_command", required=True, metavar="AUDITS_COMMAND"
+    )
+    add_draw_parser(audit_commands)
+    add_report_parser(audit_commands)
     add_package_parser(commands)
     add_relink_parser(commands)
     add_install_parser(commands)
@@ -149,6 +158,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(run_relink(settings, args))
         if args.command == "board-pack":
             return asyncio.run(run_board_pack(settings, args.meeting, args.output))
+        if args.command == "audits" and args.audits_command == "draw":
+            return asyncio.run(run_draw(settings, args))
+        if args.command == "audits" and args.audits_command == "report":
+            return run_report(settings, args)
         if args.command == "install-for-roster":
             return asyncio.run(run_install(settings, dry_run=args.dry_run))
         if args.command == "import":
@@ -205,6 +218,7 @@ def serve(settings: Settings, host: str, port: int) -> int:
     # message, before anything listens.
     ReminderRules.load(settings.reminder_rules)
     Playbook.load(settings.playbook)
+    AuditForm.load(settings.audit_form)
     if not settings.authentication_enabled and host != LOOPBACK:
         # Without authentication the service must not be reachable from other machines.
         logger.warning(
@@ -396,7 +410,8 @@ async def list_unreachable(settings: Settings) -> int:
 
 def describe(counts: UpsertCounts) -> str:
     """Counts as a person reads them."""
-    return f"{counts.new} new, {counts.updated} updated, {counts.unchanged} unchanged"
+    text = f"{counts.new} new, {counts.updated} updated, {counts.unchanged} unchanged"
+    return f"{text}, {counts.closed} closed" if counts.closed else text
 
 
 async def _with_database(settings: Settings, *, demo: bool) -> None:

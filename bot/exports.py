@@ -1,4 +1,5 @@
-"""This module serves GET /exports/{token}: single-use downloads (call lists, board packs)."""
+"""This module serves GET /exports/{token}: single-use downloads (call lists, board packs,
+audit reports: bot/report_downloads.py)."""
 
 from __future__ import annotations
 
@@ -10,16 +11,18 @@ from aiohttp import web
 from bot.board_pack_download import board_pack_download
 from bot.keys import CLOCK, DATABASE, SETTINGS
 from bot.middlewares import error_body
+from bot.report_downloads import report_response
 from dialogs.call_dialog import hash_token
 from notifications.call_export import acknowledgement_csv
 from store.models import InspectionCall, Staff
-from store.repositories import audit_log, call_fallbacks, calls
+from store.repositories import audit_log, call_fallbacks, calls, report_exports
 
 logger = logging.getLogger(__name__)
 
 GONE = (
     "This download link has been used already or has expired: each link works once, for "
-    "a few minutes. Press Export on the inspection-call status card for a new one."
+    "a few minutes. Press Export on the inspection-call status card, or Download on the "
+    "audit report card, for a new one."
 )
 
 
@@ -34,6 +37,11 @@ async def export(request: web.Request) -> web.Response:
     address = client_address(request)
     async with request.app[DATABASE].sessions() as session, session.begin():
         found = await calls.claim_export(session, hash_token(token), now, address)
+        if found is None:
+            report = await report_exports.claim(session, hash_token(token), now, address)
+            if report is not None:
+                response = await report_response(request, session, report, now, address)
+                return response or error_body(404, "link_expired", GONE)
         call = await session.get(InspectionCall, found.call_id) if found else None
         if found is None or call is None:
             pack = await board_pack_download(request, session, hash_token(token), address)

@@ -162,6 +162,19 @@ def parse_whole(
     return number
 
 
+def parse_percentage(variable: str, value: str, *, default: int) -> int:
+    """A whole percentage from 0 to 100, written `10%` or `10`, or `default` when unset."""
+    text = value.strip()
+    if not text:
+        return default
+    number = text[:-1].strip() if text.endswith("%") else text
+    if not number.isdigit() or not 0 <= int(number) <= 100:
+        raise SettingsError(
+            f"{variable} must be a whole percentage from 0 to 100, as 10% or 10, got {text!r}"
+        )
+    return int(number)
+
+
 def parse_public_url(value: str) -> str | None:
     """The service's public address (https, or http on this machine), or None."""
     url = value.strip().rstrip("/")

@@ -30,6 +30,7 @@ from bot.setting_values import (
     parse_dev_flag,
     parse_file,
     parse_folder,
+    parse_percentage,
     parse_port,
     parse_public_url,
     parse_seconds,
@@ -80,6 +81,10 @@ VARIABLES = (
     "INSPECTION_READY_IMPORT_MAX_MB",
     "INSPECTION_READY_IMPORT_MAX_ROWS",
     "INSPECTION_READY_BOARD_UPDATE_DAYS",
+    "INSPECTION_READY_AUDIT_FORM",
+    "INSPECTION_READY_MODERATION_SHARE",
+    "INSPECTION_READY_AUDIT_REPEAT_MONTHS",
+    "INSPECTION_READY_AUDITS_PER_AUDITOR",
     *GRAPH_VARIABLES,
     *NOTIFY_VARIABLES,
 )
@@ -123,6 +128,14 @@ class Settings:
     # Working days before each Improvement Board meeting that action owners are asked for
     # their update.
     board_update_days: int = 5
+    # A council's own audit form (grades, domains, follow-ups); None: the shipped one.
+    audit_form: Path | None = None
+    # The percentage of each month's completed audits sent for moderation.
+    moderation_share: int = 10
+    # A case audited within this many months is not drawn again.
+    audit_repeat_months: int = 6
+    # The most audits one auditor is given in a month, counting those already due then.
+    audits_per_auditor: int = 3
     # Installing the app for people through Microsoft Graph; None: off. Its repr leaves
     # the client secret out.
     graph: GraphConfig | None = None
@@ -259,6 +272,20 @@ class Settings:
             ),
             board_update_days=parse_whole(
                 "INSPECTION_READY_BOARD_UPDATE_DAYS", environ, default=5, low=1, high=30
+            ),
+            audit_form=parse_file(
+                "INSPECTION_READY_AUDIT_FORM", environ.get("INSPECTION_READY_AUDIT_FORM", "")
+            ),
+            moderation_share=parse_percentage(
+                "INSPECTION_READY_MODERATION_SHARE",
+                environ.get("INSPECTION_READY_MODERATION_SHARE", ""),
+                default=10,
+            ),
+            audit_repeat_months=parse_whole(
+                "INSPECTION_READY_AUDIT_REPEAT_MONTHS", environ, default=6, low=0, high=60
+            ),
+            audits_per_auditor=parse_whole(
+                "INSPECTION_READY_AUDITS_PER_AUDITOR", environ, default=3, low=1, high=100
             ),
             graph=parse_graph(
                 environ, app_id=app_id, app_password=app_password, app_tenant_id=app_tenant_id

@@ -191,6 +191,14 @@ class TeamsBot:
             return
         # Sent as a message of its own (not a reply), so Teams gives back its id.
         sent = await self._delivery.send(turn.reference, _message_of(follow_up))
+        if follow_up.audits_card_of_call is not None and sent.activity_id:
+            async with self._database.sessions() as session, session.begin():
+                await self._dialogs.audits_card_sent(
+                    session,
+                    follow_up.audits_card_of_call,
+                    turn.reference.to_dict(),
+                    sent.activity_id,
+                )
         if follow_up.status_of_call is not None and sent.activity_id:
             # The status card is refreshed in place as acknowledgements come in.
             async with self._database.sessions() as session, session.begin():

@@ -41,6 +41,8 @@ DEMO_FILES: tuple[tuple[ImportKind, str, tuple[str, ...]], ...] = (
     (ImportKind.ACTIONS, "actions.csv", ("due_date",)),
     (ImportKind.AUDITS, "audits.csv", ("due_date",)),
     (ImportKind.EVENTS, "events.csv", ("date",)),
+    # The open cases a coordinator can draw a month's audits from (case references only).
+    (ImportKind.CASES, "cases.csv", ()),
 )
 # Working days, but nobody holds a board, a visit or a workshop on them.
 NO_EVENT_DAYS = frozenset({(12, 24), (12, 31)})

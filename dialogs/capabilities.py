@@ -103,6 +103,30 @@ CAPABILITIES: tuple[Capability, ...] = (
         available=True,
     ),
     Capability(
+        "Draw the month's audits",
+        "A random sample of open cases by category and team, allocated fairly to managers "
+        "at every tier; you see it before it is stored.",
+        "draw audits for next month",
+        Intent.DRAW_AUDITS,
+        available=True,
+    ),
+    Capability(
+        "Audit report",
+        "The month's case audits: completion, grades, moderation and follow-ups, with a "
+        "Word or Excel download.",
+        "audit report",
+        Intent.AUDIT_REPORT,
+        available=True,
+    ),
+    Capability(
+        "Inspectors' cases",
+        "During the inspection call, allocate the cases the inspectors ask to see audited, "
+        "due today, and follow them on one card.",
+        "inspectors' cases: CR-1001, CR-1002",
+        Intent.INSPECTOR_CASES,
+        available=True,
+    ),
+    Capability(
         "Who cannot be reached",
         "People the bot cannot message in Teams yet, and why.",
         "unreachable",

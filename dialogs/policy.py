@@ -43,8 +43,12 @@ class Verb(StrEnum):
     SET_ACTION_STATUS = "set_action_status"
     REQUEST_EXTENSION = "request_extension"
     START_AUDIT = "start_audit"
+    # "Record findings" on an audit: opens the audit form (completing needs the findings).
     COMPLETE_AUDIT = "complete_audit"
+    RECORD_FINDINGS = "record_findings"
+    MODERATE_AUDIT = "moderate_audit"
     SNOOZE = "snooze"
+    DRAW_CONFIRM = "draw_confirm"
     OPEN_EXTENSION = "open_extension"
     DECIDE_EXTENSION = "decide_extension"
     REMINDER_SETTINGS = "reminder_settings"
@@ -61,6 +65,9 @@ class Verb(StrEnum):
     BOARD_UPDATE_FORM = "board_update_form"
     BOARD_UPDATE_SUBMIT = "board_update_submit"
     BOARD_REVIEW = "board_review"
+    REPORT_DOWNLOAD = "report_download"
+    OPEN_MODERATION = "open_moderation"
+    INSPECTION_AUDITS_STATUS = "inspection_audits_status"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +100,11 @@ COORDINATORS = frozenset({StaffRole.COORDINATOR})
 ROSTER_KEEPERS = frozenset({StaffRole.COORDINATOR, StaffRole.ADMIN})
 # Who has the Improvement Board pack: coordinators, and the board's own read-only viewers.
 BOARD_READERS = frozenset({StaffRole.COORDINATOR, StaffRole.VIEWER})
+# Who reads the audit reports: the managers who audit, and the coordinators who run it.
+REPORT_READERS = frozenset({StaffRole.MANAGER, StaffRole.COORDINATOR})
 
 ANYONE = Access(None)
+DRAW_AUDITS = Access(COORDINATORS, what="draw the month's audits")
 ANYONE_ANYWHERE = Access(None, in_groups=True)
 ROSTER = Access(ON_ROSTER, what="see or change work on the roster")
 WORK = Access(WORKERS, what="change work items")
@@ -118,6 +128,7 @@ INTENTS: dict[Intent, Access] = {
     ),
     Intent.UNREACHABLE: Access(ROSTER_KEEPERS, what="see who cannot be reached"),
     Intent.RELINK: Access(ROSTER_KEEPERS, what="link Teams accounts to the roster"),
+    Intent.DRAW_AUDITS: DRAW_AUDITS,
     Intent.INSPECTION_CALL: Access(
         COORDINATORS, what="open the inspection-call alert", call_starters=True
     ),
@@ -131,6 +142,13 @@ INTENTS: dict[Intent, Access] = {
     Intent.AREA_ACTIONS: Access(
         frozenset({*TEAM_VIEWERS, StaffRole.VIEWER}), what="see a priority area's actions"
     ),
+    Intent.AUDIT_REPORT: Access(REPORT_READERS, what="see the audit report"),
+    Intent.INSPECTION_AUDITS_REPORT: Access(
+        REPORT_READERS, what="see the report on the inspectors' cases"
+    ),
+    Intent.INSPECTOR_CASES: Access(COORDINATORS, what="allocate the inspectors' cases"),
+    # Anyone may be a moderator (by inspection role); each sees only their own.
+    Intent.MY_MODERATIONS: ROSTER,
 }
 
 # What a button that carries a record id says when the id is missing or not one.
@@ -176,7 +194,13 @@ VERBS: dict[Verb, Button] = {
     Verb.REQUEST_EXTENSION: Button(WORK, ITEM),
     Verb.START_AUDIT: Button(WORK, ITEM),
     Verb.COMPLETE_AUDIT: Button(WORK, ITEM),
+    # Only the audit's auditor records its findings; only its moderator moderates it: the
+    # dialogs check that per record.
+    Verb.RECORD_FINDINGS: Button(WORK, ITEM),
+    Verb.MODERATE_AUDIT: Button(WORK, (("moderation", NO_ITEM),)),
+    Verb.OPEN_MODERATION: Button(WORK, (("moderation", NO_ITEM),)),
     Verb.SNOOZE: Button(WORK, ITEM),
+    Verb.DRAW_CONFIRM: Button(DRAW_AUDITS),
     Verb.REMINDER_SETTINGS: Button(ROSTER),
     Verb.OPEN_EXTENSION: Button(EXTENSIONS, REQUEST),
     Verb.DECIDE_EXTENSION: Button(EXTENSIONS, REQUEST),
@@ -195,6 +219,10 @@ VERBS: dict[Verb, Button] = {
         Access(COORDINATORS, what="stand the inspection call down"), CALL
     ),
     Verb.CALL_EXPORT: Button(Access(COORDINATORS, what="export the acknowledgements"), CALL),
+    Verb.REPORT_DOWNLOAD: Button(Access(REPORT_READERS, what="download the audit report")),
+    Verb.INSPECTION_AUDITS_STATUS: Button(
+        Access(COORDINATORS, what="see the inspectors' cases"), CALL
+    ),
     Verb.ANSWER_QUESTION: Button(
         Access(COORDINATORS, what="answer the questions I could not"), (("question", NO_ITEM),)
     ),

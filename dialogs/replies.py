@@ -32,6 +32,8 @@ class Reply:
     refresh: bool = False
     follow_up: Reply | None = None
     status_of_call: int | None = None
+    # A call whose card of the inspectors' cases this is: kept up to date where it is sent.
+    audits_card_of_call: int | None = None
     urgent_queued: bool = False
     roster_changed: bool = False
 

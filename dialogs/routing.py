@@ -19,6 +19,8 @@ class Intent(StrEnum):
     DUE_THIS_WEEK = "due_this_week"
     MY_AUDITS = "my_audits"
     AUDITS_DUE = "audits_due"
+    # "draw audits for <month>": the monthly audit draw (coordinators).
+    DRAW_AUDITS = "draw_audits"
     MY_TEAM = "my_team"
     OVERDUE_IN = "overdue_in"
     CALENDAR = "calendar"
@@ -29,6 +31,10 @@ class Intent(StrEnum):
     BOARD_UPDATES = "board_updates"
     BOARD_PACK = "board_pack"
     AREA_ACTIONS = "area_actions"
+    AUDIT_REPORT = "audit_report"
+    INSPECTION_AUDITS_REPORT = "inspection_audits_report"
+    INSPECTOR_CASES = "inspector_cases"
+    MY_MODERATIONS = "my_moderations"
     # Anything else is a framework question.
     QUESTION = "question"
 
@@ -36,7 +42,8 @@ class Intent(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Command:
     """What a message asks for; `argument` is the area or team for "overdue in ...", the
-    kind of event for calendar questions, or the email address to relink."""
+    kind of event for calendar questions, the email address to relink, the month of an
+    audit report, or the case references the inspectors asked for."""
 
     intent: Intent
     argument: str | None = None
@@ -159,6 +166,27 @@ PHRASES: dict[Intent, tuple[str, ...]] = {
         "the whole plan",
         "plan overview",
     ),
+    Intent.AUDIT_REPORT: (
+        "audit report",
+        "audits report",
+        "the audit report",
+        "monthly audit report",
+        "case audit report",
+        "audit results",
+    ),
+    Intent.MY_MODERATIONS: (
+        "my moderations",
+        "moderations",
+        "audits to moderate",
+        "moderation",
+        "what do i have to moderate",
+    ),
+    Intent.INSPECTION_AUDITS_REPORT: (
+        "inspection audits report",
+        "inspection audit report",
+        "inspectors audits report",
+        "inspectors cases report",
+    ),
     Intent.CALENDAR: (
         "calendar",
         "key dates",
@@ -182,8 +210,23 @@ TYPO_SIMILARITY = 85.0
 # never compared phrase by phrase (which costs time in proportion to the text's length).
 MAX_COMMAND_CHARS = 60
 _RELINK = re.compile(r"^\s*re-?link\s+(\S+@\S+)\s*$", re.IGNORECASE)
+# "inspectors' cases: CR-1001, CR-1002" (any apostrophe, "case" or "cases"). Without the
+# colon only a list of references counts, so "inspectors' case tracking" stays a question.
+_INSPECTOR_CASES = re.compile(
+    r"^\s*(?:the\s+)?inspectors?['\u2019]?s?['\u2019]?\s+cases?\s*(:?)\s*(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_LIST_SEPARATORS = re.compile(r"[\s,;]+")
+_AUDIT_REPORT_MONTH = re.compile(r"^\s*audits? report\s+(?:for\s+)?(\d{4}-\d{2})\s*$", re.I)
+# A list of case references is longer than any command: up to this many characters.
+MAX_CASE_LIST_CHARS = 1500
 _OVERDUE_IN = re.compile(r"^(?:(?:what s|whats|what is) )?(\w+) (?:in|for) (.+)$")
 _NOT_WORDS = re.compile(r"[^a-z0-9 ]+")
+# "draw audits for January 2027 size 20 enhanced 10%": the rest is read by the draw dialog.
+_DRAW_AUDITS = re.compile(
+    r"^\s*draw\s+(?:the\s+)?(?:case\s+)?audits?(?:\s+for)?(?:\s+(.*?))?\s*$",
+    re.IGNORECASE,
+)
 # Every phrase once, with its intent: exact matches by lookup, typos by one C-level scan.
 _PHRASE_INTENTS: list[tuple[Intent, str]] = [
     (intent, phrase) for intent, phrases in PHRASES.items() for phrase in phrases
@@ -205,11 +248,22 @@ def normalise(text: str) -> str:
 
 def classify(text: str) -> Command:
     """The command a message is, allowing for typos; anything else is a QUESTION."""
+    inspector_cases = _INSPECTOR_CASES.match(text[: MAX_CASE_LIST_CHARS + 1])
+    if inspector_cases and len(text) <= MAX_CASE_LIST_CHARS:
+        colon, listed = inspector_cases.group(1), inspector_cases.group(2).strip()
+        if colon or _is_case_list(listed):
+            return Command(Intent.INSPECTOR_CASES, listed)
     if len(text) > MAX_COMMAND_CHARS * 2:
         return Command(Intent.QUESTION)
+    report_month = _AUDIT_REPORT_MONTH.match(text)
+    if report_month:
+        return Command(Intent.AUDIT_REPORT, report_month.group(1))
     relink = _RELINK.match(text)
     if relink:
         return Command(Intent.RELINK, relink.group(1).strip().lower())
+    draw = _DRAW_AUDITS.match(text)
+    if draw:
+        return Command(Intent.DRAW_AUDITS, draw.group(1))
     cleaned = normalise(text)
     if not cleaned:
         # Nothing but punctuation ("?", a bare mention) asks for help; an emoji alone is
@@ -231,6 +285,12 @@ def classify(text: str) -> Command:
     if found is None:
         return Command(Intent.QUESTION)
     return _command(*_PHRASE_INTENTS[found[2]])
+
+
+def _is_case_list(text: str) -> bool:
+    """Whether every word is a case reference (has a digit), and there is one."""
+    words = [w for w in _LIST_SEPARATORS.split(text) if w]
+    return bool(words) and all(any(c.isdigit() for c in w) for w in words)
 
 
 def _command(intent: Intent, phrase: str) -> Command:

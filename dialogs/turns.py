@@ -15,6 +15,9 @@ from zoneinfo import ZoneInfo
 
 from dialogs import answer_dialog, ask_dialog, help_dialog, relink_dialog, reminder_settings
 from dialogs.ask_dialog import CardActionError
+from dialogs.audit_findings import AuditFindings
+from dialogs.audit_moderation import ModerationViews
+from dialogs.audit_report_dialog import AuditReportDialog
 from dialogs.board_dialog import BoardDialog
 from dialogs.call_dialog import (
     DEFAULT_PUBLIC_URL,
@@ -23,6 +26,8 @@ from dialogs.call_dialog import (
     record_refusal,
 )
 from dialogs.card_data import parse_whole
+from dialogs.draw_dialog import DrawDialog
+from dialogs.inspector_audits import InspectorAudits
 from dialogs.people import DEFAULT_CALL_STARTERS, Person
 from dialogs.policy import ASK_IN_PERSONAL, INTENTS, VERBS, Access, Verb
 from dialogs.replies import Reply
@@ -30,8 +35,11 @@ from dialogs.routing import Command, Intent, classify
 from dialogs.work_changes import WorkChanges
 from dialogs.work_dialog import MAX_OFFSET, WORK_INTENTS, WorkViews
 from knowledge.working_days import WorkingDays
+from notifications.audit_draw import DrawRules
+from notifications.audit_form import AuditForm
 from notifications.quiet_hours import DEFAULT_WORKING_HOURS, QuietHours
 from store.models import StaffRole, utc_now
+from store.repositories import call_audits
 from store.repositories import calls as calls_repository
 from store.repositories.staff import list_by_role
 
@@ -73,6 +81,10 @@ class Dialogs:
         local_knowledge: Path | None = None,
         call_starters: frozenset[str] = DEFAULT_CALL_STARTERS,
         board: BoardDialog | None = None,
+        audit_form: AuditForm | None = None,
+        moderation_share: int = 10,
+        export_base_url: str = DEFAULT_PUBLIC_URL,
+        draw_rules: DrawRules | None = None,
     ) -> None:
         self.knowledge = knowledge
         # The inspection roles (casefolded) that may start the call as coordinators do.
@@ -84,10 +96,19 @@ class Dialogs:
         calendar = working_days or WorkingDays()
         self.views = WorkViews(calendar, case_url_template)
         self.changes = WorkChanges(self.views)
+        form = audit_form or AuditForm.load()
+        self.views.audit_form = form
+        self.moderation = ModerationViews(form)
+        self.findings = AuditFindings(
+            self.changes, form, self.moderation, timezone, moderation_share
+        )
+        self.reports = AuditReportDialog(form, export_base_url)
+        self.inspector_audits = InspectorAudits()
         self.calls = calls or CallDialog.default(calendar, timezone)
         self.board = board or BoardDialog(
             DEFAULT_PUBLIC_URL, QuietHours(timezone, DEFAULT_WORKING_HOURS, calendar)
         )
+        self.draws = DrawDialog(calendar, draw_rules or DrawRules())
         self._handlers = self._verb_handlers()
 
     def today(self) -> date:
@@ -121,6 +142,8 @@ class Dialogs:
                 return Reply(text=f"Sorry: {exc}.")
         if not access.allows(viewer):
             return Reply(text=await refusal_text(session, viewer, access))
+        if command.intent is Intent.DRAW_AUDITS:
+            return await self.draws.start(session, viewer, command.argument, self.today())
         if command.intent is Intent.HELP:
             return await help_dialog.help_reply(session, viewer, personal=personal)
         if command.intent is Intent.REMINDERS:
@@ -138,6 +161,16 @@ class Dialogs:
                 return await self.board.status(session, viewer, self.today())
             except CardActionError as exc:
                 return Reply(text=f"Sorry: {exc}.")
+        if command.intent is Intent.AUDIT_REPORT:
+            return await self.reports.month_summary(session, command.argument, self.today())
+        if command.intent is Intent.MY_MODERATIONS:
+            return await self.moderation.pending_list(session, viewer)
+        if command.intent is Intent.INSPECTION_AUDITS_REPORT:
+            return await self.reports.call_summary(session, self.today())
+        if command.intent is Intent.INSPECTOR_CASES:
+            return await self.inspector_audits.request(
+                session, viewer, command.argument or "", self.today(), self._clock()
+            )
         if command.intent in WORK_INTENTS:
             return await self.views.show(session, viewer, command, self.today())
         return await ask_dialog.ask(session, self.knowledge, text, viewer, self.today())
@@ -196,7 +229,7 @@ class Dialogs:
 
     def _verb_handlers(self) -> dict[Verb, Handler]:
         """Each button's handler, all with one shape: (session, person, data, today, now)."""
-        changes, calls, board = self.changes, self.calls, self.board
+        changes, calls, board, found = self.changes, self.calls, self.board, self.findings
         handlers: dict[Verb, Handler] = {
             Verb.SHOW_LIST: lambda s, p, d, t, n: self._show_list(s, p, d, t),
             Verb.OPEN_ITEM: lambda s, p, d, t, n: changes.open_item(s, p, d, t),
@@ -204,8 +237,11 @@ class Dialogs:
             Verb.SET_ACTION_STATUS: lambda s, p, d, t, n: changes.set_action_status(s, p, d, t),
             Verb.REQUEST_EXTENSION: lambda s, p, d, t, n: changes.request_extension(s, p, d, t),
             Verb.START_AUDIT: lambda s, p, d, t, n: changes.start_audit(s, p, d, t),
-            Verb.COMPLETE_AUDIT: lambda s, p, d, t, n: changes.complete_audit(s, p, d, t),
+            Verb.COMPLETE_AUDIT: lambda s, p, d, t, n: found.open_form(s, p, d, t),
+            Verb.RECORD_FINDINGS: lambda s, p, d, t, n: found.record(s, p, d, t, n),
+            Verb.MODERATE_AUDIT: lambda s, p, d, t, n: self.moderation.decide(s, p, d, n),
             Verb.SNOOZE: lambda s, p, d, t, n: changes.snooze(s, p, d, t),
+            Verb.DRAW_CONFIRM: lambda s, p, d, t, n: self.draws.confirm(s, p, d, n),
             Verb.OPEN_EXTENSION: lambda s, p, d, t, n: changes.open_extension(s, p, d),
             Verb.DECIDE_EXTENSION: lambda s, p, d, t, n: changes.decide_extension(s, p, d),
             Verb.REMINDER_SETTINGS: lambda s, p, d, t, n: reminder_settings.choose(s, p, d, t),
@@ -218,6 +254,11 @@ class Dialogs:
             Verb.CALL_UPDATE: lambda s, p, d, t, n: calls.send_update(s, p, d, n),
             Verb.CALL_STAND_DOWN: lambda s, p, d, t, n: calls.stand_down(s, p, d, n),
             Verb.CALL_EXPORT: lambda s, p, d, t, n: calls.export(s, p, d, n),
+            Verb.OPEN_MODERATION: lambda s, p, d, t, n: self.moderation.open(s, p, d),
+            Verb.REPORT_DOWNLOAD: lambda s, p, d, t, n: self.reports.download(s, p, d, n),
+            Verb.INSPECTION_AUDITS_STATUS: lambda s, p, d, t, n: self.inspector_audits.status(
+                s, d
+            ),
             Verb.ANSWER_QUESTION: lambda s, p, d, t, n: answer_dialog.answer_question(
                 s, p, d, n, self._local_knowledge
             ),
@@ -236,6 +277,12 @@ class Dialogs:
     ) -> None:
         """Remembers where a call's status card was sent, to keep it up to date there."""
         await calls_repository.track_status_card(session, call_id, reference, activity_id)
+
+    async def audits_card_sent(
+        self, session: AsyncSession, call_id: int, reference: dict[str, Any], activity_id: str
+    ) -> None:
+        """Remembers where the card of the inspectors' cases was sent, to keep it current."""
+        await call_audits.track_card(session, call_id, reference, activity_id)
 
     async def _show_list(
         self, session: AsyncSession, person: Person, data: dict[str, Any], today: date

@@ -1,4 +1,7 @@
-"""This module carries out the buttons on work cards: complete, status, start, extensions."""
+"""This module carries out the buttons on work cards: complete, status, start, extensions.
+
+Completing an audit records its findings: see dialogs/audit_findings.py.
+"""
 
 from __future__ import annotations
 
@@ -172,22 +175,6 @@ class WorkChanges:
             )
         )
 
-    async def complete_audit(
-        self, session: AsyncSession, person: Person, data: dict[str, Any], today: date
-    ) -> Reply:
-        """Marks an audit complete."""
-        audit = await self._audit(session, person, data, changing=True)
-        await _take(session, audit)
-        self._log(session, person, "audit", audit.ref, "status", audit.status.value, "complete")
-        audit.status = AuditStatus.COMPLETE
-        audit.completed_at = utc_now()
-        await session.flush()
-        return _refreshed(
-            await self.views.audit_detail(
-                session, person, audit, today, notice="Marked complete.", back=back_of(data)
-            )
-        )
-
     async def snooze(
         self, session: AsyncSession, person: Person, data: dict[str, Any], today: date
     ) -> Reply:
@@ -336,6 +323,18 @@ class WorkChanges:
             requested_due=f"{request.requested_due_date:%a %d %b %Y}",
             outcome=outcome,
         )
+
+    async def audit(
+        self,
+        session: AsyncSession,
+        person: Person,
+        data: dict[str, Any],
+        *,
+        changing: bool = False,
+    ) -> AuditAssignment:
+        """The audit a button names, if this person may see it (or, `changing`, change it
+        and the card is current)."""
+        return await self._audit(session, person, data, changing=changing)
 
     async def _action(
         self,

@@ -30,6 +30,7 @@ from dialogs.scope import (
     visible_owners,
 )
 from knowledge.working_days import WorkingDays
+from notifications.audit_form import AuditForm
 from store.models import (
     Action,
     ActionStatus,
@@ -38,7 +39,7 @@ from store.models import (
     CalendarEvent,
     StaffRole,
 )
-from store.repositories import areas, work
+from store.repositories import areas, findings, work
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -96,6 +97,8 @@ class WorkViews:
     def __init__(self, calendar: WorkingDays, case_url_template: str | None) -> None:
         self.calendar = calendar
         self.case_url_template = case_url_template
+        # What a completed audit's findings are shown with; Dialogs sets the council's own.
+        self.audit_form = AuditForm.load()
 
     async def show(
         self, session: AsyncSession, person: Person, command: Command, today: date, offset: int = 0
@@ -384,8 +387,17 @@ class WorkViews:
         back to its list."""
         item = from_audit(audit, today, self.calendar)
         back = back or {}
+        found = await findings.finding_for(session, audit.id)
+        outcome: list[tuple[str, str]] = []
+        if found is not None:
+            outcome = [("Overall grade", self.audit_form.label(found.overall))]
+            moderation = await findings.moderation_for(session, found.id)
+            if moderation is not None:
+                outcome.append(("Moderation", moderation.status.value))
         card = render_card(
             "audit_detail",
+            outcome=outcome,
+            is_auditor=person.staff_id == audit.auditor_id,
             audit=audit,
             due_text=self._due_text(
                 audit.due_date, item, audit.status is AuditStatus.COMPLETE, audit.completed_at

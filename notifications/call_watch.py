@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from cards.rendering import materialise
 from notifications.broadcast import Broadcast
 from notifications.conversation_limits import ConversationLimits
-from store.repositories import calls
+from notifications.inspector_audits_card import audits_card
+from store.repositories import call_audits, calls
 from teams.types import Delivery, OutboundMessage, Outcome, StoredReference
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ class CallWatch:
                     session, call.id, call.status_shown, fingerprint
                 ):
                     updates.append((call.status_card, payload))
+        updates += await self._audits_cards(now)
         updated = 0
         for location, payload in updates:
             result = await self._updater.update(
@@ -87,3 +89,20 @@ class CallWatch:
                 # The next change refreshes it again; a status card is not worth retrying.
                 logger.warning("Could not refresh a status card: %s", result.error)
         return updated
+
+    async def _audits_cards(self, now: datetime) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """The cards of the inspectors' cases whose audits moved on since last shown."""
+        updates: list[tuple[dict[str, Any], dict[str, Any]]] = []
+        async with self._database.sessions() as session, session.begin():
+            for card_row, call in await call_audits.cards_to_refresh(
+                session, now - FINAL_REFRESH_WINDOW
+            ):
+                card, fingerprint = await audits_card(session, call)
+                if fingerprint == card_row.shown:
+                    continue
+                if await call_audits.claim_card_refresh(
+                    session, call.id, card_row.shown, fingerprint
+                ):
+                    payload = {"text": "The inspectors' cases", "card": card}
+                    updates.append((card_row.location, payload))
+        return updates

@@ -13,6 +13,7 @@ from store.importers import (
     action_file,
     area_file,
     audit_file,
+    case_file,
     event_file,
     recommendation_file,
     staff_file,
@@ -41,6 +42,7 @@ class ImportKind(StrEnum):
     EVENTS = "events"
     RECOMMENDATIONS = "recommendations"
     AREAS = "areas"
+    CASES = "cases"
 
 
 IMPORTERS: dict[ImportKind, ModuleType] = {
@@ -50,6 +52,7 @@ IMPORTERS: dict[ImportKind, ModuleType] = {
     ImportKind.EVENTS: event_file,
     ImportKind.RECOMMENDATIONS: recommendation_file,
     ImportKind.AREAS: area_file,
+    ImportKind.CASES: case_file,
 }
 
 

@@ -27,6 +27,8 @@ class UpsertCounts:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    # Records the file left out and the import therefore closed (the cases file only).
+    closed: int = 0
 
 
 @dataclass(slots=True)
@@ -35,15 +37,20 @@ class Outcome:
 
     created: set[str] = field(default_factory=set)
     changed: set[str] = field(default_factory=set)
+    closed: set[str] = field(default_factory=set)
 
     def merge(self, other: Outcome) -> None:
         self.created |= other.created
         self.changed |= other.changed
+        self.closed |= other.closed
 
     def counts(self, total: int) -> UpsertCounts:
         updated = len(self.changed - self.created)
         return UpsertCounts(
-            new=len(self.created), updated=updated, unchanged=total - len(self.created) - updated
+            new=len(self.created),
+            updated=updated,
+            unchanged=total - len(self.created) - updated,
+            closed=len(self.closed),
         )
 
 

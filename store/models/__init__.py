@@ -14,7 +14,18 @@ from store.models.calls import (
     CallStatus,
     InspectionCall,
 )
+from store.models.cases import Case, CaseCategory
 from store.models.conversations import ConversationReference, ConversationType
+from store.models.draws import AuditDraw
+from store.models.findings import (
+    AuditFinding,
+    AuditFollowUp,
+    AuditModeration,
+    CallAudit,
+    CallAuditCard,
+    ModerationStatus,
+    ReportExport,
+)
 from store.models.knowledge import AnswerFeedback, UnansweredQuestion
 from store.models.outbox import (
     OutboxChannel,
@@ -32,7 +43,11 @@ __all__ = [
     "AnswerFeedback",
     "ActionStatus",
     "AuditAssignment",
+    "AuditDraw",
+    "AuditFinding",
+    "AuditFollowUp",
     "AuditLogEntry",
+    "AuditModeration",
     "AuditStatus",
     "AuditType",
     "Base",
@@ -40,9 +55,13 @@ __all__ = [
     "BoardUpdate",
     "CalendarEvent",
     "CallAckLink",
+    "CallAudit",
+    "CallAuditCard",
     "CallExport",
     "CallRecipient",
     "CallStatus",
+    "Case",
+    "CaseCategory",
     "ChangeSource",
     "ConversationReference",
     "ConversationType",
@@ -52,6 +71,7 @@ __all__ = [
     "ImportBaseline",
     "Impact",
     "InspectionCall",
+    "ModerationStatus",
     "OutboxChannel",
     "OutboxMessage",
     "OutboxStatus",
@@ -61,6 +81,7 @@ __all__ = [
     "RecommendationSource",
     "ReminderPreference",
     "ReviewStatus",
+    "ReportExport",
     "SendBudget",
     "Snooze",
     "Staff",

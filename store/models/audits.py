@@ -43,6 +43,10 @@ class AuditAssignment(Base):
     due_date: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[AuditStatus] = mapped_column(enum_column(AuditStatus, "audit_status"))
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The monthly draw that created this assignment; None for audits imported from a file.
+    draw_id: Mapped[int | None] = mapped_column(
+        ForeignKey("audit_draw.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now, onupdate=utc_now)
 

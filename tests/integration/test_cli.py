@@ -33,12 +33,14 @@ def test_demo_is_idempotent(database_env: Path, capsys: pytest.CaptureFixture[st
         "Demo actions: 43 new, 0 updated, 0 unchanged",
         "Demo audits: 60 new, 0 updated, 0 unchanged",
         "Demo events: 12 new, 0 updated, 0 unchanged",
+        "Demo cases: 145 new, 0 updated, 0 unchanged",
         "Demo staff: 0 new, 0 updated, 30 unchanged",
         "Demo areas: 0 new, 0 updated, 9 unchanged",
         "Demo recommendations: 0 new, 0 updated, 8 unchanged",
         "Demo actions: 0 new, 0 updated, 43 unchanged",
         "Demo audits: 0 new, 0 updated, 60 unchanged",
         "Demo events: 0 new, 0 updated, 12 unchanged",
+        "Demo cases: 0 new, 0 updated, 145 unchanged",
     ]
     assert database_env.exists()
 

@@ -64,6 +64,7 @@ def in_group(
         "unreachable",
         "relink adelev@example.com",
         "inspection call",
+        "draw audits for next month",
     ],
 )
 async def test_personal_commands_are_refused_in_groups_and_change_nothing(

@@ -321,9 +321,11 @@ async def test_audit_buttons_start_complete_and_link_the_case(
         }
     ]
 
-    await press(client, connector, "adelev", buttons(opened)["Mark complete"])
+    await press(client, connector, "adelev", buttons(opened)["Record findings"])
 
-    assert "Marked complete." in text_blocks(card(connector.updated[-1]))
+    # Completing an audit records its findings: the form replaces the card.
+    form = card(connector.updated[-1])
+    assert text_blocks(form)[0] == "Record the findings: audit AUD-2026-10-008"
 
 
 async def test_the_calendar_names_the_next_monitoring_visit(

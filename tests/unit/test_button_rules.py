@@ -43,8 +43,10 @@ def test_the_buttons_that_name_records_say_which_is_missing() -> None:
         Verb.SHOW_HELP,
         Verb.SHOW_ENTRY,
         Verb.SHOW_LIST,
+        Verb.DRAW_CONFIRM,
         Verb.REMINDER_SETTINGS,
         Verb.CALL_FORM,
         Verb.CALL_PREVIEW,
         Verb.CALL_CONFIRM,
+        Verb.REPORT_DOWNLOAD,
     ]

@@ -29,13 +29,15 @@ def test_a_practitioner_is_offered_their_own_work_only() -> None:
 def test_a_manager_also_gets_their_team() -> None:
     offered = titles(Person("Megan Bowen", staff_id=4, role=StaffRole.MANAGER))
 
-    # Area leads are managers: they see their areas' board updates.
+    # Area leads are managers: they see their areas' board updates; managers audit, so they
+    # see the audit report too.
     assert offered == [
         *ROSTER[:4],
         "My team",
         "Area actions",
         "Reminders",
         "Board updates",
+        "Audit report",
         "Help",
     ]
 
@@ -49,10 +51,16 @@ def test_a_coordinator_is_offered_everything() -> None:
 def test_an_admin_keeps_the_roster_but_is_not_offered_the_inspection_call() -> None:
     offered = titles(Person("Lynne Robbins", staff_id=3, role=StaffRole.ADMIN))
 
-    assert "Inspection call" not in offered
+    coordinating = (
+        "Inspection call",
+        "Draw the month's audits",
+        "Audit report",
+        "Inspectors' cases",
+    )
+    assert not set(coordinating) & set(offered)
     assert {"My team", "Who cannot be reached", "Link a Teams account"} <= set(offered)
-    board = {"Inspection call", "Board updates", "Board pack"}
-    assert offered == [c.title for c in CAPABILITIES if c.title not in board]
+    board = {"Board updates", "Board pack"}
+    assert offered == [c.title for c in CAPABILITIES if c.title not in {*coordinating, *board}]
 
 
 def test_a_board_viewer_is_offered_the_board_updates_and_the_pack() -> None:
@@ -61,6 +69,7 @@ def test_a_board_viewer_is_offered_the_board_updates_and_the_pack() -> None:
     assert {"Board updates", "Board pack", "Area actions"} <= set(offered)
     # Audits name children's cases; a viewer is never offered them.
     assert "My audits" not in offered
+    assert "Audit report" not in offered
 
 
 @pytest.mark.parametrize("role", list(StaffRole))

@@ -201,6 +201,8 @@ def test_every_other_card_with_outside_text_shows_it_escaped() -> None:
             back={},
             back_to_list={"action": "show_list", "intent": "my_audits", "offset": 0},
             notice=f"Started by {HOSTILE_NAME}.",
+            outcome=[("Overall grade", "Good")],
+            is_auditor=True,
         ),
         "call_preview": render_card(
             "call_preview",

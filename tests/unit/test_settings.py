@@ -207,3 +207,29 @@ def test_a_bad_board_update_days_fails_with_the_variable_named(value: str, messa
         Settings.from_env({"INSPECTION_READY_BOARD_UPDATE_DAYS": value})
 
     assert str(raised.value) == message
+
+
+def test_reads_the_audit_programme_settings() -> None:
+    settings = Settings.from_env(
+        {"INSPECTION_READY_AUDIT_REPEAT_MONTHS": "0", "INSPECTION_READY_AUDITS_PER_AUDITOR": "5"}
+    )
+
+    assert (settings.audit_repeat_months, settings.audits_per_auditor) == (0, 5)
+    assert (Settings.from_env({}).audit_repeat_months, Settings().audits_per_auditor) == (6, 3)
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"INSPECTION_READY_AUDIT_REPEAT_MONTHS": "six"}, "must be a whole number, got 'six'"),
+        ({"INSPECTION_READY_AUDIT_REPEAT_MONTHS": "-1"}, "must be from 0 to 60, got -1"),
+        ({"INSPECTION_READY_AUDITS_PER_AUDITOR": "0"}, "must be from 1 to 100, got 0"),
+        ({"INSPECTION_READY_AUDITS_PER_AUDITOR": "3.5"}, "must be a whole number, got '3.5'"),
+    ],
+)
+def test_bad_audit_programme_settings_fail_with_the_variable_named(
+    environ: dict[str, str], message: str
+) -> None:
+    [variable] = environ
+    with pytest.raises(SettingsError, match=f"{variable} {message}"):
+        Settings.from_env(environ)

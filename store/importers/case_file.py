@@ -1,0 +1,121 @@
+"""This module imports the cases file: the open cases the audit programme draws from.
+
+The file is the full list of open cases. A case in it is open (re-opened if it had been
+closed); a stored case missing from it is marked closed, never deleted, so its audits keep
+their case reference and a later file can open it again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.importers.audit_file import CASE_REFERENCE
+from store.importers.problems import Problem
+from store.importers.references import StaffDirectory
+from store.importers.sources import Table
+from store.importers.upsert import ChangeLog, Outcome, Progress, upsert_rows
+from store.importers.validation import Column, RowReader, duplicate_key_problems
+from store.models import Case, CaseCategory, Team, utc_now
+
+ENTITY = "case"
+COLUMNS = (
+    Column("case_ref"),
+    Column("team"),
+    Column("worker_email"),
+    Column("category"),
+    Column("opened", required=False),
+)
+
+Record = tuple[str, dict[str, Any]]
+# How the log shows a case opening or closing.
+OPEN_LABELS = {True: "open", False: "closed"}
+
+
+async def validate(session: AsyncSession, table: Table) -> tuple[list[Record], list[Problem]]:
+    """Every cell checked; teams and workers must already be on the roster."""
+    staff = await StaffDirectory.load(session)
+    teams = {name.lower(): team_id for team_id, name in await session.execute(_team_names())}
+    problems: list[Problem] = []
+    records = []
+    for row in table.rows:
+        cells = RowReader(table, row, problems)
+        case_ref = cells.text("case_ref", max_length=64)
+        if case_ref is not None and not CASE_REFERENCE.match(case_ref):
+            cells.problem(
+                "case_ref",
+                "must be a case reference such as CR-104233 (letters, digits, - / . _ and at "
+                "least one digit), never a name",
+            )
+        team_name = cells.text("team")
+        team_id = teams.get(team_name.strip().lower()) if team_name else None
+        if team_name and team_id is None:
+            cells.problem(
+                "team",
+                f"{team_name} is not a team on the roster; import it in the staff file first",
+            )
+        values = {
+            "case_ref": case_ref,
+            "team_id": team_id,
+            "worker_id": staff.staff_id(cells, "worker_email"),
+            "category": cells.choice("category", CaseCategory),
+            "opened": cells.date("opened") if row.cells.get("opened") else None,
+            "is_open": True,
+            "closed_at": None,
+        }
+        if cells.ok:
+            records.append((str(case_ref), values))
+    problems += duplicate_key_problems(
+        table,
+        [(r, r.cells["case_ref"]) for r in table.rows if r.cells.get("case_ref")],
+        "case_ref",
+        "case reference",
+    )
+    return records, problems
+
+
+async def apply(
+    session: AsyncSession,
+    records: list[Record],
+    log: ChangeLog,
+    *,
+    update_existing: bool = True,
+    progress: Progress | None = None,
+) -> Outcome:
+    """Upserts cases by reference, then closes the stored open cases the file leaves out."""
+    stored = {c.case_ref: c for c in (await session.execute(select(Case))).scalars()}
+    staff = await StaffDirectory.load(session)
+    team_labels = {team_id: name for team_id, name in await session.execute(_team_names())}
+    outcome = await upsert_rows(
+        session,
+        model=Case,
+        entity=ENTITY,
+        rows=records,
+        existing=stored,
+        log=log,
+        labels={
+            "worker_id": staff.emails_by_id,
+            "team_id": team_labels,
+            "is_open": OPEN_LABELS,
+        },
+        update_existing=update_existing,
+        progress=progress,
+    )
+    if update_existing:
+        # The demo loader adds to what is there; only a real import is the full list.
+        listed = {key for key, _ in records}
+        now = utc_now()
+        for case_ref, case in stored.items():
+            if case.is_open and case_ref not in listed:
+                case.is_open = False
+                case.closed_at = now
+                log.changed(ENTITY, case_ref, "is_open", OPEN_LABELS[True], OPEN_LABELS[False])
+                outcome.closed.add(case_ref)
+        await session.flush()
+    return outcome
+
+
+def _team_names() -> Any:
+    return select(Team.id, Team.name)

@@ -1,0 +1,209 @@
+"""Properties of allocating audits: caps, conflicts, tiers and enhanced audits."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from notifications.audit_allocation import (
+    Allocation,
+    CaseToAllocate,
+    Person,
+    Unallocated,
+    allocate,
+    auditors_from_roster,
+    manager_tiers,
+)
+
+
+@st.composite
+def rosters(draw: st.DrawFn) -> list[Person]:
+    """A line-management tree: each person's manager comes before them, so no loops."""
+    count = draw(st.integers(min_value=1, max_value=40))
+    people = []
+    for staff_id in range(1, count + 1):
+        manager = (
+            None
+            if staff_id == 1
+            else draw(st.one_of(st.none(), st.integers(min_value=1, max_value=staff_id - 1)))
+        )
+        team = draw(st.one_of(st.none(), st.integers(min_value=1, max_value=6)))
+        people.append(Person(staff_id, manager, team))
+    return people
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> tuple[list[Person], list[CaseToAllocate], dict[int, int], int]:
+    people = draw(rosters())
+    ids = [p.staff_id for p in people]
+    cases = [
+        CaseToAllocate(
+            case_ref=f"CR-{number:04d}",
+            team_id=draw(st.one_of(st.none(), st.integers(min_value=1, max_value=6))),
+            worker_id=draw(st.one_of(st.none(), st.sampled_from(ids))),
+            enhanced=draw(st.booleans()),
+        )
+        for number in range(draw(st.integers(min_value=0, max_value=12)))
+    ]
+    already = draw(st.dictionaries(st.sampled_from(ids), st.integers(min_value=0, max_value=4)))
+    cap = draw(st.integers(min_value=1, max_value=4))
+    return people, cases, already, cap
+
+
+def tiers_by_definition(people: list[Person]) -> dict[int, int]:
+    """Tier as the longest chain of reports below someone, worked out the slow way."""
+    reports = {
+        p.staff_id: [q.staff_id for q in people if q.manager_id == p.staff_id] for p in people
+    }
+
+    def depth(staff_id: int) -> int:
+        return max((1 + depth(r) for r in reports[staff_id]), default=0)
+
+    return {p.staff_id: depth(p.staff_id) for p in people if reports[p.staff_id]}
+
+
+def breaks_a_rule(people: list[Person], case: CaseToAllocate, auditor_id: int) -> bool:
+    person = {p.staff_id: p for p in people}
+    reports = [p for p in people if p.manager_id == auditor_id]
+    managed = {p.team_id for p in reports} | {person[auditor_id].team_id}
+    return (
+        case.worker_id == auditor_id
+        or case.worker_id in {p.staff_id for p in reports}
+        or (case.team_id is not None and case.team_id in managed)
+    )
+
+
+def legal_auditors(people: list[Person], case: CaseToAllocate) -> list[int]:
+    tiers = tiers_by_definition(people)
+    return [
+        staff_id
+        for staff_id, tier in tiers.items()
+        if not breaks_a_rule(people, case, staff_id) and (tier >= 2 or not case.enhanced)
+    ]
+
+
+def most_tiers_coverable(
+    people: list[Person], cases: list[CaseToAllocate], already: dict[int, int], cap: int
+) -> int:
+    """The most tiers that could each take a different case, by trying every way."""
+    tiers = tiers_by_definition(people)
+    options = {
+        tier: {
+            case.case_ref
+            for case in cases
+            for staff_id in legal_auditors(people, case)
+            if tiers[staff_id] == tier and already.get(staff_id, 0) < cap
+        }
+        for tier in set(tiers.values())
+    }
+
+    def best(remaining: list[int], used: frozenset[str]) -> int:
+        if not remaining:
+            return 0
+        tier, rest = remaining[0], remaining[1:]
+        skipped = best(rest, used)
+        taken = [1 + best(rest, used | {ref}) for ref in options[tier] - used]
+        return max([skipped, *taken])
+
+    return best(sorted(options), frozenset())
+
+
+def run(
+    people: list[Person], cases: list[CaseToAllocate], already: dict[int, int], cap: int, seed: int
+) -> Allocation:
+    return allocate(cases, auditors_from_roster(people, already), cap=cap, seed=seed)
+
+
+@given(people=rosters())
+def test_tiers_follow_the_line_management_tree(people: list[Person]) -> None:
+    assert manager_tiers(people) == tiers_by_definition(people)
+
+
+@settings(max_examples=200)
+@given(scenario=scenarios(), seed=st.integers(min_value=0, max_value=2**32))
+def test_every_rule_holds_and_nothing_is_left_that_could_be_placed(
+    scenario: tuple[list[Person], list[CaseToAllocate], dict[int, int], int], seed: int
+) -> None:
+    people, cases, already, cap = scenario
+    tiers = tiers_by_definition(people)
+
+    allocation = run(people, cases, already, cap, seed)
+
+    placed = [case.case_ref for case, _ in allocation.assignments]
+    left = [case.case_ref for case, _ in allocation.unallocated]
+    assert sorted(placed + left) == sorted(c.case_ref for c in cases)
+    load = Counter(auditor.staff_id for _, auditor in allocation.assignments)
+    for staff_id, count in load.items():
+        assert already.get(staff_id, 0) + count <= cap
+    for case, auditor in allocation.assignments:
+        assert auditor.staff_id in tiers
+        assert not breaks_a_rule(people, case, auditor.staff_id)
+        if case.enhanced:
+            assert tiers[auditor.staff_id] >= 2
+    for case, reason in allocation.unallocated:
+        legal = legal_auditors(people, case)
+        if reason is Unallocated.EVERY_AUDITOR_AT_CAP:
+            assert legal
+            assert all(already.get(s, 0) + load[s] >= cap for s in legal)
+        else:
+            assert legal == []
+            assert (reason is Unallocated.NO_SENIOR_AUDITOR) == case.enhanced
+
+
+@settings(max_examples=200)
+@given(scenario=scenarios(), seed=st.integers(min_value=0, max_value=2**32))
+def test_every_tier_that_can_take_a_case_gets_one(
+    scenario: tuple[list[Person], list[CaseToAllocate], dict[int, int], int], seed: int
+) -> None:
+    people, cases, already, cap = scenario
+    tiers = tiers_by_definition(people)
+
+    allocation = run(people, cases, already, cap, seed)
+
+    used = {tiers[auditor.staff_id] for _, auditor in allocation.assignments}
+    assert len(used) == most_tiers_coverable(people, cases, already, cap)
+
+
+@given(scenario=scenarios(), seed=st.integers(min_value=0, max_value=2**32))
+def test_the_same_seed_allocates_the_same_way(
+    scenario: tuple[list[Person], list[CaseToAllocate], dict[int, int], int], seed: int
+) -> None:
+    people, cases, already, cap = scenario
+
+    assert run(people, cases, already, cap, seed) == run(
+        list(reversed(people)), cases, already, cap, seed
+    )
+
+
+def test_a_small_council_uses_every_tier_and_keeps_enhanced_audits_senior() -> None:
+    # 1 DCS, 2 heads of service, 4 team managers, 8 practitioners; teams 1 to 4.
+    people = [Person(1, None, None), Person(2, 1, None), Person(3, 1, None)]
+    people += [Person(3 + t, 2 if t <= 2 else 3, t) for t in range(1, 5)]
+    people += [Person(7 + n, 3 + (n + 1) // 2, (n + 1) // 2) for n in range(1, 9)]
+    cases = [CaseToAllocate(f"CR-{n}", 1 + n % 4, 8 + n % 8, enhanced=n < 2) for n in range(10)]
+
+    allocation = allocate(cases, auditors_from_roster(people), cap=3, seed=7)
+
+    tiers = manager_tiers(people)
+    assert {tiers[a.staff_id] for _, a in allocation.assignments} == {1, 2, 3}
+    assert all(tiers[a.staff_id] >= 2 for c, a in allocation.assignments if c.enhanced)
+    assert allocation.unallocated == ()
+
+
+def test_a_case_nobody_may_audit_is_left_with_the_reason() -> None:
+    # One team manager and their practitioner: the manager may not audit their team's case.
+    people = [Person(1, None, 1), Person(2, 1, 1)]
+    cases = [
+        CaseToAllocate("CR-1", 1, 2, enhanced=False),
+        CaseToAllocate("CR-2", 2, 9, enhanced=True),
+    ]
+
+    allocation = allocate(cases, auditors_from_roster(people), cap=3, seed=1)
+
+    assert allocation.assignments == ()
+    assert [(c.case_ref, r) for c, r in allocation.unallocated] == [
+        ("CR-1", Unallocated.NO_LEGAL_AUDITOR),
+        ("CR-2", Unallocated.NO_SENIOR_AUDITOR),
+    ]
