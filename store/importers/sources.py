@@ -6,6 +6,7 @@ import csv
 import io
 import itertools
 import os
+import re
 import zipfile
 import zlib
 from collections.abc import Generator, Iterator, Sequence
@@ -51,6 +52,8 @@ MAX_COLUMNS = 50
 # Excel's last row. openpyxl yields an empty row for every row number a sheet skips, so a
 # row numbered in the billions would otherwise keep it busy for hours.
 EXCEL_MAX_ROWS = 1_048_576
+# An XML document type or entity declaration, in any case, with any spacing.
+_DECLARATION = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 # What openpyxl raises on a corrupt workbook, a hostile one (defusedxml's refusals of entity
 # declarations are ValueErrors) or XML that does not parse.
 UNREADABLE_WORKBOOK = (
@@ -224,6 +227,22 @@ def _shared_strings_size(archive: zipfile.ZipFile) -> int:
     return sum(sizes.get(part, 0) for part in parts)
 
 
+def _refuse_declarations(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuses a workbook any of whose parts declares a DTD or entities.
+
+    openpyxl parses with defusedxml, which refuses them, only where lxml is not installed;
+    python-docx brings lxml, and lxml expands internal entities. No workbook Excel writes
+    has a DOCTYPE, so one anywhere is refused before any parser sees it. NUL bytes are
+    dropped first, so a part in UTF-16 or UTF-32 cannot hide its declarations.
+    """
+    for item in archive.infolist():
+        if _DECLARATION.search(archive.read(item).replace(b"\x00", b"")):
+            raise ImportFileError(
+                f"{name}: not a readable .xlsx workbook (it declares XML entities, which no "
+                "spreadsheet needs)"
+            )
+
+
 def _xlsx_records(
     handle: BinaryIO, name: str, limits: ImportLimits
 ) -> Generator[Record, None, None]:
@@ -240,9 +259,10 @@ def _xlsx_records(
             # sizes bound what openpyxl can unpack.
             check_unpacked_size(name, sum(item.file_size for item in archive.infolist()), limits)
             check_shared_strings(name, _shared_strings_size(archive), limits)
+            _refuse_declarations(archive, name)
         handle.seek(0)
-        # openpyxl parses the XML with defusedxml (a dependency), which refuses entity
-        # declarations instead of expanding them ("billion laughs").
+        # Declarations were refused above; openpyxl also parses with defusedxml where
+        # lxml is absent ("billion laughs").
         workbook = load_workbook(handle, read_only=True, data_only=True)
     except UNREADABLE_WORKBOOK as exc:
         raise ImportFileError(f"{name}: not a readable .xlsx workbook") from exc

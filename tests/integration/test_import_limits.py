@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -29,11 +30,13 @@ def staff_rows(count: int) -> str:
     return f"{STAFF_HEADER}\n{rows}"
 
 
-def rewrite_member(path: Path, member: str, change: Callable[[str], str]) -> Path:
+def rewrite_member(
+    path: Path, member: str, change: Callable[[str], str], encoding: str = "utf-8"
+) -> Path:
     """Rewrites one part of a workbook openpyxl wrote, keeping every other part as it was."""
     with zipfile.ZipFile(path) as source:
         parts = {item.filename: source.read(item) for item in source.infolist()}
-    parts[member] = change(parts[member].decode("utf-8")).encode("utf-8")
+    parts[member] = change(parts[member].decode("utf-8")).encode(encoding)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for name, data in parts.items():
             target.writestr(name, data)
@@ -209,10 +212,11 @@ def test_a_workbook_is_read_as_the_rows_it_has_whatever_size_it_claims(
     path = rewrite_member(
         staff_workbook(tmp_path, 2),
         SHEET,
-        lambda xml: xml.replace('<dimension ref="A1:F3" />', f'<dimension ref="{claimed}" />'),
+        # openpyxl writes the element with or without a space before "/>" (lxml or not).
+        lambda xml: re.sub(r'<dimension ref="A1:F3" ?/>', f'<dimension ref="{claimed}"/>', xml),
     )
     with zipfile.ZipFile(path) as archive:
-        assert f'<dimension ref="{claimed}" />'.encode() in archive.read(SHEET)
+        assert f'<dimension ref="{claimed}"/>'.encode() in archive.read(SHEET)
 
     table = read_table(path, limits=SMALL_FOR_XLSX)
 
@@ -283,6 +287,11 @@ async def test_a_workbook_within_the_unpacked_limit_imports(
     assert result.counts == UpsertCounts(new=2)
 
 
+DECLARES_ENTITIES = (
+    "not a readable .xlsx workbook (it declares XML entities, which no spreadsheet needs)"
+)
+
+
 def entity_declarations(levels: int) -> str:
     """A DOCTYPE whose last entity expands to 10**levels copies of "lol"."""
     entities = ['<!ENTITY lol0 "lol">'] + [
@@ -330,7 +339,23 @@ async def test_a_workbook_with_entity_declarations_is_refused_not_expanded(
             parsed = ElementTree.tostring(ElementTree.fromstring(archive.read(member)))
         assert b"lol" * 1000 in parsed
 
-    await assert_refused(database, path, f"{path}: not a readable .xlsx workbook")
+    await assert_refused(database, path, f"{path}: {DECLARES_ENTITIES}")
+
+
+async def test_entity_declarations_in_a_utf16_part_are_refused_too(
+    database: Database, tmp_path: Path
+) -> None:
+    # An XML part may be in UTF-16, where the declaration's bytes are interleaved with NULs.
+    declare = with_entities("workbook", 'name="Sheet"', 'name="{entity}"', 3)
+
+    def utf16(xml: str) -> str:
+        return declare(xml).replace('encoding="UTF-8"', 'encoding="UTF-16"', 1)
+
+    path = rewrite_member(staff_workbook(tmp_path, 1), "xl/workbook.xml", utf16, "utf-16")
+    with zipfile.ZipFile(path) as archive:
+        assert b"<!DOCTYPE" not in archive.read("xl/workbook.xml")
+
+    await assert_refused(database, path, f"{path}: {DECLARES_ENTITIES}")
 
 
 async def test_csv_rows_that_cannot_be_parsed_are_problems_at_their_rows(

@@ -219,7 +219,7 @@ async def test_demo_loads_every_file_and_keeps_later_changes(database: Database)
     async with database.sessions() as session, session.begin():
         second = await load_demo(session, date(2027, 3, 1))
 
-    assert [c.new for c in first.values()] == [30, 9, 8, 43, 60, 12]
+    assert [c.new for c in first.values()] == [30, 9, 8, 43, 60, 12, 145]
     assert all(c.new == 0 and c.updated == 0 for c in second.values())
     async with database.sessions() as session:
         adele = (

@@ -235,6 +235,7 @@ def test_every_other_card_with_outside_text_shows_it_escaped() -> None:
             recipients=2,
             acknowledged=1,
             sent=2,
+            read=1,
             waiting_to_send=0,
             failed=0,
             unreachable=0,
