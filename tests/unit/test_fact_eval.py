@@ -11,7 +11,14 @@ from knowledge.library import KnowledgeBase
 
 TODAY = date(2026, 11, 25)
 # Regression floors, a little under today's figures (docs/benchmarks.md has the figures).
-FLOORS = {"dev": 0.95, "dev2": 0.93, "dev3": 0.93, "dev4": 0.88, "held_out": 0.83}
+FLOORS = {
+    "dev": 0.95,
+    "dev2": 0.93,
+    "dev3": 0.93,
+    "dev4": 0.88,
+    "held_out": 0.83,
+    "held_out2": 0.78,
+}
 
 
 def test_a_reply_is_right_only_when_it_says_every_fact_asked(
