@@ -17,7 +17,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from knowledge.working_days import WorkingDays
+from notifications.audit_form import AuditForm
 from notifications.board_pack import build_pack
+from notifications.board_pack_audits import gather_audits
 from notifications.board_pack_docx import pack_docx
 from notifications.board_pack_xlsx import pack_xlsx
 from store.db import Database
@@ -194,12 +196,15 @@ async def load(database: Database, actions: int, history: int, seed: int = 17) -
 async def measure(database: Database, keep: Path | None) -> dict[str, float]:
     timings = {}
     calendar = WorkingDays()
+    form = AuditForm.load()
+    today = MEETING - timedelta(days=7)
     for file_format, render in (("docx", pack_docx), ("xlsx", pack_xlsx)):
         started = time.perf_counter()
         async with database.sessions() as session:
             data = await board.pack_data(session, MEETING)
+            audits = await gather_audits(session, MEETING, today)
         gathered = time.perf_counter()
-        body = render(build_pack(data, MEETING - timedelta(days=7), calendar))
+        body = render(build_pack(data, audits, form, today, calendar))
         finished = time.perf_counter()
         timings[f"{file_format} gather"] = gathered - started
         timings[f"{file_format} total"] = finished - started
