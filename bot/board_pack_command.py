@@ -35,7 +35,8 @@ def add_board_pack_parser(commands: argparse._SubParsersAction[argparse.Argument
         description="Writes the pack for one Improvement Board meeting (an event of kind "
         "improvement_board): per recommendation and priority area, RAG counts and the trend "
         "since the last meeting, what was completed, what is overdue, deadlines moved, and "
-        "each action's latest update and evidence, with charts.",
+        "each action's latest update and evidence, with charts; and the audit programme: "
+        "the audit report of the last complete month before the meeting, in totals.",
     )
     command.add_argument(
         "--meeting", required=True, help="the meeting's date, YYYY-MM-DD", metavar="YYYY-MM-DD"
