@@ -1,8 +1,10 @@
 """The Improvement Board pack for 300 actions with 6 meetings of history, as Word and Excel.
 
 Usage: python -m benchmarks.board_pack [--actions 300] [--history 6] [--keep FOLDER]
-Each format is timed from the one repository call that gathers the data to the file's
-bytes; --keep writes both files to FOLDER (the README's picture is of this pack's first page).
+The plan has 280 case audits in the four months before the meeting's, for the audit
+programme section. Each format is timed from the calls that gather the data (the plan's,
+then the audits') to the file's bytes; --keep writes both files to FOLDER (the README's
+picture is of this pack's first page).
 """
 
 from __future__ import annotations
@@ -15,9 +17,12 @@ import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from knowledge.working_days import WorkingDays
+from notifications.audit_form import AuditForm
 from notifications.board_pack import build_pack
+from notifications.board_pack_audits import gather_audits
 from notifications.board_pack_docx import pack_docx
 from notifications.board_pack_xlsx import pack_xlsx
 from store.db import Database
@@ -25,12 +30,19 @@ from store.migrate import upgrade_database
 from store.models import (
     Action,
     ActionStatus,
+    AuditAssignment,
+    AuditFinding,
+    AuditFollowUp,
+    AuditModeration,
+    AuditStatus,
+    AuditType,
     BoardUpdate,
     CalendarEvent,
     EventKind,
     ExtensionRequest,
     ExtensionStatus,
     Impact,
+    ModerationStatus,
     PriorityArea,
     Rag,
     Recommendation,
@@ -40,6 +52,9 @@ from store.models import (
     StaffRole,
 )
 from store.repositories import board
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 AREAS = (
     "Management oversight and supervision",
@@ -52,6 +67,8 @@ AREAS = (
     "Participation and voice of the child",
 )
 MEETING = date(2026, 12, 17)
+GRADES = ("outstanding", "good", "requires_improvement", "inadequate")
+DOMAINS = ("assessment", "planning", "direct_work", "management_oversight")
 TARGET_SECONDS = 5.0
 
 
@@ -189,17 +206,76 @@ async def load(database: Database, actions: int, history: int, seed: int = 17) -
                         decided_at=decided,
                     )
                 )
+        await load_audits(session, owners, plan, rng)
+
+
+async def load_audits(
+    session: AsyncSession, auditors: list[Staff], plan: list[Action], rng: random.Random
+) -> None:
+    """70 case audits due in each of the four months before MEETING's month (what the
+    pack's audit programme counts): most complete with findings, a fifth of those
+    moderated, and one in ten with a follow-up action of the plan."""
+    follow_ups = iter(plan)
+    for months_back in range(1, 5):
+        year, month = MEETING.year, MEETING.month - months_back
+        if month < 1:
+            year, month = year - 1, month + 12
+        for n in range(70):
+            due = date(year, month, 1 + n % 28)
+            complete = rng.random() < 0.85
+            row = AuditAssignment(
+                ref=f"AUD-{year}{month:02d}-{n:03d}",
+                case_ref=f"CR-{year}{month:02d}{n:03d}",
+                audit_type=AuditType.MONTHLY,
+                auditor_id=auditors[n % len(auditors)].id,
+                due_date=due,
+                status=AuditStatus.COMPLETE if complete else AuditStatus.IN_PROGRESS,
+                completed_at=datetime.combine(due, datetime.min.time(), UTC) if complete else None,
+            )
+            session.add(row)
+            await session.flush()
+            if not complete:
+                continue
+            overall = rng.choices(GRADES, weights=(1, 5, 3, 1))[0]
+            finding = AuditFinding(
+                audit_id=row.id,
+                month=f"{year}-{month:02d}",
+                month_sequence=n + 1,
+                grades={d: rng.choice(GRADES) for d in DOMAINS},
+                overall=overall,
+                strengths="Clear analysis of risk",
+                development="Plan lacks timescales",
+                child_voice=rng.random() < 0.8,
+                equality_diversity=rng.random() < 0.6,
+                completed_by_id=row.auditor_id,
+                completed_at=row.completed_at,
+            )
+            session.add(finding)
+            await session.flush()
+            if n % 5 == 0:
+                session.add(
+                    AuditModeration(
+                        finding_id=finding.id,
+                        moderator_id=auditors[(n + 1) % len(auditors)].id,
+                        status=rng.choice(list(ModerationStatus)),
+                    )
+                )
+            if n % 10 == 0:
+                session.add(AuditFollowUp(finding_id=finding.id, action_id=next(follow_ups).id))
 
 
 async def measure(database: Database, keep: Path | None) -> dict[str, float]:
     timings = {}
     calendar = WorkingDays()
+    form = AuditForm.load()
+    today = MEETING - timedelta(days=7)
     for file_format, render in (("docx", pack_docx), ("xlsx", pack_xlsx)):
         started = time.perf_counter()
         async with database.sessions() as session:
             data = await board.pack_data(session, MEETING)
+            audits = await gather_audits(session, MEETING, today)
         gathered = time.perf_counter()
-        body = render(build_pack(data, MEETING - timedelta(days=7), calendar))
+        body = render(build_pack(data, audits, form, today, calendar))
         finished = time.perf_counter()
         timings[f"{file_format} gather"] = gathered - started
         timings[f"{file_format} total"] = finished - started

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from bot.settings import Settings
 from knowledge.working_days import WorkingDays
+from notifications.audit_form import AuditForm
 from notifications.board_pack import build_pack
+from notifications.board_pack_audits import gather_audits
 from notifications.board_pack_docx import pack_docx
 from notifications.board_pack_xlsx import pack_xlsx
 from notifications.board_requests import ask_now
@@ -33,7 +35,8 @@ def add_board_pack_parser(commands: argparse._SubParsersAction[argparse.Argument
         description="Writes the pack for one Improvement Board meeting (an event of kind "
         "improvement_board): per recommendation and priority area, RAG counts and the trend "
         "since the last meeting, what was completed, what is overdue, deadlines moved, and "
-        "each action's latest update and evidence, with charts.",
+        "each action's latest update and evidence, with charts; and the audit programme: "
+        "the audit report of the last complete month before the meeting, in totals.",
     )
     command.add_argument(
         "--meeting", required=True, help="the meeting's date, YYYY-MM-DD", metavar="YYYY-MM-DD"
@@ -63,11 +66,14 @@ async def run_board_pack(settings: Settings, meeting: str, output: Path) -> int:
     if not output.parent.is_dir():
         sys.stderr.write(f"inspection-ready: the folder {output.parent} does not exist\n")
         return 2
+    form = AuditForm.load(settings.audit_form)
+    today = datetime.now(settings.timezone).date()
     database = Database(settings.database_url)
     try:
         await upgrade_database(database)
         async with database.sessions() as session, session.begin():
             data = await board.pack_data(session, day)
+            audits = await gather_audits(session, day, today)
             audit_log.record_change(
                 session,
                 actor=ACTOR,
@@ -82,8 +88,7 @@ async def run_board_pack(settings: Settings, meeting: str, output: Path) -> int:
         return 1
     finally:
         await database.dispose()
-    today = datetime.now(settings.timezone).date()
-    pack = build_pack(data, today, WorkingDays())
+    pack = build_pack(data, audits, form, today, WorkingDays())
     content = pack_docx(pack) if suffix == ".docx" else pack_xlsx(pack)
     # Written whole or not at all: a half-written pack is never left where one is expected.
     partial = output.with_name(f".{output.name}.partial")

@@ -10,7 +10,9 @@ from aiohttp import web
 
 from bot.keys import CLOCK, SETTINGS
 from knowledge.working_days import WorkingDays
+from notifications.audit_form import AuditForm
 from notifications.board_pack import build_pack
+from notifications.board_pack_audits import gather_audits
 from notifications.board_pack_docx import pack_docx
 from notifications.board_pack_xlsx import pack_xlsx
 from store.errors import UnknownMeetingError
@@ -42,6 +44,9 @@ async def board_pack_download(
     except UnknownMeetingError:
         # The meeting was taken off the calendar after the link was made.
         return None
+    settings = request.app[SETTINGS]
+    today = now.astimezone(settings.timezone).date()
+    audits = await gather_audits(session, link.meeting_date, today)
     creator = await session.get(Staff, link.staff_id)
     creator_email = creator.email if creator is not None else f"staff {link.staff_id}"
     audit_log.record_change(
@@ -54,8 +59,7 @@ async def board_pack_download(
         new=f"{link.file_format} link made by {creator_email} at {link.created_at.isoformat()}; "
         f"downloaded at {now.isoformat()} from {address}",
     )
-    settings = request.app[SETTINGS]
-    pack = build_pack(data, now.astimezone(settings.timezone).date(), WorkingDays())
+    pack = build_pack(data, audits, AuditForm.load(settings.audit_form), today, WorkingDays())
     body = pack_docx(pack) if link.file_format == "docx" else pack_xlsx(pack)
     logger.info("Board pack (%s) downloaded (link by staff %s)", link.file_format, link.staff_id)
     name = f"improvement-board-pack-{link.meeting_date.isoformat()}.{link.file_format}"

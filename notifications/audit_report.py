@@ -63,17 +63,36 @@ def _last_day(first: date) -> date:
     return first.replace(day=calendar.monthrange(first.year, first.month)[1])
 
 
-async def month_report(
-    session: AsyncSession, form: AuditForm, first: date, today: date
-) -> AuditReport:
-    """The report on the audits due in the month starting `first`, with the trend."""
+@dataclass(frozen=True, slots=True)
+class MonthRows:
+    """The audits due in one month and in each of the months before it, oldest first."""
+
+    first: date
+    rows: list[AuditRow]
+    previous: list[tuple[str, list[AuditRow]]]
+
+
+async def month_rows(session: AsyncSession, first: date, today: date) -> MonthRows:
+    """What a month's report counts, read from the database; built by `month_built`."""
     rows = await audit_report.audits_due(session, first, _last_day(first), today)
     previous = [
         (month_label(m), await audit_report.audits_due(session, m, _last_day(m), today))
         for m in _months_before(first, TREND_MONTHS)
     ]
-    title = f"Case audits due in {month_label(first)}"
-    return build_report(title, month_label(first), rows, form, today, previous)
+    return MonthRows(first, rows, previous)
+
+
+def month_built(month: MonthRows, form: AuditForm, today: date) -> AuditReport:
+    """The month's report, with the trend, from rows already read."""
+    title = f"Case audits due in {month_label(month.first)}"
+    return build_report(title, month_label(month.first), month.rows, form, today, month.previous)
+
+
+async def month_report(
+    session: AsyncSession, form: AuditForm, first: date, today: date
+) -> AuditReport:
+    """The report on the audits due in the month starting `first`, with the trend."""
+    return month_built(await month_rows(session, first, today), form, today)
 
 
 async def call_report(

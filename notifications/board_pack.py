@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from knowledge.working_days import WorkingDays
+from notifications.audit_form import AuditForm
+from notifications.audit_report import MonthRows
+from notifications.board_pack_audits import AuditSection, audit_section
 from store.repositories.board_pack_data import PackAction, PackData, PackExtension, PackUpdate
 
 # The order the pack shows an action's standing in; "no update" is an open action whose
@@ -73,10 +76,14 @@ class Pack:
     recommendations: tuple[Section, ...]
     # (meeting date, actions complete by then, actions in the plan then)
     completion: tuple[tuple[date, int, int], ...]
+    audits: AuditSection
 
 
-def build_pack(data: PackData, today: date, calendar: WorkingDays) -> Pack:
-    """Counts, trends and lists for the meeting, as at the meeting or today if earlier."""
+def build_pack(
+    data: PackData, audits: MonthRows, form: AuditForm, today: date, calendar: WorkingDays
+) -> Pack:
+    """Counts, trends and lists for the meeting, as at the meeting or today if earlier;
+    `audits` are the audit programme's month (see `board_pack_audits.report_month`)."""
     as_of = min(today, data.meeting)
     previous = data.previous_meeting
     by_meeting: dict[date, dict[str, PackUpdate]] = {}
@@ -167,6 +174,7 @@ def build_pack(data: PackData, today: date, calendar: WorkingDays) -> Pack:
             )
             for m in history
         ),
+        audits=audit_section(audits, form, as_of),
     )
 
 

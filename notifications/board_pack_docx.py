@@ -10,14 +10,15 @@ from docx.document import Document as DocumentType
 from docx.shared import Cm, Pt
 
 from notifications.board_pack import STANDINGS, ActionLine, Pack, Section
+from notifications.board_pack_audits import TREND_HEADINGS, AuditSection
 from notifications.board_pack_charts import completion_over_time, rag_by_area
 
 TABLE_STYLE = "Light Grid Accent 1"
 
 
 def pack_docx(pack: Pack) -> bytes:
-    """The pack as .docx bytes: the summary and charts first, then each area and
-    recommendation."""
+    """The pack as .docx bytes: the summary and charts first, the audit programme, then
+    each area and recommendation."""
     document = Document()
     style = document.styles["Normal"]
     style.font.name = "Arial"
@@ -34,6 +35,7 @@ def pack_docx(pack: Pack) -> bytes:
     )
     document.add_picture(io.BytesIO(rag_by_area(pack)), width=Cm(16))
     document.add_picture(io.BytesIO(completion_over_time(pack)), width=Cm(16))
+    _audits(document, pack.audits)
     for heading, sections in (
         ("By priority area", pack.areas),
         ("By recommendation", pack.recommendations),
@@ -46,6 +48,26 @@ def pack_docx(pack: Pack) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _audits(document: DocumentType, audits: AuditSection) -> None:
+    document.add_heading("Audit programme", level=1).paragraph_format.page_break_before = True
+    document.add_paragraph(audits.note)
+    if not audits.has_audits:
+        return
+    _table(document, ("Figure", audits.month), [(n, str(v)) for n, v in audits.headlines])
+    document.add_heading("Grades by domain", level=2)
+    _table(
+        document,
+        audits.domain_headings,
+        [(name, *(str(c) for c in counts)) for name, counts in audits.domains],
+    )
+    document.add_heading("Against the previous months", level=2)
+    _table(
+        document,
+        TREND_HEADINGS,
+        [tuple("n/a" if v == -1 else str(v) for v in month) for month in audits.trend],
+    )
 
 
 def _dates(pack: Pack) -> str:

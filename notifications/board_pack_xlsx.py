@@ -12,6 +12,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from notifications.board_pack import RAGS, STANDINGS, Pack, Section
+from notifications.board_pack_audits import TREND_HEADINGS, AuditSection
 from notifications.call_export import neutralise
 
 Cell = str | int | None
@@ -19,7 +20,7 @@ Cell = str | int | None
 
 def pack_xlsx(pack: Pack) -> bytes:
     """The pack as .xlsx bytes: Summary, Areas, Recommendations, Completed, Overdue,
-    Deadlines moved, Updates and Completion over time."""
+    Deadlines moved, Updates, Completion over time and Audit programme."""
     workbook = Workbook()
     summary = workbook.worksheets[0]
     summary.title = "Summary"
@@ -72,6 +73,7 @@ def pack_xlsx(pack: Pack) -> bytes:
     )
     _updates(workbook.create_sheet("Updates"), pack)
     _completion(workbook.create_sheet("Completion over time"), pack)
+    _audits(workbook.create_sheet("Audit programme"), pack.audits)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -189,6 +191,32 @@ def _completion(sheet: Worksheet, pack: Pack) -> None:
             Reference(sheet, min_col=1, min_row=2, max_row=len(pack.completion) + 1)
         )
         sheet.add_chart(line, "E2")
+
+
+def _audits(sheet: Worksheet, audits: AuditSection) -> None:
+    sheet.append([f"Audit programme: {audits.month}"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([audits.note])
+    if not audits.has_audits:
+        return
+    sheet.append([])
+    _bold_row(sheet, ("Figure", audits.month))
+    for name, value in audits.headlines:
+        sheet.append([name, value])
+    sheet.append([])
+    _bold_row(sheet, audits.domain_headings)
+    for name, counts in audits.domains:
+        sheet.append([neutralise(name), *counts])
+    sheet.append([])
+    _bold_row(sheet, TREND_HEADINGS)
+    for month in audits.trend:
+        sheet.append([None if v == -1 else v for v in month])
+
+
+def _bold_row(sheet: Worksheet, values: Sequence[str]) -> None:
+    sheet.append(list(values))
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
 
 
 def _rows(sheet: Worksheet, header: Sequence[str], rows: Sequence[Sequence[Cell]]) -> None:

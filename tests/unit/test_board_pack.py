@@ -4,15 +4,20 @@ Word document and the workbook."""
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import UTC, date, datetime
 
 import openpyxl
 from docx import Document
 
 from knowledge.working_days import WorkingDays
+from notifications.audit_form import AuditForm
+from notifications.audit_report import MonthRows
 from notifications.board_pack import build_pack
+from notifications.board_pack_audits import report_month
 from notifications.board_pack_docx import pack_docx
 from notifications.board_pack_xlsx import pack_xlsx
+from store.repositories.audit_report import AuditRow
 from store.repositories.board_pack_data import (
     PackAction,
     PackData,
@@ -24,6 +29,8 @@ from store.repositories.board_pack_data import (
 MEETING = date(2026, 12, 10)
 LAST = date(2026, 11, 12)
 CALENDAR = WorkingDays()
+FORM = AuditForm.load()
+GOOD = dict.fromkeys(("assessment", "planning", "direct_work", "management_oversight"), "good")
 
 
 def action(
@@ -92,8 +99,93 @@ def known_data() -> PackData:
     )
 
 
+def audit(
+    ref: str,
+    due: date,
+    overall: str | None = None,
+    grades: dict[str, str] | None = None,
+    *,
+    moderation: str | None = None,
+    voice: bool = False,
+    equality: bool = False,
+    follow_ups: tuple[int, int, int] = (0, 0, 0),
+) -> AuditRow:
+    """An audit as the report counts it: complete when it has an overall grade."""
+    return AuditRow(
+        ref=ref,
+        case_ref=f"CR-{ref}",
+        audit_type="monthly",
+        auditor=f"auditor.{ref}@example.gov.uk",
+        due_date=due,
+        status="complete" if overall else "assigned",
+        completed_at=datetime(2026, 11, 25, 10, tzinfo=UTC) if overall else None,
+        team="Team North",
+        category="child in need",
+        grades=grades,
+        overall=overall,
+        child_voice=voice if overall else None,
+        equality_diversity=equality if overall else None,
+        moderation=moderation,
+        follow_ups=follow_ups[0],
+        follow_ups_open=follow_ups[1],
+        follow_ups_overdue=follow_ups[2],
+    )
+
+
+def known_audits() -> MonthRows:
+    """November 2026 (the month before the meeting): four audits due, three complete."""
+    november = [
+        audit(
+            "N1",
+            date(2026, 11, 20),
+            "good",
+            GOOD,
+            moderation="agreed",
+            voice=True,
+            equality=True,
+            follow_ups=(1, 1, 0),
+        ),
+        audit(
+            "N2",
+            date(2026, 11, 27),
+            "requires_improvement",
+            {**GOOD, "assessment": "requires_improvement", "management_oversight": "inadequate"},
+            moderation="changed",
+            voice=True,
+            follow_ups=(2, 2, 1),
+        ),
+        audit(
+            "N3",
+            date(2026, 11, 13),
+            "outstanding",
+            dict.fromkeys(GOOD, "outstanding"),
+            moderation="pending",
+            equality=True,
+        ),
+        # Not done, due before the figures' date: overdue.
+        audit("N4", date(2026, 11, 30)),
+    ]
+    october = [
+        audit("O1", date(2026, 10, 9), "good", GOOD, moderation="agreed"),
+        audit("O2", date(2026, 10, 16), "inadequate", dict.fromkeys(GOOD, "inadequate")),
+    ]
+    return MonthRows(
+        date(2026, 11, 1),
+        november,
+        [("August 2026", []), ("September 2026", []), ("October 2026", october)],
+    )
+
+
+def no_audits() -> MonthRows:
+    return MonthRows(
+        date(2026, 11, 1),
+        [],
+        [("August 2026", []), ("September 2026", []), ("October 2026", [])],
+    )
+
+
 def test_the_counts_trends_and_lists_for_a_known_plan() -> None:
-    pack = build_pack(known_data(), date(2026, 12, 4), CALENDAR)
+    pack = build_pack(known_data(), known_audits(), FORM, date(2026, 12, 4), CALENDAR)
 
     assert pack.previous_meeting == LAST
     assert pack.as_of == date(2026, 12, 4)
@@ -134,7 +226,7 @@ def test_the_counts_trends_and_lists_for_a_known_plan() -> None:
 
 
 def test_the_word_document_says_the_numbers() -> None:
-    pack = build_pack(known_data(), date(2026, 12, 4), CALENDAR)
+    pack = build_pack(known_data(), known_audits(), FORM, date(2026, 12, 4), CALENDAR)
 
     document = Document(io.BytesIO(pack_docx(pack)))
 
@@ -179,7 +271,7 @@ def test_the_word_document_says_the_numbers() -> None:
 
 
 def test_the_workbook_has_a_sheet_per_section_with_the_numbers() -> None:
-    pack = build_pack(known_data(), date(2026, 12, 4), CALENDAR)
+    pack = build_pack(known_data(), known_audits(), FORM, date(2026, 12, 4), CALENDAR)
 
     workbook = openpyxl.load_workbook(io.BytesIO(pack_xlsx(pack)))
 
@@ -192,6 +284,7 @@ def test_the_workbook_has_a_sheet_per_section_with_the_numbers() -> None:
         "Deadlines moved",
         "Updates",
         "Completion over time",
+        "Audit programme",
     ]
     summary = [row for row in workbook["Summary"].iter_rows(values_only=True)]
     assert ("on track", 1, 2, -1) in summary
@@ -216,12 +309,133 @@ def test_text_that_looks_like_a_formula_is_never_run() -> None:
     hostile = PackAction(
         '=HYPERLINK("x")', "d", "Front door", None, "@owner", "in progress", date(2027, 1, 1), None
     )
-    pack = build_pack(_with(data, hostile), date(2026, 12, 4), CALENDAR)
+    pack = build_pack(_with(data, hostile), known_audits(), FORM, date(2026, 12, 4), CALENDAR)
 
     workbook = openpyxl.load_workbook(io.BytesIO(pack_xlsx(pack)))
 
     refs = [row[0] for row in workbook["Updates"].iter_rows(min_row=2, values_only=True)]
     assert '\'=HYPERLINK("x")' in refs
+
+
+# What the audit programme section of the pack says about known_audits(), by hand.
+AUDIT_HEADLINES = [
+    ("Audits", 4),
+    ("Completed", 3),
+    ("Overdue", 1),
+    ("Graded (findings recorded)", 3),
+    ("Good or better overall", 2),
+    ("Child's voice considered", 2),
+    ("Equality and diversity considered", 2),
+    ("Moderations decided", 2),
+    ("Moderations agreed", 1),
+    ("Moderations changed", 1),
+    ("Moderations waiting", 1),
+    ("Agreement rate (%)", 50),
+    ("Follow-up actions created", 3),
+    ("Follow-up actions open", 3),
+    ("Follow-up actions overdue", 1),
+]
+GRADE_HEADINGS = [
+    "Domain",
+    "Outstanding",
+    "Good",
+    "Requires improvement to be good",
+    "Inadequate",
+    "Not applicable",
+]
+AUDIT_DOMAINS = [
+    ("Assessment of the child's needs and risks", 1, 1, 1, 0, 0),
+    ("Planning, review and progress of the plan", 1, 2, 0, 0, 0),
+    ("Direct work and the child's lived experience", 1, 2, 0, 0, 0),
+    ("Management oversight and supervision", 1, 1, 0, 1, 0),
+    ("Overall", 1, 1, 1, 0, 0),
+]
+AUDIT_TREND = [
+    ("August 2026", 0, 0, 0, 0, None),
+    ("September 2026", 0, 0, 0, 0, None),
+    ("October 2026", 2, 2, 0, 1, 100),
+    ("November 2026", 4, 3, 1, 2, 50),
+]
+
+
+def test_the_audit_month_is_the_last_complete_month_before_the_meeting() -> None:
+    assert report_month(date(2026, 12, 17)) == date(2026, 11, 1)
+    assert report_month(date(2026, 12, 1)) == date(2026, 11, 1)
+    assert report_month(date(2027, 1, 14)) == date(2026, 12, 1)
+
+
+def test_the_word_document_has_the_audit_programme() -> None:
+    pack = build_pack(known_data(), known_audits(), FORM, date(2026, 12, 4), CALENDAR)
+
+    document = Document(io.BytesIO(pack_docx(pack)))
+
+    text = [p.text for p in document.paragraphs]
+    heading = text.index("Audit programme")
+    assert text[heading + 1].startswith(
+        "Case audits due in November 2026, the last complete month before the meeting"
+    )
+    assert "figures as at 04 December 2026" in text[heading + 1]
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
+    headlines = next(t for t in tables if t[0] == ["Figure", "November 2026"])
+    assert headlines[1:] == [[name, str(value)] for name, value in AUDIT_HEADLINES]
+    domains = next(t for t in tables if t[0] == GRADE_HEADINGS)
+    assert domains[1:] == [[str(v) for v in row] for row in AUDIT_DOMAINS]
+    trend = next(t for t in tables if t[0][0] == "Month")
+    assert trend[1:] == [["n/a" if v is None else str(v) for v in row] for row in AUDIT_TREND]
+
+
+def test_the_workbook_has_the_audit_programme() -> None:
+    pack = build_pack(known_data(), known_audits(), FORM, date(2026, 12, 4), CALENDAR)
+
+    workbook = openpyxl.load_workbook(io.BytesIO(pack_xlsx(pack)))
+
+    rows = list(workbook["Audit programme"].iter_rows(values_only=True))
+    assert rows[0][0] == "Audit programme: November 2026"
+    start = rows.index(("Figure", "November 2026", None, None, None, None))
+    assert [r[:2] for r in rows[start + 1 : start + 16]] == AUDIT_HEADLINES
+    start = rows.index(tuple(GRADE_HEADINGS))
+    assert rows[start + 1 : start + 6] == AUDIT_DOMAINS
+    start = rows.index(
+        ("Month", "Audits", "Completed", "Overdue", "Good or better", "Agreement %")
+    )
+    assert rows[start + 1 :] == AUDIT_TREND
+
+
+def test_a_month_with_no_audits_due_is_one_line() -> None:
+    pack = build_pack(known_data(), no_audits(), FORM, date(2026, 12, 4), CALENDAR)
+
+    document = Document(io.BytesIO(pack_docx(pack)))
+    workbook = openpyxl.load_workbook(io.BytesIO(pack_xlsx(pack)))
+
+    text = [p.text for p in document.paragraphs]
+    heading = text.index("Audit programme")
+    line = "No case audits were due in November 2026, the last complete month before the meeting."
+    assert text[heading + 1] == line
+    assert text[heading + 2] == "By priority area"
+    assert not [t for t in document.tables if t.rows[0].cells[0].text in ("Figure", "Month")]
+    assert list(workbook["Audit programme"].iter_rows(values_only=True)) == [
+        ("Audit programme: November 2026",),
+        (line,),
+    ]
+
+
+def test_no_case_reference_or_auditor_is_anywhere_in_the_pack() -> None:
+    pack = build_pack(known_data(), known_audits(), FORM, date(2026, 12, 4), CALENDAR)
+
+    for body in (pack_docx(pack), pack_xlsx(pack)):
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            # Every written part of the file: text, shared strings, sheet names, properties
+            # (the charts' pictures are left out: their bytes are not text).
+            everything = b"".join(
+                archive.read(name)
+                for name in archive.namelist()
+                if name.endswith((".xml", ".rels"))
+            )
+        # The audits are in the pack (their figures), the cases and auditors are not.
+        assert b"November 2026" in everything
+        assert b"CR-" not in everything
+        assert b"auditor." not in everything
+        assert b"Team North" not in everything
 
 
 def _with(data: PackData, extra: PackAction) -> PackData:
