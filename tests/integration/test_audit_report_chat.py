@@ -10,7 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from docx import Document
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.keys import NOTIFICATIONS
 from store.db import Database
@@ -23,6 +23,7 @@ from store.models import (
     InspectionCall,
     OutboxMessage,
     Staff,
+    StaffRole,
 )
 from tests.cards import buttons, facts, text_blocks
 from tests.chat import NOW, card, demo_client, press, say
@@ -254,6 +255,26 @@ async def test_the_inspectors_cases_are_allocated_due_today_and_tracked(
     url = card(connector.sent[-1])["actions"][0]["url"]
     document = Document(io.BytesIO(await (await client.get(url.removeprefix(PUBLIC))).read()))
     assert document.tables[0].rows[0].cells[1].text == "2"
+
+
+async def test_the_inspectors_cases_never_go_to_a_viewer(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    # Every manager becomes a (read-only) viewer: the top of the tree included, which the
+    # allocation would otherwise give a case, since every tier takes one.
+    async with database.sessions() as session, session.begin():
+        await session.execute(
+            update(Staff).where(Staff.role == StaffRole.MANAGER).values(role=StaffRole.VIEWER)
+        )
+    await start_call(database)
+
+    await say(client, connector, "alexw", "Inspectors' cases: CR-111640, CR-104476")
+
+    audits = await requested(database)
+    async with database.sessions() as session:
+        roles = [(await session.get(Staff, a.auditor_id)) for a in audits]
+    assert len(audits) == 2
+    assert all(s is not None and s.role is not StaffRole.VIEWER for s in roles)
 
 
 async def test_only_coordinators_allocate_the_inspectors_cases_and_bad_lists_change_nothing(
