@@ -94,7 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument(
         "--prefer-file",
         action="store_true",
-        help="where the file and Teams both changed a field, take the file's value (reported)",
+        help=(
+            "the file is right: where the file and Teams both changed a field, take the "
+            "file's value (reported); a cases file may close more than half the open cases"
+        ),
     )
 
     ask = commands.add_parser("ask", help="print the answer the bot would give, with its source")

@@ -12,7 +12,7 @@ from bot.keys import SETTINGS
 from notifications.audit_form import AuditForm
 from notifications.audit_report import call_report, month_report, parse_month
 from notifications.audit_report_files import report_docx, report_xlsx
-from store.models import InspectionCall, ReportExport, Staff
+from store.models import InspectionCall, ReportExport, Staff, StaffRole
 from store.repositories import audit_log
 
 if TYPE_CHECKING:
@@ -59,7 +59,13 @@ async def report_response(
         new=f"link made by {creator_email} at {export.created_at.isoformat()}; "
         f"downloaded at {now.isoformat()} from {address}",
     )
-    body = report_docx(report, form) if export.file_format == "docx" else report_xlsx(report, form)
+    # Read at download time, so a link made by someone no longer a coordinator gets no list.
+    with_audits = creator is not None and creator.role is StaffRole.COORDINATOR
+    body = (
+        report_docx(report, form, with_audits=with_audits)
+        if export.file_format == "docx"
+        else report_xlsx(report, form, with_audits=with_audits)
+    )
     logger.info("Audit report downloaded (link by staff %s)", export.staff_id)
     return web.Response(
         body=body,

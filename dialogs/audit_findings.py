@@ -136,7 +136,12 @@ class AuditFindings:
         if reason is not None:
             moderation = await self._moderate(session, audit, finding)
             if moderation is None:
-                notice_text += " It is due for moderation, but no moderator is on the roster."
+                notice_text += (
+                    " It is due for moderation, but nobody who may moderate is independent "
+                    "of the case (not its auditor, its worker or the worker's line manager): "
+                    "it is recorded as awaiting a moderator and the coordinators are told."
+                )
+                notices += await self._awaiting_moderator_notices(session, person, audit)
             else:
                 moderator = await session.get(Staff, moderation.moderator_id)
                 name = moderator.name if moderator else "a moderator"
@@ -160,9 +165,20 @@ class AuditFindings:
     ) -> AuditModeration | None:
         candidates = await findings.moderators(session)
         moderator = choose_moderator(
-            candidates, audit.auditor_id, await findings.pending_counts(session)
+            candidates,
+            await self._not_independent(session, audit),
+            await findings.pending_counts(session),
         )
         if moderator is None:
+            audit_log.record_change(
+                session,
+                actor="system",
+                entity="audit",
+                key=audit.ref,
+                field="moderator",
+                old=None,
+                new=f"awaiting a moderator ({finding.moderation_reason})",
+            )
             return None
         moderation = AuditModeration(finding_id=finding.id, moderator_id=moderator.id)
         session.add(moderation)
@@ -177,6 +193,36 @@ class AuditFindings:
             new=f"{moderator.email} ({finding.moderation_reason})",
         )
         return moderation
+
+    async def _not_independent(self, session: AsyncSession, audit: AuditAssignment) -> set[int]:
+        """Who may not moderate this audit: its auditor, the case's worker and the worker's
+        line manager (a moderator looks at the audit with fresh eyes)."""
+        excluded = {audit.auditor_id}
+        case = await findings.case_by_ref(session, audit.case_ref)
+        if case is not None and case.worker_id is not None:
+            excluded.add(case.worker_id)
+            worker = await session.get(Staff, case.worker_id)
+            if worker is not None and worker.manager_id is not None:
+                excluded.add(worker.manager_id)
+        return excluded
+
+    async def _awaiting_moderator_notices(
+        self, session: AsyncSession, person: Person, audit: AuditAssignment
+    ) -> list[Notice]:
+        """Each coordinator (other than the auditor, who is told in the reply) hears that an
+        audit waits for a moderator nobody on the roster can be."""
+        text = (
+            f"Audit {plain_text(audit.ref)} is due for moderation, but nobody who may "
+            "moderate is independent of the case (not its auditor, its worker or the "
+            "worker's line manager). It is recorded as awaiting a moderator: give someone "
+            "independent a moderator inspection role on the roster, or moderate it outside "
+            "the bot."
+        )
+        return [
+            Notice(coordinator.id, coordinator.name, Reply(text=text))
+            for coordinator in await findings.coordinators(session)
+            if coordinator.id != person.staff_id
+        ]
 
     async def _owners(
         self, session: AsyncSession, values: FormValues

@@ -5,7 +5,9 @@ order they are completed, and with a share of p% the 1st, and then each audit th
 running count of p% of completions to a new whole number, is sampled (10%: the 1st, 11th,
 21st ...). Every audit graded "Inadequate" overall is moderated as well. The moderator is
 whoever may moderate (coordinators, and staff whose inspection role says "moderator") with
-the fewest moderations waiting, never the auditor; ties go to the longest on the roster.
+the fewest moderations waiting, independent of the case: never its auditor, its worker or
+the worker's line manager; ties go to the longest on the roster. When nobody independent is
+left, the audit is recorded as awaiting a moderator and the coordinators are told.
 """
 
 from __future__ import annotations
@@ -40,10 +42,11 @@ def sampled(sequence: int, share: int) -> bool:
 
 
 def choose_moderator(
-    candidates: list[Staff], auditor_id: int, pending: dict[int, int]
+    candidates: list[Staff], not_independent: set[int], pending: dict[int, int]
 ) -> Staff | None:
-    """The candidate with the fewest moderations waiting who is not the auditor."""
-    eligible = [c for c in candidates if c.id != auditor_id]
+    """The candidate with the fewest moderations waiting who is independent of the case
+    (not in `not_independent`: its auditor, its worker, the worker's line manager)."""
+    eligible = [c for c in candidates if c.id not in not_independent]
     if not eligible:
         return None
     return min(eligible, key=lambda c: (pending.get(c.id, 0), c.id))

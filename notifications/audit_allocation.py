@@ -14,6 +14,12 @@ A case with no legal auditor left is not allocated, and the reason says why.
 Within the rules: first every tier that can take a case gets one (a matching of tiers to
 cases, so no tier is crowded out by another), then the most constrained cases are placed
 first, each with a random choice among its legal auditors with the fewest audits that month.
+Last, a case still waiting is placed by an augmenting path (Kuhn's algorithm, each auditor
+holding up to their cap): audits already placed move between auditors to make room, so
+as many cases are allocated as any legal allocation could. A move never takes an
+auditor's last case of the draw away (each auditor on a path gives one case and gets
+one), so every tier covered by the first step stays covered. Ties fall by the seed
+throughout, so the same draw allocates the same way.
 """
 
 from __future__ import annotations
@@ -181,12 +187,23 @@ def allocate(
     waiting = [ref for ref in legal if ref not in placed]
     rng.shuffle(waiting)
     waiting.sort(key=lambda ref: len(free(legal[ref])))
-    unallocated: list[tuple[CaseToAllocate, Unallocated]] = []
     for case_ref in waiting:
         candidates = free(legal[case_ref])
         if candidates:
             place(case_ref, candidates)
-        elif legal[case_ref]:
+    _augment(
+        [ref for ref in waiting if ref not in placed and legal[ref]],
+        legal,
+        placed,
+        load,
+        cap,
+        rng,
+    )
+    unallocated: list[tuple[CaseToAllocate, Unallocated]] = []
+    for case_ref in waiting:
+        if case_ref in placed:
+            continue
+        if legal[case_ref]:
             unallocated.append((by_ref[case_ref], Unallocated.EVERY_AUDITOR_AT_CAP))
         elif by_ref[case_ref].enhanced:
             unallocated.append((by_ref[case_ref], Unallocated.NO_SENIOR_AUDITOR))
@@ -227,3 +244,57 @@ def _tier_matching(
     for tier in sorted(options):
         augment(tier, set())
     return {tier: case_ref for case_ref, tier in matched_case.items()}
+
+
+def _augment(
+    waiting: Sequence[str],
+    legal: Mapping[str, Sequence[Auditor]],
+    placed: dict[str, Auditor],
+    load: dict[int, int],
+    cap: int,
+    rng: random.Random,
+) -> None:
+    """Places each waiting case by an augmenting path, if one exists, moving placed cases
+    between auditors to make room (Kuhn's algorithm with a capacity per auditor).
+
+    Once no waiting case has a path, the allocation is as large as any could be (Berge).
+    A case that finds no path finds none later either, so one pass is enough; the passes
+    repeat only as a guard. Candidates are tried lightest first, ties in a seeded order.
+    """
+    holding: dict[int, list[str]] = defaultdict(list)
+    for case_ref, auditor in placed.items():
+        holding[auditor.staff_id].append(case_ref)
+    for refs in holding.values():
+        refs.sort()
+
+    def ordered(candidates: Sequence[Auditor]) -> list[Auditor]:
+        shuffled = list(candidates)
+        rng.shuffle(shuffled)
+        return sorted(shuffled, key=lambda a: load[a.staff_id])
+
+    def find_path(case_ref: str, seen: set[int]) -> bool:
+        for auditor in ordered(legal[case_ref]):
+            if auditor.staff_id in seen:
+                continue
+            seen.add(auditor.staff_id)
+            if load[auditor.staff_id] < cap:
+                load[auditor.staff_id] += 1
+            else:
+                # Full: make room by moving one of this draw's cases on, if one can move.
+                for other in holding[auditor.staff_id]:
+                    if find_path(other, seen):
+                        holding[auditor.staff_id].remove(other)
+                        break
+                else:
+                    continue
+            placed[case_ref] = auditor
+            holding[auditor.staff_id].append(case_ref)
+            return True
+        return False
+
+    remaining = list(waiting)
+    while remaining:
+        still = [ref for ref in remaining if not find_path(ref, set())]
+        if len(still) == len(remaining):
+            return
+        remaining = still

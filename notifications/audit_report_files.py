@@ -12,6 +12,12 @@ from notifications.audit_report import AuditReport, GradeTable, grade_columns
 from notifications.call_export import neutralise
 
 FORMATS = ("docx", "xlsx")
+# Managers get the council's figures; the list of audits names cases (and their auditors)
+# across every team, so it is for the coordinators who run the programme.
+AUDITS_FOR_COORDINATORS = (
+    "The list of audits, with their case references, is in the coordinators' copy of this "
+    "report only."
+)
 AUDIT_COLUMNS = (
     "ref",
     "case_ref",
@@ -65,8 +71,9 @@ def trend_rows(report: AuditReport) -> list[tuple[str, int, int, int, int, int]]
     ]
 
 
-def report_docx(report: AuditReport, form: AuditForm) -> bytes:
-    """The report as a Word document: headline figures, grade tables, trend, audits."""
+def report_docx(report: AuditReport, form: AuditForm, *, with_audits: bool) -> bytes:
+    """The report as a Word document: headline figures, grade tables, trend, and (with
+    `with_audits`, for coordinators) every audit by case reference."""
     document = Document()
     document.add_heading(report.title, level=1)
     summary = document.add_table(rows=0, cols=2)
@@ -97,6 +104,11 @@ def report_docx(report: AuditReport, form: AuditForm) -> bytes:
             for cell, figure in zip(cells, month, strict=True):
                 cell.text = "n/a" if figure == -1 else str(figure)
     document.add_heading("Audits", level=2)
+    if not with_audits:
+        document.add_paragraph(AUDITS_FOR_COORDINATORS)
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()
     grid = document.add_table(rows=1, cols=len(AUDIT_COLUMNS))
     for cell, text in zip(grid.rows[0].cells, AUDIT_COLUMNS, strict=True):
         cell.text = text
@@ -108,8 +120,9 @@ def report_docx(report: AuditReport, form: AuditForm) -> bytes:
     return out.getvalue()
 
 
-def report_xlsx(report: AuditReport, form: AuditForm) -> bytes:
-    """The report as a workbook: Summary, Domains, Teams, Categories, Trend, Audits."""
+def report_xlsx(report: AuditReport, form: AuditForm, *, with_audits: bool) -> bytes:
+    """The report as a workbook: Summary, Domains, Teams, Categories, Trend, Audits (every
+    audit by case reference with `with_audits`, for coordinators; else a note)."""
     book = Workbook()
     # A new workbook comes with an empty sheet; the report's sheets are made by name.
     book.remove(book.worksheets[0])
@@ -129,6 +142,11 @@ def report_xlsx(report: AuditReport, form: AuditForm) -> bytes:
     for month in trend_rows(report):
         trend.append([None if v == -1 else v for v in month])
     audits = book.create_sheet("Audits")
+    if not with_audits:
+        audits.append([AUDITS_FOR_COORDINATORS])
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
     audits.append(list(AUDIT_COLUMNS))
     for values in _audit_values(report, form):
         # Case refs and names come from import files: never run as a formula.

@@ -3,17 +3,22 @@
 The file is the full list of open cases. A case in it is open (re-opened if it had been
 closed); a stored case missing from it is marked closed, never deleted, so its audits keep
 their case reference and a later file can open it again.
+
+Because leaving a case out closes it, a file with no cases is refused (it would close them
+all), and so is one that would close more than half of the open cases, unless the person
+importing says the file is right (`--prefer-file`): a truncated export looks just like that.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.importers.audit_file import CASE_REFERENCE
-from store.importers.problems import Problem
+from store.importers.problems import HEADER_ROW, NO_COLUMN, Problem
 from store.importers.references import StaffDirectory
 from store.importers.sources import Table
 from store.importers.upsert import ChangeLog, Outcome, Progress, upsert_rows
@@ -30,12 +35,35 @@ COLUMNS = (
 )
 
 Record = tuple[str, dict[str, Any]]
+# More than this share of the open cases closing at once needs `--prefer-file`.
+MOST_CLOSING_WITHOUT_CONFIRMATION = 0.5
 # How the log shows a case opening or closing.
 OPEN_LABELS = {True: "open", False: "closed"}
 
 
-async def validate(session: AsyncSession, table: Table) -> tuple[list[Record], list[Problem]]:
-    """Every cell checked; teams and workers must already be on the roster."""
+async def validate(
+    session: AsyncSession,
+    table: Table,
+    *,
+    today: date | None = None,
+    prefer_file: bool = False,
+    closes_missing: bool = True,
+) -> tuple[list[Record], list[Problem]]:
+    """Every cell checked; teams and workers must already be on the roster; no case opened
+    after `today`. When the file closes what it leaves out (`closes_missing`), an empty
+    file, or one closing more than half the open cases without `prefer_file`, is refused.
+    """
+    today = today or utc_now().date()
+    if closes_missing and not table.rows:
+        return [], [
+            Problem(
+                table.name,
+                HEADER_ROW,
+                NO_COLUMN,
+                "the file has no cases: it must list every open case, and a case left out "
+                "is closed, so an empty file would close them all; check the export",
+            )
+        ]
     staff = await StaffDirectory.load(session)
     teams = {name.lower(): team_id for team_id, name in await session.execute(_team_names())}
     problems: list[Problem] = []
@@ -61,7 +89,7 @@ async def validate(session: AsyncSession, table: Table) -> tuple[list[Record], l
             "team_id": team_id,
             "worker_id": staff.staff_id(cells, "worker_email"),
             "category": cells.choice("category", CaseCategory),
-            "opened": cells.date("opened") if row.cells.get("opened") else None,
+            "opened": _opened(cells, today) if row.cells.get("opened") else None,
             "is_open": True,
             "closed_at": None,
         }
@@ -73,7 +101,42 @@ async def validate(session: AsyncSession, table: Table) -> tuple[list[Record], l
         "case_ref",
         "case reference",
     )
+    if closes_missing and not prefer_file:
+        # Every reference the file lists, rows with problems included, so a bad cell does
+        # not also count its case as closing.
+        listed = {ref for r in table.rows if (ref := r.cells.get("case_ref", "").strip())}
+        problems += await _closing_too_many(session, table, listed)
     return records, problems
+
+
+def _opened(cells: RowReader, today: date) -> date | None:
+    opened = cells.date("opened")
+    if opened is not None and opened > today:
+        cells.problem("opened", f"{opened.isoformat()} is in the future; a case opens by today")
+        return None
+    return opened
+
+
+async def _closing_too_many(
+    session: AsyncSession, table: Table, listed: set[str]
+) -> list[Problem]:
+    """A problem when the file would close more than half of the open cases."""
+    open_refs = set(
+        (await session.execute(select(Case.case_ref).where(Case.is_open.is_(True)))).scalars()
+    )
+    closing = len(open_refs - listed)
+    if closing <= len(open_refs) * MOST_CLOSING_WITHOUT_CONFIRMATION:
+        return []
+    return [
+        Problem(
+            table.name,
+            HEADER_ROW,
+            NO_COLUMN,
+            f"the file would close {closing} of the {len(open_refs)} open cases (every case "
+            "it leaves out); if the file is complete and right, import it again with "
+            "--prefer-file",
+        )
+    ]
 
 
 async def apply(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, tzinfo
+from datetime import UTC, datetime, tzinfo
 from enum import StrEnum
 from pathlib import Path
 from types import ModuleType
@@ -157,6 +157,13 @@ async def import_table(
         raise ImportRejectedError(file_problems)
     # Only the actions file has deadlines to work out.
     extra: dict[str, Any] = {"deadlines": deadlines} if kind is ImportKind.ACTIONS else {}
+    if kind is ImportKind.CASES:
+        # Only a full import closes the cases it leaves out, so only it is checked for that.
+        extra = {
+            "today": datetime.now(merging.timezone).date(),
+            "prefer_file": merging.prefer_file,
+            "closes_missing": update_existing,
+        }
     normalised = normalise_header(table)
     records, row_problems = await importer.validate(session, normalised, **extra)
     if file_problems or row_problems:

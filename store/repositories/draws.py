@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.models import AuditAssignment, AuditDraw, Case, Staff, Team
+from store.models import AuditAssignment, AuditDraw, Case, Staff, StaffRole, Team
 
 
 async def open_cases(session: AsyncSession) -> list[tuple[str, str, int | None, int | None]]:
@@ -37,8 +37,12 @@ async def audited_since(session: AsyncSession, since: date) -> set[str]:
 
 
 async def line_management(session: AsyncSession) -> list[tuple[int, int | None, int | None]]:
-    """Everyone on the roster as (staff_id, manager_id, team_id)."""
-    result = await session.execute(select(Staff.id, Staff.manager_id, Staff.team_id))
+    """Everyone on the roster who may audit or work a case, as (staff_id, manager_id,
+    team_id): viewers (board and elected members, read-only) are left out, so they are
+    never auditors however the tree is drawn."""
+    result = await session.execute(
+        select(Staff.id, Staff.manager_id, Staff.team_id).where(Staff.role != StaffRole.VIEWER)
+    )
     return [(staff_id, manager, team) for staff_id, manager, team in result]
 
 

@@ -56,18 +56,28 @@ async def cases_by_refs(session: AsyncSession, case_refs: list[str]) -> dict[str
 
 
 async def moderators(session: AsyncSession) -> list[Staff]:
-    """Who may moderate: coordinators, and anyone whose inspection role says moderator."""
+    """Who may moderate: coordinators, and anyone whose inspection role says moderator,
+    never a viewer (board and elected members are read-only, whatever their role says)."""
     result = await session.execute(
         select(Staff)
         .where(
             or_(
                 Staff.role == StaffRole.COORDINATOR,
                 func.lower(Staff.inspection_role).contains(MODERATOR_WORD),
-            )
+            ),
+            Staff.role != StaffRole.VIEWER,
         )
         .order_by(Staff.id)
     )
     return list(result.scalars().unique())
+
+
+async def coordinators(session: AsyncSession) -> list[Staff]:
+    """The coordinators, who are told when an audit is left waiting for a moderator."""
+    result = await session.execute(
+        select(Staff).where(Staff.role == StaffRole.COORDINATOR).order_by(Staff.id)
+    )
+    return list(result.scalars())
 
 
 async def pending_counts(session: AsyncSession) -> dict[int, int]:

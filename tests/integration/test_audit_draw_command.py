@@ -27,7 +27,10 @@ from store.models import (
     AuditType,
     Case,
     OutboxMessage,
+    Staff,
+    StaffRole,
 )
+from store.repositories import draws
 from tests.audit_programme import write_council
 
 TABLES = (AuditDraw, AuditAssignment, OutboxMessage, AuditLogEntry)
@@ -135,6 +138,36 @@ async def test_a_draw_is_stored_once_with_its_seed_assignments_and_messages(
     # Each auditor is told; each enhanced case's worker and their team manager are asked
     # to book the conversation.
     assert kinds == {"audit_assigned": 14, "enhanced_audit_booking": 4}
+
+
+async def test_a_viewer_at_the_top_of_the_tree_is_never_an_auditor(
+    council: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The only tier-3 manager becomes a (read-only) viewer: the draw would otherwise give
+    # them a case, since every tier takes one.
+    async with council.sessions() as session, session.begin():
+        await session.execute(
+            update(Staff).where(Staff.email == "dcs@example.com").values(role=StaffRole.VIEWER)
+        )
+
+    assert (
+        await run(
+            "audits", "draw", "--month", NEXT, "--size", "14", "--enhanced", "10%", "--seed", "7"
+        )
+        == 0
+    )
+    capsys.readouterr()
+
+    async with council.sessions() as session:
+        viewer = (
+            await session.execute(select(Staff).where(Staff.email == "dcs@example.com"))
+        ).scalar_one()
+        roster = await draws.line_management(session)
+        auditors = set((await session.execute(select(AuditAssignment.auditor_id))).scalars())
+    assert viewer.id not in {staff_id for staff_id, _, _ in roster}
+    assert len(roster) == 15
+    assert viewer.id not in auditors
+    assert len(auditors) > 1
 
 
 async def test_without_a_seed_one_is_chosen_printed_and_recorded(

@@ -30,6 +30,7 @@ from store.models import (
     ModerationStatus,
     OutboxMessage,
     Staff,
+    StaffRole,
 )
 from store.repositories import findings as findings_repository
 from tests import fakes
@@ -349,6 +350,76 @@ async def test_follow_up_actions_are_the_owners_actions_and_are_reminded(
     assert any(p.item is not None and p.item.ref == f"{AUDIT}-F1" for p in report.planned)
 
 
+async def test_the_moderator_is_never_the_line_manager_of_the_cases_worker(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    # Alex, the coordinator first in line, now manages Isaiah, who works the case.
+    async with database.sessions() as session, session.begin():
+        isaiah = await staff(session, "isaiahl@example.com")
+        isaiah.manager_id = (await staff(session, "alexw@example.com")).id
+
+    moderation, _ = await moderation_card(client, connector, database)
+
+    async with database.sessions() as session:
+        moderator = await session.get(Staff, moderation.moderator_id)
+    assert moderator is not None
+    assert moderator.email == "nadiak@example.com"
+
+
+async def test_with_nobody_independent_the_audit_awaits_a_moderator_and_coordinators_hear(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    # The case is Nadia's, a coordinator, and she reports to Alex, the other one; Dev's
+    # moderator role is a viewer's, so it does not count.
+    async with database.sessions() as session, session.begin():
+        nadia = await staff(session, "nadiak@example.com")
+        alex = await staff(session, "alexw@example.com")
+        dev = await staff(session, "devm@example.com")
+        dev.inspection_role, dev.role = "Audit moderator", StaffRole.VIEWER
+        nadia.manager_id = alex.id
+        case = (
+            await session.execute(select(Case).where(Case.case_ref == "CR-111640"))
+        ).scalar_one()
+        case.worker_id, case.team_id = nadia.id, nadia.team_id
+        ids = {nadia.id: "nadiak", alex.id: "alexw"}
+    form = await open_form(client, connector)
+
+    await press(client, connector, "adelev", save(form, **GOOD_FORM))
+
+    detail = card(connector.updated[-1])
+    assert any(
+        "nobody who may moderate is independent of the case" in text
+        and "recorded as awaiting a moderator and the coordinators are told" in text
+        for text in text_blocks(detail)
+    )
+    assert await count(database, AuditModeration) == 0
+    assert (await audit_row(database)).status is AuditStatus.COMPLETE
+    async with database.sessions() as session:
+        told = (
+            await session.execute(
+                select(OutboxMessage).where(
+                    OutboxMessage.kind == "notice", OutboxMessage.recipient_id.in_(ids)
+                )
+            )
+        ).scalars()
+        logged = (
+            await session.execute(
+                select(AuditLogEntry.new_value).where(
+                    AuditLogEntry.entity_key == AUDIT, AuditLogEntry.field == "moderator"
+                )
+            )
+        ).scalars()
+        # As the case's worker and her manager, they also hear the outcome.
+        told_about_moderation = {
+            ids[row.recipient_id]
+            for row in told
+            if str(row.payload.get("text")).startswith(f"Audit {AUDIT} is due for moderation")
+        }
+        logged_values = list(logged)
+    assert told_about_moderation == {"nadiak", "alexw"}
+    assert logged_values == ["awaiting a moderator (sample)"]
+
+
 async def test_moderators_are_coordinators_and_anyone_whose_role_says_moderator(
     client: TestClient, database: Database
 ) -> None:
@@ -359,6 +430,18 @@ async def test_moderators_are_coordinators_and_anyone_whose_role_says_moderator(
         emails = [s.email for s in await findings_repository.moderators(session)]
 
     assert sorted(emails) == ["alexw@example.com", "devm@example.com", "nadiak@example.com"]
+
+
+async def test_a_viewer_never_moderates_whatever_their_inspection_role_says(
+    client: TestClient, database: Database
+) -> None:
+    async with database.sessions() as session, session.begin():
+        dev = await staff(session, "devm@example.com")
+        dev.inspection_role, dev.role = "Board member and audit moderator", StaffRole.VIEWER
+    async with database.sessions() as session:
+        emails = [s.email for s in await findings_repository.moderators(session)]
+
+    assert sorted(emails) == ["alexw@example.com", "nadiak@example.com"]
 
 
 async def test_a_moderator_finds_what_is_waiting_in_my_moderations(

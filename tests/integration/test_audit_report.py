@@ -210,7 +210,7 @@ async def test_the_months_numbers(database: Database) -> None:
         ("March 2025", 4, 3),
     ]
 
-    document = Document(io.BytesIO(report_docx(report, FORM)))
+    document = Document(io.BytesIO(report_docx(report, FORM, with_audits=True)))
     headline = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
     assert headline["Audits"] == "4"
     assert headline["Completed"] == "3"
@@ -229,7 +229,7 @@ async def test_the_months_numbers(database: Database) -> None:
     overall = next(r for r in domains.rows if r.cells[0].text == "Overall")
     assert [c.text for c in overall.cells[1:]] == ["1", "1", "1", "0", "0"]
 
-    book = load_workbook(io.BytesIO(report_xlsx(report, FORM)))
+    book = load_workbook(io.BytesIO(report_xlsx(report, FORM, with_audits=True)))
     assert book.sheetnames == ["Summary", "Domains", "Teams", "Categories", "Trend", "Audits"]
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(min_row=2, values_only=True)}
     assert (summary["Audits"], summary["Completed"], summary["Moderations agreed"]) == (4, 3, 1)

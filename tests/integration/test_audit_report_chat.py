@@ -10,7 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from docx import Document
 from openpyxl import load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bot.keys import NOTIFICATIONS
 from store.db import Database
@@ -23,6 +23,7 @@ from store.models import (
     InspectionCall,
     OutboxMessage,
     Staff,
+    StaffRole,
 )
 from tests.cards import buttons, facts, text_blocks
 from tests.chat import NOW, card, demo_client, press, say
@@ -104,6 +105,63 @@ async def test_a_manager_may_see_it_and_a_practitioner_may_not(
     assert text_blocks(manager)[0] == "Case audits due in November 2026"
     assert refused["text"] == "Only managers and coordinators can see the audit report."
     assert "only managers and coordinators can download the audit report" in pressed["text"]
+
+
+async def downloaded(client: TestClient, connector: FakeConnector, who: str, label: str) -> bytes:
+    summary = card(await say(client, connector, who, "audit report 2026-11"))
+    await press(client, connector, who, buttons(summary)[f"Download {label}"])
+    url = card(connector.sent[-1])["actions"][0]["url"]
+    response = await client.get(url.removeprefix(PUBLIC))
+    assert response.status == 200
+    return await response.read()
+
+
+async def demo_case_refs(database: Database) -> set[str]:
+    async with database.sessions() as session:
+        return set((await session.execute(select(AuditAssignment.case_ref))).scalars())
+
+
+async def test_only_a_coordinators_download_lists_the_audits_by_case(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    refs = await demo_case_refs(database)
+
+    files = {
+        (who, label): await downloaded(client, connector, who, label)
+        for who in ("alexw", "meganb")
+        for label in ("Excel", "Word")
+    }
+
+    def sheet_cells(content: bytes) -> tuple[set[str], set[str], object]:
+        book = load_workbook(io.BytesIO(content))
+        audits = {str(c) for row in book["Audits"].iter_rows(values_only=True) for c in row}
+        summary = {r[0]: r[1] for r in book["Summary"].iter_rows(min_row=2, values_only=True)}
+        everything = {
+            str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row
+        }
+        return audits, everything, summary["Audits"]
+
+    def document_text(content: bytes) -> str:
+        document = Document(io.BytesIO(content))
+        cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+        return "\n".join([*(p.text for p in document.paragraphs), *cells])
+
+    coordinator_sheet, _, coordinator_total = sheet_cells(files["alexw", "Excel"])
+    manager_sheet, manager_everything, manager_total = sheet_cells(files["meganb", "Excel"])
+    coordinator_doc = document_text(files["alexw", "Word"])
+    manager_doc = document_text(files["meganb", "Word"])
+
+    listed = coordinator_sheet & refs
+    assert listed
+    assert int(str(coordinator_total)) > 0
+    assert all(ref in coordinator_doc for ref in listed)
+    assert manager_total == coordinator_total
+    assert not manager_everything & refs
+    assert not any(ref in manager_doc for ref in refs)
+    note = "The list of audits, with their case references, is in the coordinators' copy"
+    assert any(note in cell for cell in manager_sheet)
+    assert note in manager_doc
+    assert "Audits" in manager_doc
 
 
 async def test_a_bad_month_is_answered_clearly(
@@ -197,6 +255,26 @@ async def test_the_inspectors_cases_are_allocated_due_today_and_tracked(
     url = card(connector.sent[-1])["actions"][0]["url"]
     document = Document(io.BytesIO(await (await client.get(url.removeprefix(PUBLIC))).read()))
     assert document.tables[0].rows[0].cells[1].text == "2"
+
+
+async def test_the_inspectors_cases_never_go_to_a_viewer(
+    client: TestClient, connector: FakeConnector, database: Database
+) -> None:
+    # Every manager becomes a (read-only) viewer: the top of the tree included, which the
+    # allocation would otherwise give a case, since every tier takes one.
+    async with database.sessions() as session, session.begin():
+        await session.execute(
+            update(Staff).where(Staff.role == StaffRole.MANAGER).values(role=StaffRole.VIEWER)
+        )
+    await start_call(database)
+
+    await say(client, connector, "alexw", "Inspectors' cases: CR-111640, CR-104476")
+
+    audits = await requested(database)
+    async with database.sessions() as session:
+        roles = [(await session.get(Staff, a.auditor_id)) for a in audits]
+    assert len(audits) == 2
+    assert all(s is not None and s.role is not StaffRole.VIEWER for s in roles)
 
 
 async def test_only_coordinators_allocate_the_inspectors_cases_and_bad_lists_change_nothing(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from store.db import Database
+from store.importers.problems import ImportRejectedError
+from store.importers.runner import MergeOptions
 from store.models import AuditLogEntry, Case, CaseCategory
 from tests.importing import STAFF_HEADER, problems_of, run, write_csv
 
@@ -97,14 +100,21 @@ async def test_a_dry_run_closes_nothing(roster: Database, tmp_path: Path) -> Non
     await run(
         roster,
         "cases",
-        write_csv(tmp_path / "a.csv", f"{HEADER}\nCR-1,Assessment,adelev@example.com,other,"),
+        write_csv(
+            tmp_path / "a.csv",
+            f"{HEADER}\nCR-1,Assessment,adelev@example.com,other,\n"
+            "CR-2,Assessment,adelev@example.com,other,",
+        ),
     )
-    empty = write_csv(tmp_path / "empty.csv", HEADER)
+    one = write_csv(tmp_path / "one.csv", f"{HEADER}\nCR-2,Assessment,adelev@example.com,other,")
 
-    result = await run(roster, "cases", empty, dry_run=True)
+    result = await run(roster, "cases", one, dry_run=True)
 
     assert result.counts.closed == 1
-    assert await stored_cases(roster) == {"CR-1": ("other", True, None)}
+    assert await stored_cases(roster) == {
+        "CR-1": ("other", True, None),
+        "CR-2": ("other", True, None),
+    }
 
 
 async def test_names_unknown_teams_workers_and_categories_are_all_reported(
@@ -150,3 +160,63 @@ def test_the_categories_are_the_contract_s() -> None:
         "care leaver",
         "other",
     ]
+
+
+def case_rows(count: int) -> str:
+    return "".join(
+        f"CR-{2000 + n},Assessment,adelev@example.com,child in need,\n" for n in range(count)
+    )
+
+
+async def open_count(database: Database) -> int:
+    async with database.sessions() as session:
+        query = select(func.count()).select_from(Case).where(Case.is_open.is_(True))
+        return int((await session.execute(query)).scalar_one())
+
+
+async def test_a_cases_file_with_no_rows_is_refused_and_closes_nothing(
+    roster: Database, tmp_path: Path
+) -> None:
+    await run(roster, "cases", write_csv(tmp_path / "all.csv", f"{HEADER}\n{case_rows(4)}"))
+    empty = write_csv(tmp_path / "c0.csv", f"{HEADER}\n")
+
+    assert await problems_of(roster, "cases", empty) == [
+        f"{empty}:1:-: the file has no cases: it must list every open case, and a case left "
+        "out is closed, so an empty file would close them all; check the export"
+    ]
+    with pytest.raises(ImportRejectedError):
+        await run(roster, "cases", empty, merging=MergeOptions(prefer_file=True))
+    assert await open_count(roster) == 4
+
+
+async def test_a_cases_file_closing_more_than_half_needs_prefer_file(
+    roster: Database, tmp_path: Path
+) -> None:
+    await run(roster, "cases", write_csv(tmp_path / "all.csv", f"{HEADER}\n{case_rows(5)}"))
+    short = write_csv(tmp_path / "short.csv", f"{HEADER}\n{case_rows(2)}")
+    half = write_csv(tmp_path / "half.csv", f"{HEADER}\n{case_rows(3)}")
+
+    assert await problems_of(roster, "cases", short) == [
+        f"{short}:1:-: the file would close 3 of the 5 open cases (every case it leaves "
+        "out); if the file is complete and right, import it again with --prefer-file"
+    ]
+    assert await open_count(roster) == 5
+    assert (await run(roster, "cases", half, dry_run=True)).counts.closed == 2
+    preferred = await run(roster, "cases", short, merging=MergeOptions(prefer_file=True))
+    assert preferred.counts.closed == 3
+    assert await open_count(roster) == 2
+
+
+async def test_a_case_opened_in_the_future_is_refused(roster: Database, tmp_path: Path) -> None:
+    today = datetime.now(UTC).date()
+    tomorrow = (today + timedelta(days=2)).isoformat()
+    path = write_csv(
+        tmp_path / "future.csv",
+        f"{HEADER}\nCR-1001,Assessment,adelev@example.com,child in need,{tomorrow}\n"
+        f"CR-1002,Assessment,adelev@example.com,child in need,{today.isoformat()}\n",
+    )
+
+    assert await problems_of(roster, "cases", path) == [
+        f"{path}:2:opened: {tomorrow} is in the future; a case opens by today"
+    ]
+    assert await stored_cases(roster) == {}

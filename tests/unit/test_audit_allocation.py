@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from notifications.audit_allocation import (
     Allocation,
+    Auditor,
     CaseToAllocate,
     Person,
     Unallocated,
@@ -110,6 +111,45 @@ def most_tiers_coverable(
     return best(sorted(options), frozenset())
 
 
+def most_placeable(
+    people: list[Person], cases: list[CaseToAllocate], already: dict[int, int], cap: int
+) -> int:
+    """The most cases any legal allocation places: a max flow from a source through
+    each case to its legal auditors (capacity one) and from each auditor to a sink
+    (capacity what is left of their cap), by breadth-first augmenting paths."""
+    source, sink = ("source",), ("sink",)
+    capacity: dict[tuple[object, object], int] = Counter()
+    for case in cases:
+        capacity[source, ("case", case.case_ref)] = 1
+        for staff_id in legal_auditors(people, case):
+            capacity[("case", case.case_ref), ("auditor", staff_id)] = 1
+    for staff_id in tiers_by_definition(people):
+        capacity[("auditor", staff_id), sink] = max(0, cap - already.get(staff_id, 0))
+    neighbours: dict[object, set[object]] = {}
+    for start, end in list(capacity):
+        neighbours.setdefault(start, set()).add(end)
+        neighbours.setdefault(end, set()).add(start)
+    flow = 0
+    while True:
+        came_from: dict[object, object] = {source: source}
+        queue: list[object] = [source]
+        while queue and sink not in came_from:
+            node = queue.pop(0)
+            for nxt in neighbours.get(node, ()):
+                if nxt not in came_from and capacity[node, nxt] > 0:
+                    came_from[nxt] = node
+                    queue.append(nxt)
+        if sink not in came_from:
+            return flow
+        node = sink
+        while node != source:
+            before = came_from[node]
+            capacity[before, node] -= 1
+            capacity[node, before] += 1
+            node = before
+        flow += 1
+
+
 def run(
     people: list[Person], cases: list[CaseToAllocate], already: dict[int, int], cap: int, seed: int
 ) -> Allocation:
@@ -134,6 +174,7 @@ def test_every_rule_holds_and_nothing_is_left_that_could_be_placed(
     placed = [case.case_ref for case, _ in allocation.assignments]
     left = [case.case_ref for case, _ in allocation.unallocated]
     assert sorted(placed + left) == sorted(c.case_ref for c in cases)
+    assert len(placed) == most_placeable(people, cases, already, cap)
     load = Counter(auditor.staff_id for _, auditor in allocation.assignments)
     for staff_id, count in load.items():
         assert already.get(staff_id, 0) + count <= cap
@@ -206,4 +247,29 @@ def test_a_case_nobody_may_audit_is_left_with_the_reason() -> None:
     assert [(c.case_ref, r) for c, r in allocation.unallocated] == [
         ("CR-1", Unallocated.NO_LEGAL_AUDITOR),
         ("CR-2", Unallocated.NO_SENIOR_AUDITOR),
+    ]
+
+
+@given(seed=st.integers(min_value=0, max_value=2**32))
+def test_a_case_with_one_choice_is_placed_when_the_others_can_move(seed: int) -> None:
+    # Team managers A, B, C manage teams 1, 2, 3; C's report 33 works in team 3.
+    # Case a (team 3) may go to A or B, case b (team 2, worked by 33) only to A, case c
+    # (team 1) to B or C: with a cap of 1 only a->B, b->A, c->C places all three.
+    a_, b_, c_ = (
+        Auditor(staff_id, 1, frozenset({team}), frozenset(reports))
+        for staff_id, team, reports in ((1, 1, ()), (2, 2, ()), (3, 3, (33,)))
+    )
+    cases = [
+        CaseToAllocate("a", 3, None, enhanced=False),
+        CaseToAllocate("b", 2, 33, enhanced=False),
+        CaseToAllocate("c", 1, None, enhanced=False),
+    ]
+
+    allocation = allocate(cases, [a_, b_, c_], cap=1, seed=seed)
+
+    assert allocation.unallocated == ()
+    assert [(case.case_ref, auditor.staff_id) for case, auditor in allocation.assignments] == [
+        ("a", 2),
+        ("b", 1),
+        ("c", 3),
     ]

@@ -26,6 +26,14 @@ def person(staff_id: int) -> Staff:
 def test_the_moderator_is_the_least_busy_and_never_the_auditor() -> None:
     people = [person(1), person(2), person(3)]
 
-    assert choose_moderator(people, auditor_id=1, pending={}) is people[1]
-    assert choose_moderator(people, auditor_id=1, pending={2: 2, 3: 1}) is people[2]
-    assert choose_moderator([people[0]], auditor_id=1, pending={}) is None
+    assert choose_moderator(people, not_independent={1}, pending={}) is people[1]
+    assert choose_moderator(people, not_independent={1}, pending={2: 2, 3: 1}) is people[2]
+    assert choose_moderator([people[0]], not_independent={1}, pending={}) is None
+
+
+def test_the_moderator_is_independent_of_the_case() -> None:
+    # 1 audits the case, 2 works it, 3 manages 2: only 4 is independent, however busy.
+    people = [person(1), person(2), person(3), person(4)]
+
+    assert choose_moderator(people, not_independent={1, 2, 3}, pending={4: 9}) is people[3]
+    assert choose_moderator(people[:3], not_independent={1, 2, 3}, pending={}) is None
