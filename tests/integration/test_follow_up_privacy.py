@@ -24,6 +24,7 @@ from store.models import (
     AuditAssignment,
     AuditFinding,
     AuditFollowUp,
+    CalendarEvent,
     OutboxMessage,
     Staff,
     StaffRole,
@@ -145,3 +146,24 @@ async def test_nobody_is_asked_for_a_board_update_on_a_follow_up(
         asked_about = {a["id"] for row in rows for a in row.payload["context"]["actions"]}
     assert asked_about
     assert follow_up not in asked_about
+
+
+async def test_the_owner_is_not_offered_a_board_update_form_for_a_follow_up(
+    client: TestClient, connector: FakeConnector, database: Database, follow_up: int
+) -> None:
+    async with database.sessions() as session:
+        meeting = (
+            await session.execute(
+                select(CalendarEvent.id).where(CalendarEvent.date == date(2026, 12, 17))
+            )
+        ).scalar_one()
+
+    reply = await press(
+        client,
+        connector,
+        "adelev",
+        {"action": "board_update_form", "id": follow_up, "meeting": meeting},
+    )
+
+    assert f"action {REF} follows up a case audit" in reply["text"]
+    assert "no update is needed" in reply["text"]
