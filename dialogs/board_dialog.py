@@ -27,7 +27,7 @@ from store.models import (
     Staff,
     StaffRole,
 )
-from store.repositories import audit_log, board, outbox, work
+from store.repositories import audit_log, board, follow_ups, outbox, work
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -76,7 +76,8 @@ class BoardDialog:
         meeting = await board.next_meeting(session, today)
         if meeting is None:
             return Reply(text=NO_MEETING)
-        actions = await work.open_actions(session, None)
+        # Audit follow-ups are about a child's case: the board never asks for them.
+        actions = await work.open_actions(session, None, follow_ups=False)
         scope = None
         if person.role not in STATUS_ROLES:
             mine = {name.casefold() for name in led}
@@ -360,6 +361,11 @@ class BoardDialog:
             raise CardActionError("that action no longer exists")
         if person.staff_id is None or action.owner_id != person.staff_id:
             raise BoardRefusedError("only the action's owner gives its board update")
+        if await follow_ups.is_follow_up(session, action.id):
+            raise CardActionError(
+                f"action {plain_text(action.ref)} follows up a case audit, which the board "
+                "does not see: no update is needed"
+            )
         if action.status is ActionStatus.COMPLETE:
             raise CardActionError(
                 f"action {plain_text(action.ref)} is complete: no update is needed"

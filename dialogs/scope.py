@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from dialogs.people import Person
 from dialogs.policy import may_change_others
 from store.models import Action, StaffRole
-from store.repositories import areas, work
+from store.repositories import areas, follow_ups, work
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -61,7 +61,12 @@ async def may_see_audit(session: AsyncSession, person: Person, auditor_id: int) 
 
 
 async def may_see_action(session: AsyncSession, person: Person, action: Action) -> bool:
-    """Whether `person` may see `action`: by its owner, or as the lead of its area."""
+    """Whether `person` may see `action`: by its owner, or as the lead of its area.
+
+    A viewer never sees an audit follow-up action: it is written about a child's case.
+    """
+    if person.role in READ_ONLY_ROLES and await follow_ups.is_follow_up(session, action.id):
+        return False
     if await may_see(session, person, action.owner_id):
         return True
     return person.staff_id is not None and await areas.leads_area_of(

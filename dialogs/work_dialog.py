@@ -124,18 +124,24 @@ class WorkViews:
         owners: set[int] | None = {person.staff_id}
         # A viewer's lists never hold an audit, even one assigned to them by mistake.
         owners_of_audits = set() if person.role in READ_ONLY_ROLES else owners
+        # Nor an audit follow-up action, written about a child's case.
+        own_follow_ups = person.role not in READ_ONLY_ROLES
         soon = self.calendar.add(today, DUE_SOON_WORKING_DAYS)
         if command.intent is Intent.MY_ACTIONS:
-            items = await self._actions(session, owners, today)
+            items = await self._actions(session, owners, today, follow_ups=own_follow_ups)
             heading, empty = "Your actions", "You have no open improvement-plan actions."
         elif command.intent is Intent.OVERDUE:
-            items = await self._actions(session, owners, today, due_by=today)
+            items = await self._actions(
+                session, owners, today, due_by=today, follow_ups=own_follow_ups
+            )
             items += await self._audits(session, owners_of_audits, today, due_by=today)
             items = [i for i in items if i.working_days_overdue > 0]
             heading = "Your overdue actions and audits"
             empty = "Nothing of yours is overdue."
         elif command.intent is Intent.DUE_THIS_WEEK:
-            items = await self._actions(session, owners, today, due_by=soon)
+            items = await self._actions(
+                session, owners, today, due_by=soon, follow_ups=own_follow_ups
+            )
             items += await self._audits(session, owners_of_audits, today, due_by=soon)
             heading, empty = "Due in the next 5 working days", "Nothing of yours is due this week."
         elif command.intent is Intent.MY_AUDITS:
@@ -203,7 +209,9 @@ class WorkViews:
         items = await self._actions(session, owners, today)
         items += await self._audits(session, owners, today)
         since = datetime.combine(today - timedelta(days=14), time.min, tzinfo=UTC)
-        done = await work.recently_completed_actions(session, owners, since)
+        done = await work.recently_completed_actions(
+            session, owners, since, follow_ups=person.role not in READ_ONLY_ROLES
+        )
         sections = [
             Section(
                 "Done in the last two weeks",
@@ -246,6 +254,8 @@ class WorkViews:
         if person.role is StaffRole.PRACTITIONER:
             return Reply(text=MANAGERS_ONLY)
         owners = await visible_owners(session, person)
+        # A viewer sees no audit follow-up: it is written about a child's case.
+        follow_ups = person.role not in READ_ONLY_ROLES
         areas = await work.priority_areas(session)
         area = _closest(name, areas)
         teams = {t.name: t for t in await work.teams(session)}
@@ -259,11 +269,15 @@ class WorkViews:
                 f"Priority areas: {known}. Teams: {known_teams}."
             )
         if area is not None:
-            actions = await work.open_actions(session, owners, due_by=today, priority_area=area)
+            actions = await work.open_actions(
+                session, owners, due_by=today, priority_area=area, follow_ups=follow_ups
+            )
             items = [from_action(a, today, self.calendar) for a in actions]
         else:
             team = teams[str(team_name)]
-            actions = await work.open_actions(session, owners, due_by=today, team_id=team.id)
+            actions = await work.open_actions(
+                session, owners, due_by=today, team_id=team.id, follow_ups=follow_ups
+            )
             auditors = await visible_auditors(session, person)
             audits = (
                 await work.open_audits(session, auditors, due_by=today, team_id=team.id)
@@ -294,7 +308,11 @@ class WorkViews:
         led = await areas.areas_led_by(session, person.staff_id)
         if not led and not everything:
             return Reply(text=NO_AREA)
-        actions = await areas.open_actions_in(session, None if everything else led)
+        actions = await areas.open_actions_in(
+            session,
+            None if everything else led,
+            follow_ups=person.role not in READ_ONLY_ROLES,
+        )
         items = [from_action(a, today, self.calendar) for a in actions]
         sections = (
             [Section("The areas you lead", [plain_text(name) for name in led])] if led else []
@@ -434,8 +452,9 @@ class WorkViews:
         owners: set[int] | None,
         today: date,
         due_by: date | None = None,
+        follow_ups: bool = True,
     ) -> list[WorkItem]:
-        actions = await work.open_actions(session, owners, due_by=due_by)
+        actions = await work.open_actions(session, owners, due_by=due_by, follow_ups=follow_ups)
         return [from_action(a, today, self.calendar) for a in actions]
 
     async def _audits(

@@ -21,6 +21,7 @@ from cards.rendering import plain_text
 from knowledge.working_days import WorkingDays
 from store.models import ReviewStatus
 from store.repositories import board, outbox, work
+from store.repositories.follow_ups import follow_up_ids
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -160,6 +161,10 @@ async def queue_board_asks(
         return []
     if open_actions is None:  # the daily pass has them loaded already
         open_actions = await work.open_actions(session, None)
+    # Audit follow-ups are about a child's case and never go to the board: nobody is
+    # asked for an update on one.
+    follow_ups = await follow_up_ids(session)
+    open_actions = [a for a in open_actions if a.id not in follow_ups]
     by_meeting: dict[int, list[OwnedAction]] = {}
     for meeting in upcoming:
         updates = await board.updates_for(session, meeting.id)

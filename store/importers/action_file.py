@@ -46,7 +46,10 @@ FIELDS = {
 async def validate(
     session: AsyncSession, table: Table, deadlines: DeadlineRules | None = None
 ) -> tuple[list[Keyed], list[Problem]]:
-    """Every cell checked; owners must already be on the roster, recommendations imported."""
+    """Every cell checked; owners must already be on the roster, recommendations imported.
+
+    An open action's owner cannot be a viewer: board and elected members are read-only.
+    """
     staff = await StaffDirectory.load(session)
     recommendations = {r.ref: r for r in (await session.execute(select(Recommendation))).scalars()}
     problems: list[Problem] = []
@@ -54,14 +57,19 @@ async def validate(
     for row in table.rows:
         cells = RowReader(table, row, problems)
         recommendation = _recommendation(cells, recommendations)
+        owner_id = staff.staff_id(cells, "owner_email")
+        # A blank status is a new action nobody has started.
+        status = cells.choice("status", ActionStatus, default=ActionStatus.NOT_STARTED)
+        if status is not ActionStatus.COMPLETE:
+            # A completed action may stay with someone who became a viewer since.
+            owner_id = staff.refuse_viewer(cells, "owner_email", owner_id, "own an open action")
         values = {
             "ref": cells.text("ref", max_length=64),
             "priority_area": cells.text("priority_area"),
             "description": cells.text("description", max_length=2000),
-            "owner_id": staff.staff_id(cells, "owner_email"),
+            "owner_id": owner_id,
             "due_date": _due_date(cells, recommendation, deadlines),
-            # A blank status is a new action nobody has started.
-            "status": cells.choice("status", ActionStatus, default=ActionStatus.NOT_STARTED),
+            "status": status,
             "evidence_required": cells.text("evidence_required", required=False, max_length=2000),
             "recommendation_id": recommendation.id if recommendation is not None else None,
         }

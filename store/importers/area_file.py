@@ -26,7 +26,7 @@ def area_key(name: str) -> str:
 
 
 async def validate(session: AsyncSession, table: Table) -> tuple[list[Keyed], list[Problem]]:
-    """Every cell checked; a lead must already be on the roster."""
+    """Every cell checked; a lead must already be on the roster, and not a viewer."""
     staff = await StaffDirectory.load(session)
     problems: list[Problem] = []
     records = []
@@ -34,7 +34,10 @@ async def validate(session: AsyncSession, table: Table) -> tuple[list[Keyed], li
         cells = RowReader(table, row, problems)
         values: dict[str, Any] = {
             "name": cells.text("name"),
-            "lead_id": staff.staff_id(cells, "lead_email"),
+            # A lead reviews the area's board updates, which a viewer cannot do.
+            "lead_id": staff.refuse_viewer(
+                cells, "lead_email", staff.staff_id(cells, "lead_email"), "lead an area"
+            ),
         }
         if cells.ok:
             records.append(Keyed(row.number, area_key(str(values["name"])), values))

@@ -39,7 +39,8 @@ CASE_REFERENCE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9/._-]*$")
 
 
 async def validate(session: AsyncSession, table: Table) -> tuple[list[Keyed], list[Problem]]:
-    """Every cell checked; auditors must already be on the roster."""
+    """Every cell checked; auditors must already be on the roster, and an open audit's
+    auditor cannot be a viewer (read-only)."""
     staff = await StaffDirectory.load(session)
     problems: list[Problem] = []
     records = []
@@ -52,13 +53,18 @@ async def validate(session: AsyncSession, table: Table) -> tuple[list[Keyed], li
                 "must be a case reference such as CR-104233 (letters, digits, - / . _ and at "
                 "least one digit), never a name",
             )
+        auditor_id = staff.staff_id(cells, "auditor_email")
+        status = cells.choice("status", AuditStatus, default=AuditStatus.ASSIGNED)
+        if status is not AuditStatus.COMPLETE:
+            # A completed audit may stay with someone who became a viewer since.
+            auditor_id = staff.refuse_viewer(cells, "auditor_email", auditor_id, "do an audit")
         values: dict[str, Any] = {
             "ref": cells.text("ref", max_length=64),
             "case_ref": case_ref,
             "audit_type": cells.choice("audit_type", AuditType),
-            "auditor_id": staff.staff_id(cells, "auditor_email"),
+            "auditor_id": auditor_id,
             "due_date": cells.date("due_date"),
-            "status": cells.choice("status", AuditStatus, default=AuditStatus.ASSIGNED),
+            "status": status,
         }
         if cells.ok:
             records.append(Keyed(row.number, str(values["ref"]), values))

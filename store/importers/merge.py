@@ -7,6 +7,8 @@ already stored, the value the last import wrote (its baseline) tells who changed
 - changed only in Teams (the file still has what was imported): Teams' value is kept;
 - changed in both: Teams' value is kept and the import reports it, unless the person
   importing chose `prefer_file`, when the file's value is taken and that is reported.
+  A kept value's baseline stays what was last imported, so the same file reports the
+  dispute again on every import, and `prefer_file` can still take the file's value.
 
 A row imported before baselines existed has none; the audit log then says whether the
 last change to the field was made in Teams, and if so the field counts as changed in both.
@@ -115,7 +117,9 @@ class Merge:
         """The rows to write: each field the file changed, and Teams' value where it wins.
 
         Records the file's values as the rows' next baselines (only for new rows when
-        `update_existing` is False: those are all that is written).
+        `update_existing` is False: those are all that is written), except a field where
+        Teams' value is kept over the file's: its baseline stays the last imported value,
+        so the dispute is reported on every import of that file until it is resolved.
         """
         rows = list(rows)
         keys = {row.key for row in rows}
@@ -163,7 +167,21 @@ class Merge:
             self._report(row, name, in_file, in_teams, changed_at or _updated_at(record))
             if not self.prefer_file:
                 values[name] = getattr(existing[row.key], name)
+                self._keep_baseline(row.key, name, base)
         return [(row.key, merged[row.key]) for row in rows]
+
+    def _keep_baseline(self, key: str, name: str, base: Mapping[str, str | None]) -> None:
+        """Leaves a field's baseline at the last imported value when Teams' value is kept.
+
+        The file's value must not become the baseline: the dispute would then vanish, and
+        importing the same file again (with or without `prefer_file`) would say nothing.
+        Without a baseline the field stays without one, so the audit log decides again.
+        """
+        written = self.written.setdefault(key, {})
+        if name in base:
+            written[name] = base[name]
+        else:
+            written.pop(name, None)
 
     def _carried_names(self, values: Mapping[str, object]) -> set[str]:
         """The fields among `values` that the file's columns carry."""

@@ -36,7 +36,7 @@ FIELDS = {
 
 
 async def validate(session: AsyncSession, table: Table) -> tuple[list[Keyed], list[Problem]]:
-    """Every cell checked; a lead must already be on the roster."""
+    """Every cell checked; a lead must already be on the roster, and not a viewer."""
     staff = await StaffDirectory.load(session)
     problems: list[Problem] = []
     records = []
@@ -48,7 +48,14 @@ async def validate(session: AsyncSession, table: Table) -> tuple[list[Keyed], li
             "text": cells.text("text", max_length=4000),
             "received": cells.date("received") if row.cells.get("received") else None,
             "lead_id": (
-                staff.staff_id(cells, "lead_email") if row.cells.get("lead_email") else None
+                staff.refuse_viewer(
+                    cells,
+                    "lead_email",
+                    staff.staff_id(cells, "lead_email"),
+                    "lead a recommendation",
+                )
+                if row.cells.get("lead_email")
+                else None
             ),
         }
         if cells.ok:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from store.importers.merge import Keyed, Merge
@@ -12,7 +12,17 @@ from store.importers.problems import Problem
 from store.importers.sources import Row, Table
 from store.importers.upsert import ChangeLog, Outcome, Progress, merged_rows, upsert_rows
 from store.importers.validation import Column, RowReader, duplicate_key_problems
-from store.models import Staff, StaffRole, Team
+from store.models import (
+    Action,
+    ActionStatus,
+    AuditAssignment,
+    AuditStatus,
+    PriorityArea,
+    Recommendation,
+    Staff,
+    StaffRole,
+    Team,
+)
 
 ENTITY = "staff"
 COLUMNS = (
@@ -105,6 +115,7 @@ async def validate(session: AsyncSession, table: Table) -> tuple[list[StaffRecor
     problems += duplicate_key_problems(table, object_ids, "aad_object_id", "AAD object id")
     problems += await _manager_problems(session, table, records)
     problems += await _object_id_problems(session, table, records)
+    problems += await _viewer_problems(session, table, records)
     return records, problems
 
 
@@ -248,8 +259,20 @@ async def _manager_problems(
         **{r.email: r.manager_email for r in records},
     }
     known = set(stored) | {r.email for r in records}
+    roles = {**{s.email: s.role for s in stored.values()}, **{r.email: r.role for r in records}}
     problems = []
     for record in records:
+        if record.manager_email and roles.get(record.manager_email) is StaffRole.VIEWER:
+            problems.append(
+                Problem(
+                    table.name,
+                    record.row,
+                    "manager_email",
+                    f"line manager {record.manager_email} is a viewer (read-only) and cannot "
+                    "manage people; name someone else",
+                )
+            )
+            continue
         if record.manager_email and record.manager_email not in known:
             problems.append(
                 Problem(
@@ -269,6 +292,69 @@ async def _manager_problems(
                     record.row,
                     "manager_email",
                     "line managers form a loop: " + " -> ".join(cycle),
+                )
+            )
+    return problems
+
+
+async def _viewer_problems(
+    session: AsyncSession, table: Table, records: list[StaffRecord]
+) -> list[Problem]:
+    """A person made a viewer (read-only) while they still have work to do.
+
+    Viewers are board and elected members: they cannot own actions, do audits, lead areas
+    or recommendations, or manage people, so all of that must be reassigned first.
+    """
+    stored = await _staff_by_email(session)
+    becoming = {
+        r.email: stored[r.email].id
+        for r in records
+        if r.role is StaffRole.VIEWER
+        and r.email in stored
+        and stored[r.email].role is not StaffRole.VIEWER
+    }
+    if not becoming:
+        return []
+    ids = list(becoming.values())
+    # The roster's line managers as they would be after this import.
+    email_by_id = {s.id: s.email for s in stored.values()}
+    managers = {
+        **{s.email: email_by_id.get(s.manager_id) for s in stored.values() if s.manager_id},
+        **{r.email: r.manager_email for r in records},
+    }
+    counts: dict[str, dict[int, int]] = {}
+    for what, column, condition in (
+        ("open action(s)", Action.owner_id, Action.status != ActionStatus.COMPLETE),
+        (
+            "open audit(s)",
+            AuditAssignment.auditor_id,
+            AuditAssignment.status != AuditStatus.COMPLETE,
+        ),
+        ("priority area(s) they lead", PriorityArea.lead_id, None),
+        ("recommendation(s) they lead", Recommendation.lead_id, None),
+    ):
+        query = select(column, func.count()).where(column.in_(ids)).group_by(column)
+        if condition is not None:
+            query = query.where(condition)
+        result = await session.execute(query)
+        counts[what] = {int(i): int(n) for i, n in result if i is not None}
+    problems = []
+    for record in records:
+        staff_id = becoming.get(record.email)
+        if staff_id is None:
+            continue
+        owned = [f"{n} {what}" for what in counts if (n := counts[what].get(staff_id, 0))]
+        managed = sum(1 for manager in managers.values() if manager == record.email)
+        if managed:
+            owned.append(f"{managed} people they line-manage")
+        if owned:
+            problems.append(
+                Problem(
+                    table.name,
+                    record.row,
+                    "role",
+                    f"{record.email} cannot become a viewer (read-only) while they still have "
+                    f"{', '.join(owned)}; reassign them first",
                 )
             )
     return problems

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from store.models import Action, ActionStatus, PriorityArea
+from store.repositories.follow_ups import not_follow_up
 
 
 def area_key(name: str) -> str:
@@ -42,13 +43,20 @@ async def leads_area_of(session: AsyncSession, staff_id: int, action: Action) ->
     }
 
 
-async def open_actions_in(session: AsyncSession, areas: Collection[str] | None) -> list[Action]:
-    """Actions not yet complete in the named areas (None: every area), owners loaded."""
+async def open_actions_in(
+    session: AsyncSession, areas: Collection[str] | None, *, follow_ups: bool = True
+) -> list[Action]:
+    """Actions not yet complete in the named areas (None: every area), owners loaded.
+
+    Without `follow_ups`, actions created from audit findings are left out.
+    """
     query = (
         select(Action)
         .options(joinedload(Action.owner, innerjoin=True))
         .where(Action.status != ActionStatus.COMPLETE)
     )
+    if not follow_ups:
+        query = query.where(not_follow_up(Action.id))
     if areas is not None:
         # lower() on both sides (SQLite folds only ASCII letters, which area names are in).
         query = query.where(func.lower(Action.priority_area).in_([a.lower() for a in areas]))

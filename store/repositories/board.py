@@ -29,6 +29,7 @@ from store.repositories.board_pack_data import (
     PackGroup,
     PackUpdate,
 )
+from store.repositories.follow_ups import not_follow_up
 
 
 async def meetings(session: AsyncSession) -> list[CalendarEvent]:
@@ -144,6 +145,8 @@ async def pack_data(session: AsyncSession, meeting_day: date) -> PackData:
         )
         .join(owner, owner.id == Action.owner_id)
         .outerjoin(Recommendation, Recommendation.id == Action.recommendation_id)
+        # Audit follow-ups are about a child's case: the board's pack leaves them out.
+        .where(not_follow_up(Action.id))
     )
     reviewer = aliased(Staff)
     updates = await session.execute(
@@ -151,14 +154,14 @@ async def pack_data(session: AsyncSession, meeting_day: date) -> PackData:
         .join(Action, Action.id == BoardUpdate.action_id)
         .join(CalendarEvent, CalendarEvent.id == BoardUpdate.meeting_id)
         .outerjoin(reviewer, reviewer.id == BoardUpdate.reviewed_by_id)
-        .where(CalendarEvent.date <= meeting_day)
+        .where(CalendarEvent.date <= meeting_day, not_follow_up(Action.id))
     )
     decider = aliased(Staff)
     extensions = await session.execute(
         select(ExtensionRequest, Action.ref, decider.name)
         .join(Action, Action.id == ExtensionRequest.action_id)
         .outerjoin(decider, decider.id == ExtensionRequest.decided_by_id)
-        .where(ExtensionRequest.status == ExtensionStatus.APPROVED)
+        .where(ExtensionRequest.status == ExtensionStatus.APPROVED, not_follow_up(Action.id))
     )
     area_lead = aliased(Staff)
     areas = await session.execute(

@@ -26,6 +26,7 @@ from store.models import (
     Team,
     utc_now,
 )
+from store.repositories.follow_ups import not_follow_up
 
 # Every item here belongs to exactly one person (the foreign keys are not null), so the
 # person comes in the same statement, by an inner join: one round trip, not two.
@@ -56,10 +57,19 @@ async def open_actions(
     due_by: date | None = None,
     priority_area: str | None = None,
     team_id: int | None = None,
+    follow_ups: bool = True,
 ) -> list[Action]:
-    """Actions not yet complete, for `owners` (None: everyone), with their owners loaded."""
+    """Actions not yet complete, for `owners` (None: everyone), with their owners loaded.
+
+    Without `follow_ups`, actions created from audit findings are left out (a viewer's
+    lists: they are written about a child's case).
+    """
     query = _open_actions_query(
-        owners is not None, team_id is not None, due_by is not None, priority_area is not None
+        owners is not None,
+        team_id is not None,
+        due_by is not None,
+        priority_area is not None,
+        follow_ups,
     )
     parameters = _present(owners=owners, team_id=team_id, due_by=due_by, area=priority_area)
     return list((await session.execute(query, parameters)).scalars())
@@ -82,7 +92,9 @@ async def open_audits(
 # filters, with the values bound at each call: composing a statement costs more than
 # running it does for the few rows one person's list has.
 @cache
-def _open_actions_query(by_owner: bool, by_team: bool, by_due: bool, by_area: bool) -> Any:
+def _open_actions_query(
+    by_owner: bool, by_team: bool, by_due: bool, by_area: bool, follow_ups: bool = True
+) -> Any:
     query = (
         select(Action)
         .options(joinedload(Action.owner, innerjoin=True))
@@ -93,6 +105,8 @@ def _open_actions_query(by_owner: bool, by_team: bool, by_due: bool, by_area: bo
         query = query.where(Action.due_date <= bindparam("due_by"))
     if by_area:
         query = query.where(Action.priority_area == bindparam("area"))
+    if not follow_ups:
+        query = query.where(not_follow_up(Action.id))
     return query
 
 
@@ -118,7 +132,11 @@ def _present(**values: Any) -> dict[str, Any]:
 
 
 async def recently_completed_actions(
-    session: AsyncSession, owners: Collection[int] | None, since: datetime
+    session: AsyncSession,
+    owners: Collection[int] | None,
+    since: datetime,
+    *,
+    follow_ups: bool = True,
 ) -> list[Action]:
     """Actions completed at or after `since`, newest first, so a manager sees what got done."""
     query = (
@@ -127,6 +145,8 @@ async def recently_completed_actions(
         .where(Action.status == ActionStatus.COMPLETE, Action.completed_at >= since)
         .order_by(Action.completed_at.desc())
     )
+    if not follow_ups:
+        query = query.where(not_follow_up(Action.id))
     query = _owned(query, Action.owner_id, by_owner=owners is not None, by_team=False)
     return list((await session.execute(query, _present(owners=owners))).scalars())
 

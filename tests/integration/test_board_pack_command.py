@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -121,3 +122,52 @@ def test_with_no_meetings_on_the_calendar_it_says_how_to_add_them(
     assert "the meetings are none: import events with kind improvement_board" in (
         capsys.readouterr().err
     )
+
+
+STANDING_LABELS = ["On track", "At risk", "Off track", "No update", "Complete"]
+
+
+def actions_by_group(url: str, day: date) -> tuple[int, Counter[str], Counter[str]]:
+    async def read() -> tuple[int, Counter[str], Counter[str]]:
+        database = Database(url)
+        try:
+            async with database.sessions() as session:
+                data = await board.pack_data(session, day)
+        finally:
+            await database.dispose()
+        areas = Counter(a.priority_area.casefold() for a in data.actions)
+        recommendations = Counter(a.recommendation or "(no recommendation)" for a in data.actions)
+        return len(data.actions), areas, recommendations
+
+    return asyncio.run(read())
+
+
+def test_every_standing_table_adds_up_to_the_actions_it_covers(
+    database_env: str, tmp_path: Path
+) -> None:
+    day = date(2026, 12, 29)
+    docx, xlsx = tmp_path / "pack.docx", tmp_path / "pack.xlsx"
+    assert main(["board-pack", "--meeting", day.isoformat(), "--output", str(docx)]) == 0
+    assert main(["board-pack", "--meeting", day.isoformat(), "--output", str(xlsx)]) == 0
+    total, by_area, by_recommendation = actions_by_group(database_env, day)
+
+    workbook = openpyxl.load_workbook(xlsx)
+    summary = {str(row[0]): str(row[1]) for row in workbook["Summary"].iter_rows(values_only=True)}
+    assert sum(int(summary[s.lower()]) for s in STANDING_LABELS) == total == 43
+    sums: dict[str, list[tuple[str, int]]] = {}
+    for sheet in ("Areas", "Recommendations"):
+        header, *rows = list(workbook[sheet].iter_rows(values_only=True))
+        now = [header.index(f"{s.lower()} now") for s in STANDING_LABELS]
+        sums[sheet] = [(str(row[0]), sum(int(str(row[i])) for i in now)) for row in rows]
+    assert {name.casefold(): n for name, n in sums["Areas"]} == dict(by_area)
+    assert dict(sums["Recommendations"]) == dict(by_recommendation)
+
+    document = Document(io.BytesIO(docx.read_bytes()))
+    standing_tables = [
+        t for t in document.tables if [r.cells[0].text for r in t.rows][1:] == STANDING_LABELS
+    ]
+    table_sums = [sum(int(r.cells[1].text) for r in t.rows[1:]) for t in standing_tables]
+    # The whole plan, then each priority area and each recommendation, as in the workbook.
+    expected = [total, *(n for _, n in sums["Areas"]), *(n for _, n in sums["Recommendations"])]
+    assert sorted(table_sums) == sorted(expected)
+    assert table_sums[0] == total

@@ -51,6 +51,17 @@ def complete_in_teams(directory: Path) -> None:
     asyncio.run(change())
 
 
+def stored_status(directory: Path) -> ActionStatus:
+    async def read() -> ActionStatus:
+        database = Database(sqlite_url(directory))
+        async with database.sessions() as session:
+            status = (await session.execute(select(Action.status))).scalar_one()
+        await database.dispose()
+        return status
+
+    return asyncio.run(read())
+
+
 def imported(directory: Path) -> Path:
     for kind, text in (("staff", STAFF), ("recommendations", RECOMMENDATIONS)):
         assert main(["import", kind, str(write_csv(directory / f"{kind}.csv", text))]) == 0
@@ -110,8 +121,12 @@ def test_the_import_prints_what_it_kept_from_teams_and_prefer_file_replaces_it(
 
     assert main(["import", "actions", str(actions)]) == 0
     kept = capsys.readouterr().out.splitlines()
+    assert main(["import", "actions", str(actions)]) == 0
+    kept_again = capsys.readouterr().out.splitlines()
     assert main(["import", "actions", str(actions), "--prefer-file"]) == 0
     replaced = capsys.readouterr().out.splitlines()
+    assert main(["import", "actions", str(actions)]) == 0
+    after = capsys.readouterr().out.splitlines()
 
     assert re.fullmatch(
         rf"{re.escape(str(actions))}:2:status: kept the value set in Teams on "
@@ -121,8 +136,18 @@ def test_the_import_prints_what_it_kept_from_teams_and_prefer_file_replaces_it(
     assert kept[1] == (
         f"{actions}: 0 new, 0 updated, 1 unchanged, 1 value(s) set in Teams kept (listed above)"
     )
-    # The file was imported since, so its value is the baseline now: nothing to dispute.
-    assert replaced == [f"{actions}: 0 new, 0 updated, 1 unchanged"]
+    # Teams' value was kept, so the baseline is still the last imported one: the same
+    # file reports the dispute again until it is resolved.
+    assert kept_again == kept
+    assert re.fullmatch(
+        rf"{re.escape(str(actions))}:2:status: replaced the value set in Teams on "
+        r"\d{4}-\d{2}-\d{2} \('complete'\) with the file's",
+        replaced[0],
+    )
+    assert replaced[1].startswith(f"{actions}: 0 new, 1 updated, 0 unchanged")
+    assert stored_status(database_env) is ActionStatus.BLOCKED
+    # Resolved: the file's value is the baseline now, so nothing is disputed.
+    assert after == [f"{actions}: 0 new, 0 updated, 1 unchanged"]
 
 
 def test_prefer_file_on_the_first_dispute_takes_the_file(

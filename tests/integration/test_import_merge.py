@@ -171,17 +171,18 @@ async def test_the_report_gives_the_date_in_the_councils_time_zone(
     assert "set in Teams on 2026-12-06 " in str(result.reports[0])
 
 
-async def test_once_reported_the_same_file_again_keeps_teams_silently(
+async def test_the_same_file_again_reports_the_dispute_again_until_resolved(
     database: Database, tmp_path: Path
 ) -> None:
     path = await imported(database, tmp_path)
     await change_in_teams(database, "PA1", status=ActionStatus.COMPLETE, completed_at=IN_TEAMS)
     write_csv(path, PLAN.replace("2027-01-15,in progress", "2027-01-15,blocked"))
-    assert len((await run(database, "actions", path)).reports) == 1
+    first = await run(database, "actions", path)
 
     again = await run(database, "actions", path)
 
-    assert (again.reports, again.counts) == ((), UpsertCounts(unchanged=2))
+    assert (again.reports, again.counts) == (first.reports, UpsertCounts(unchanged=2))
+    assert len(again.reports) == 1
     assert (await stored(database, "PA1")).status is ActionStatus.COMPLETE
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
+
+import pytest
 
 from cards.work_items import ItemKind, WorkItem, _item
 from knowledge.working_days import WorkingDays
@@ -128,3 +131,24 @@ def test_rules_file_overrides(tmp_path) -> None:
     rules = ReminderRules.load(path)
 
     assert (rules.before_due, rules.overdue_every, rules.escalate_after) == ((10, 3), 2, 1)
+
+
+def test_a_viewer_is_never_sent_an_audit_reminder_and_the_log_counts_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    viewer = Recipient(5, "Lynne", StaffRole.VIEWER, None, 2)
+    today, due = date(2026, 11, 20), date(2026, 11, 13)
+    audit = _item(
+        ItemKind.AUDIT, 9, "AUD-1", "CR-104233", due, "assigned", 5, "Lynne", today, CALENDAR
+    )
+    action = item(due, today, owner=3)
+
+    with caplog.at_level(logging.WARNING):
+        planned = planner(BOSS, MANAGER, WORKER, viewer).plan(today, [audit, action], [])
+
+    assert all(m.item is None or m.item.kind is ItemKind.ACTION for m in planned)
+    assert all(ItemKind.AUDIT not in {i.kind for i in m.digest} for m in planned)
+    assert any(m.kind is MessageKind.OVERDUE and m.recipient_id == 3 for m in planned)
+    assert [r.getMessage() for r in caplog.records] == [
+        "Reminders: 1 open audit(s) held by viewers left out"
+    ]
