@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from store.importers.merge import Keyed, Merge
 from store.importers.problems import Problem
 from store.importers.sources import Table
-from store.importers.upsert import ChangeLog, Outcome, Progress, merged_rows, upsert_rows
+from store.importers.upsert import ChangeLog, Outcome, Progress, merge_and_upsert
 from store.importers.validation import Column, RowReader, duplicate_key_problems
 from store.models import CalendarEvent, EventKind, Team
 
@@ -70,16 +70,14 @@ async def apply(
         event_key(e.title, e.date): e
         for e in (await session.execute(select(CalendarEvent))).scalars()
     }
-    rows = await merged_rows(
-        session, merge, records, existing, None, update_existing=update_existing
-    )
-    return await upsert_rows(
+    return await merge_and_upsert(
         session,
         model=CalendarEvent,
         entity=ENTITY,
-        rows=rows,
+        records=records,
         existing=existing,
         log=log,
+        merge=merge,
         update_existing=update_existing,
         progress=progress,
     )

@@ -11,7 +11,7 @@ from store.importers.merge import Keyed, Merge
 from store.importers.problems import Problem
 from store.importers.references import StaffDirectory
 from store.importers.sources import Table
-from store.importers.upsert import ChangeLog, Outcome, Progress, merged_rows, upsert_rows
+from store.importers.upsert import ChangeLog, Outcome, Progress, merge_and_upsert
 from store.importers.validation import Column, RowReader, duplicate_key_problems
 from store.models import Recommendation, RecommendationSource
 
@@ -79,16 +79,14 @@ async def apply(
     existing = {r.ref: r for r in (await session.execute(select(Recommendation))).scalars()}
     staff = await StaffDirectory.load(session)
     labels = {"lead_id": staff.emails_by_id}
-    rows = await merged_rows(
-        session, merge, records, existing, labels, update_existing=update_existing
-    )
-    return await upsert_rows(
+    return await merge_and_upsert(
         session,
         model=Recommendation,
         entity=ENTITY,
-        rows=rows,
+        records=records,
         existing=existing,
         log=log,
+        merge=merge,
         labels=labels,
         update_existing=update_existing,
         progress=progress,

@@ -217,6 +217,36 @@ async def upsert_by_ref(
     )
 
 
+async def merge_and_upsert(
+    session: AsyncSession,
+    *,
+    model: type[Base],
+    entity: str,
+    records: list[Keyed],
+    existing: Mapping[str, Base],
+    log: ChangeLog,
+    merge: Merge | None,
+    labels: Mapping[str, Mapping[Any, str]] | None = None,
+    update_existing: bool = True,
+    progress: Progress | None = None,
+) -> Outcome:
+    """What most importers' apply does: merge the file's rows with Teams, then upsert them."""
+    rows = await merged_rows(
+        session, merge, records, existing, labels, update_existing=update_existing
+    )
+    return await upsert_rows(
+        session,
+        model=model,
+        entity=entity,
+        rows=rows,
+        existing=existing,
+        log=log,
+        labels=labels,
+        update_existing=update_existing,
+        progress=progress,
+    )
+
+
 async def merged_rows(
     session: AsyncSession,
     merge: Merge | None,
