@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aiohttp import web_app
 from aiohttp.test_utils import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -91,6 +92,19 @@ async def sqlite_database(tmp_path: Path) -> AsyncIterator[Database]:
     await upgrade_database(db)
     yield db
     await db.dispose()
+
+
+@pytest.fixture(autouse=True)
+def forget_finished_apps() -> Iterator[None]:
+    """Lets each test's app go when the test ends.
+
+    aiohttp caches every app's middleware chain in an lru_cache of 1,024 entries keyed by the
+    apps themselves. A service has one app; the suite starts one per test, and the cache
+    kept a thousand finished apps alive, with their knowledge indexes and database engines:
+    gigabytes by the end of the run.
+    """
+    yield
+    web_app._cached_build_middleware.cache_clear()
 
 
 @pytest.fixture
