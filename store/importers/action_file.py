@@ -14,7 +14,7 @@ from store.importers.problems import Problem
 from store.importers.references import StaffDirectory
 from store.importers.sources import Table
 from store.importers.upsert import ChangeLog, Outcome, Progress, upsert_by_ref
-from store.importers.validation import Column, RowReader, duplicate_key_problems
+from store.importers.validation import Column, RowReader, repeated_in_column
 from store.models import Action, ActionStatus, Recommendation
 
 ENTITY = "action"
@@ -75,9 +75,7 @@ async def validate(
         }
         if cells.ok:
             records.append(Keyed(row.number, str(values["ref"]), values))
-    problems += duplicate_key_problems(
-        table, [(r, r.cells["ref"]) for r in table.rows if r.cells.get("ref")], "ref", "ref"
-    )
+    problems += repeated_in_column(table, "ref", "ref")
     return records, problems
 
 

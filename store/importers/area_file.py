@@ -12,7 +12,7 @@ from store.importers.problems import Problem
 from store.importers.references import StaffDirectory
 from store.importers.sources import Table
 from store.importers.upsert import ChangeLog, Outcome, Progress, merge_and_upsert
-from store.importers.validation import Column, RowReader, duplicate_key_problems
+from store.importers.validation import Column, RowReader, repeated_in_column
 from store.models import PriorityArea
 
 ENTITY = "priority_area"
@@ -41,12 +41,7 @@ async def validate(session: AsyncSession, table: Table) -> tuple[list[Keyed], li
         }
         if cells.ok:
             records.append(Keyed(row.number, area_key(str(values["name"])), values))
-    problems += duplicate_key_problems(
-        table,
-        [(r, area_key(r.cells["name"])) for r in table.rows if r.cells.get("name")],
-        "name",
-        "priority area",
-    )
+    problems += repeated_in_column(table, "name", "priority area", key=area_key)
     return records, problems
 
 

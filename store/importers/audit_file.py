@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -12,7 +11,7 @@ from store.importers.problems import Problem
 from store.importers.references import StaffDirectory
 from store.importers.sources import Table
 from store.importers.upsert import ChangeLog, Outcome, Progress, upsert_by_ref
-from store.importers.validation import Column, RowReader, duplicate_key_problems
+from store.importers.validation import Column, RowReader, repeated_in_column
 from store.models import AuditAssignment, AuditStatus, AuditType
 
 ENTITY = "audit"
@@ -33,9 +32,6 @@ FIELDS = {
     "due_date": "due_date",
     "status": "status",
 }
-# A case reference is a code: letters, digits and separators, with at least one digit.
-# Anything else (a name, a sentence) is refused so no child's name reaches the database.
-CASE_REFERENCE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9/._-]*$")
 
 
 async def validate(session: AsyncSession, table: Table) -> tuple[list[Keyed], list[Problem]]:
@@ -46,13 +42,7 @@ async def validate(session: AsyncSession, table: Table) -> tuple[list[Keyed], li
     records = []
     for row in table.rows:
         cells = RowReader(table, row, problems)
-        case_ref = cells.text("case_ref", max_length=64)
-        if case_ref is not None and not CASE_REFERENCE.match(case_ref):
-            cells.problem(
-                "case_ref",
-                "must be a case reference such as CR-104233 (letters, digits, - / . _ and at "
-                "least one digit), never a name",
-            )
+        case_ref = cells.case_reference("case_ref")
         auditor_id = staff.staff_id(cells, "auditor_email")
         status = cells.choice("status", AuditStatus, default=AuditStatus.ASSIGNED)
         if status is not AuditStatus.COMPLETE:
@@ -68,9 +58,7 @@ async def validate(session: AsyncSession, table: Table) -> tuple[list[Keyed], li
         }
         if cells.ok:
             records.append(Keyed(row.number, str(values["ref"]), values))
-    problems += duplicate_key_problems(
-        table, [(r, r.cells["ref"]) for r in table.rows if r.cells.get("ref")], "ref", "ref"
-    )
+    problems += repeated_in_column(table, "ref", "ref")
     return records, problems
 
 

@@ -17,12 +17,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.importers.audit_file import CASE_REFERENCE
 from store.importers.problems import HEADER_ROW, NO_COLUMN, Problem
 from store.importers.references import StaffDirectory
 from store.importers.sources import Table
 from store.importers.upsert import ChangeLog, Outcome, Progress, upsert_rows
-from store.importers.validation import Column, RowReader, duplicate_key_problems
+from store.importers.validation import Column, RowReader, repeated_in_column
 from store.models import Case, CaseCategory, Team, utc_now
 
 ENTITY = "case"
@@ -70,13 +69,7 @@ async def validate(
     records = []
     for row in table.rows:
         cells = RowReader(table, row, problems)
-        case_ref = cells.text("case_ref", max_length=64)
-        if case_ref is not None and not CASE_REFERENCE.match(case_ref):
-            cells.problem(
-                "case_ref",
-                "must be a case reference such as CR-104233 (letters, digits, - / . _ and at "
-                "least one digit), never a name",
-            )
+        case_ref = cells.case_reference("case_ref")
         team_name = cells.text("team")
         team_id = teams.get(team_name.strip().lower()) if team_name else None
         if team_name and team_id is None:
@@ -95,12 +88,7 @@ async def validate(
         }
         if cells.ok:
             records.append((str(case_ref), values))
-    problems += duplicate_key_problems(
-        table,
-        [(r, r.cells["case_ref"]) for r in table.rows if r.cells.get("case_ref")],
-        "case_ref",
-        "case reference",
-    )
+    problems += repeated_in_column(table, "case_ref", "case reference")
     if closes_missing and not prefer_file:
         # Every reference the file lists, rows with problems included, so a bad cell does
         # not also count its case as closing.

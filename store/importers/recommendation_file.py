@@ -12,7 +12,7 @@ from store.importers.problems import Problem
 from store.importers.references import StaffDirectory
 from store.importers.sources import Table
 from store.importers.upsert import ChangeLog, Outcome, Progress, merge_and_upsert
-from store.importers.validation import Column, RowReader, duplicate_key_problems
+from store.importers.validation import Column, RowReader, repeated_in_column
 from store.models import Recommendation, RecommendationSource
 
 ENTITY = "recommendation"
@@ -60,9 +60,7 @@ async def validate(session: AsyncSession, table: Table) -> tuple[list[Keyed], li
         }
         if cells.ok:
             records.append(Keyed(row.number, str(values["ref"]), values))
-    problems += duplicate_key_problems(
-        table, [(r, r.cells["ref"]) for r in table.rows if r.cells.get("ref")], "ref", "ref"
-    )
+    problems += repeated_in_column(table, "ref", "ref")
     return records, problems
 
 

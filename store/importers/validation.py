@@ -24,6 +24,9 @@ Choice = TypeVar("Choice", bound=StrEnum)
 Parsed = TypeVar("Parsed")
 
 MISSING_COLUMN = "required column is missing"
+# A case reference is a code: letters, digits and separators, with at least one digit.
+# Anything else (a name, a sentence) is refused so no child's name reaches the database.
+CASE_REFERENCE = re.compile(r"^(?=.*\d)[A-Za-z0-9][A-Za-z0-9/._-]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +113,17 @@ class RowReader:
             return None
         return value
 
+    def case_reference(self, column: str) -> str | None:
+        """A required case reference (CASE_REFERENCE), never a name."""
+        value = self.text(column, max_length=64)
+        if value is not None and not CASE_REFERENCE.match(value):
+            self.problem(
+                column,
+                "must be a case reference such as CR-104233 (letters, digits, - / . _ and at "
+                "least one digit), never a name",
+            )
+        return value
+
     def date(self, column: str) -> date | None:
         """A required date."""
         return self._parsed(column, parse_date)
@@ -149,6 +163,19 @@ class RowReader:
         except FieldError as exc:
             self.problem(column, str(exc))
             return None
+
+
+def repeated_in_column(
+    table: Table, column: str, label: str, key: Callable[[str], str] | None = None
+) -> list[Problem]:
+    """`duplicate_key_problems` for a file keyed by one column's non-empty cells, each
+    cell taken as it is or through `key`."""
+    keys = [
+        (row, key(row.cells[column]) if key else row.cells[column])
+        for row in table.rows
+        if row.cells.get(column)
+    ]
+    return duplicate_key_problems(table, keys, column, label)
 
 
 def duplicate_key_problems(
