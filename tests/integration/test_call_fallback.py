@@ -36,6 +36,7 @@ from store.models import (
 from tests import fakes
 from tests.cards import buttons, facts, words
 from tests.chat import PEOPLE, as_, card
+from tests.chat import press_in_chat as press
 from tests.clocks import Clock
 from tests.fake_notify import EMAIL_TEMPLATE, SMS_TEMPLATE, FakeNotify
 from tests.fakes import FakeConnector
@@ -90,20 +91,6 @@ async def client(
         assert response.status == 201
     connector.sent.clear()
     return started
-
-
-async def press(
-    client: TestClient, connector: FakeConnector, who: str, data: dict[str, Any]
-) -> list[dict[str, Any]]:
-    """`who` presses a button (Action.Submit): the cards updated and the replies, in order."""
-    before, updated = len(connector.sent), len(connector.updated)
-    activity = fakes.activity("message", connector.url, value=data, replyToId="card-1", **as_(who))
-    assert (await client.post("/api/messages", json=activity)).status == 201
-    return [
-        a
-        for a in connector.updated[updated:] + connector.sent[before:]
-        if a["_conversation_id"] == f"a:personal-{who}"
-    ]
 
 
 async def start_call(client: TestClient, connector: FakeConnector, drill: bool) -> list[Any]:

@@ -30,6 +30,7 @@ from store.repositories import audit_log
 from tests import fakes
 from tests.cards import buttons, words
 from tests.chat import PEOPLE, as_, card, installed_client
+from tests.chat import press_in_chat as press
 from tests.clocks import Clock
 from tests.fakes import FakeConnector
 
@@ -60,16 +61,6 @@ async def say(client: TestClient, connector: FakeConnector, who: str, text: str)
     )
     assert response.status == 201
     return mine(connector.sent[before:], who)
-
-
-async def press(
-    client: TestClient, connector: FakeConnector, who: str, data: dict[str, Any]
-) -> list[Any]:
-    """Action.Submit: the replies sent and the updates made, in order."""
-    before, updated = len(connector.sent), len(connector.updated)
-    activity = fakes.activity("message", connector.url, value=data, replyToId="card-1", **as_(who))
-    assert (await client.post("/api/messages", json=activity)).status == 201
-    return mine(connector.updated[updated:] + connector.sent[before:], who)
 
 
 def mine(activities: list[dict[str, Any]], who: str) -> list[dict[str, Any]]:

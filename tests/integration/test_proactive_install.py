@@ -23,6 +23,7 @@ from store.repositories.staff import find_by_email
 from tests import fakes
 from tests.cards import buttons, words
 from tests.chat import MEMBERS, PEOPLE, as_, card
+from tests.chat import press_in_chat as press
 from tests.clocks import Clock
 from tests.fake_microsoft import (
     CLIENT_ID,
@@ -88,20 +89,6 @@ async def client(
 ) -> TestClient:
     settings = Settings(dev_no_auth=True, database_url=database.url, graph=microsoft.config())
     return await start(database, connector, make_client, settings)
-
-
-async def press(
-    client: TestClient, connector: FakeConnector, who: str, data: dict[str, Any]
-) -> list[dict[str, Any]]:
-    """Action.Submit in `who`'s chat: the updates and replies there, in order."""
-    before, updated = len(connector.sent), len(connector.updated)
-    activity = fakes.activity("message", connector.url, value=data, replyToId="card-1", **as_(who))
-    assert (await client.post("/api/messages", json=activity)).status == 201
-    return [
-        a
-        for a in connector.updated[updated:] + connector.sent[before:]
-        if a["_conversation_id"] == f"a:personal-{who}"
-    ]
 
 
 def texts(activity: dict[str, Any]) -> str:
