@@ -53,13 +53,7 @@ async def demo_client(
     With `greet`, each says hello first, which links their Teams account (a change of its
     own), and the replies are cleared.
     """
-    async with database.sessions() as session, session.begin():
-        await load_demo(session, DEMO_ANCHOR)
-    for member in MEMBERS.values():
-        connector.add_member(member)
-    client = await make_client(
-        Settings(dev_no_auth=True, database_url=database.url, **settings), clock=lambda: NOW
-    )
+    client = await _demo_app(database, connector, make_client, MEMBERS, lambda: NOW, settings)
     if greet:
         for name in MEMBERS:
             await client.post(
@@ -78,13 +72,7 @@ async def installed_client(
 ) -> TestClient:
     """The app on the demo organisation with everyone in PEOPLE having installed it (their
     installations' greetings cleared), as the inspection-call tests start."""
-    async with database.sessions() as session, session.begin():
-        await load_demo(session, DEMO_ANCHOR)
-    for member in PEOPLE.values():
-        connector.add_member(member)
-    client = await make_client(
-        Settings(dev_no_auth=True, database_url=database.url, **settings), clock=clock
-    )
+    client = await _demo_app(database, connector, make_client, PEOPLE, clock, settings)
     for name in PEOPLE:
         response = await client.post(
             "/api/messages", json=fakes.installation(connector.url, **as_(name))
@@ -92,6 +80,24 @@ async def installed_client(
         assert response.status == 201
     connector.sent.clear()
     return client
+
+
+async def _demo_app(
+    database: Database,
+    connector: FakeConnector,
+    make_client: StartClient,
+    members: dict[str, TeamsMember],
+    clock: Callable[[], datetime],
+    settings: dict[str, Any],
+) -> TestClient:
+    """The app on the demo organisation, `members` known to the connector."""
+    async with database.sessions() as session, session.begin():
+        await load_demo(session, DEMO_ANCHOR)
+    for member in members.values():
+        connector.add_member(member)
+    return await make_client(
+        Settings(dev_no_auth=True, database_url=database.url, **settings), clock=clock
+    )
 
 
 async def press_in_chat(
