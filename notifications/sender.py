@@ -202,12 +202,11 @@ class OutboxSender:
             if wait > 0:
                 # Not an attempt: the message goes when its conversation has room again.
                 report.held += 1
-                at = self._clock() + timedelta(seconds=wait)
                 return Finished(
                     message,
                     OutboxStatus.PENDING,
                     None,
-                    next_attempt_at=at if message.urgent else self._quiet_hours.next_allowed(at),
+                    next_attempt_at=self._due_after(message, wait),
                 )
             await self._limiter.acquire()
             sending = self._delivery.send(
@@ -265,7 +264,12 @@ class OutboxSender:
             base = URGENT_BASE_BACKOFF_SECONDS if message.urgent else BASE_BACKOFF_SECONDS
             ceiling = min(MAX_BACKOFF_SECONDS, base * 2**message.attempts)
             delay = ceiling * (0.5 + self._jitter() / 2)
-        at = self._clock() + timedelta(seconds=delay)
+        return self._due_after(message, delay)
+
+    def _due_after(self, message: Claimed, seconds: float) -> datetime:
+        """When to try again in `seconds`; a message that is not urgent waits for working
+        hours."""
+        at = self._clock() + timedelta(seconds=seconds)
         return at if message.urgent else self._quiet_hours.next_allowed(at)
 
     async def _record(self, finished: list[Finished]) -> None:
