@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import time
+from datetime import datetime, timedelta
 
 
 class Clock:
-    """A `clock()` for the app that says `now` until a test changes it."""
+    """A `clock()` for the app that says `now` until a test changes it, or, once `run()`
+    is called, moves on from `now` in real time."""
 
     def __init__(self, now: datetime) -> None:
         self.now = now
+        self._running_since: float | None = None
+
+    def run(self) -> None:
+        """From here on the clock moves with real time (for what waits on real time, such
+        as Teams' per-conversation windows)."""
+        self._running_since = time.monotonic()
 
     def __call__(self) -> datetime:
-        return self.now
+        if self._running_since is None:
+            return self.now
+        return self.now + timedelta(seconds=time.monotonic() - self._running_since)
 
 
 class Ticks:
