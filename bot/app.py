@@ -13,6 +13,7 @@ from bot.flood import TurnLimiter
 from bot.keys import (
     BOT,
     BROADCAST,
+    CALL_INSTALLS,
     CLOCK,
     CONVERSATION_LIMITS,
     DATABASE,
@@ -39,6 +40,7 @@ from notifications.broadcast import Broadcast
 from notifications.call_chasing import ChasePolicy
 from notifications.call_fallback import CallFallback
 from notifications.call_fallback_sender import CallFallbackSender
+from notifications.call_installs import CallInstalls
 from notifications.call_watch import CallWatch
 from notifications.conversation_limits import ConversationLimits
 from notifications.gov_notify import RATE_PER_SECOND as NOTIFY_RATE_PER_SECOND
@@ -152,12 +154,21 @@ async def bot_context(app: web.Application) -> AsyncIterator[None]:
     edge = app[EDGE]
     calendar = WorkingDays()
     app[BROADCAST] = build_broadcast(settings, calendar)
+    installer = Installer(settings.graph)
+    # The notifications are built after the bot; look them up when alerts are let go.
+    app[CALL_INSTALLS] = CallInstalls(
+        app[DATABASE],
+        installer,
+        app[BROADCAST],
+        app[CLOCK],
+        on_released=lambda: app[NOTIFICATIONS].drain_soon(),
+    )
     dialogs = Dialogs(
         app[KNOWLEDGE],
         settings.timezone,
         case_url_template=settings.case_url_template,
         working_days=calendar,
-        calls=CallDialog(app[BROADCAST], settings.service_url, Installer(settings.graph)),
+        calls=CallDialog(app[BROADCAST], settings.service_url, installer),
         clock=app[CLOCK],
         local_knowledge=settings.local_knowledge,
         call_starters=settings.call_starters,
@@ -177,6 +188,7 @@ async def bot_context(app: web.Application) -> AsyncIterator[None]:
         CachedDirectory(edge.directory),
         # The notifications are built after the bot; look them up when the alert is sent.
         on_urgent=lambda: app[NOTIFICATIONS].drain_soon(),
+        on_installs=app[CALL_INSTALLS].start,
         home_tenants=settings.accepted_tenants,
         clock=app[CLOCK],
         # Replies count in the budget the replicas' outboxes share, without waiting on it.
@@ -198,6 +210,8 @@ async def reminders_context(app: web.Application) -> AsyncIterator[None]:
     )
     app[NOTIFICATIONS].schedule(app[SCHEDULER], app[SETTINGS].working_hours.start)
     yield
+    # First, as they wake the sender: a run cut short leaves its held alerts to go when due.
+    await app[CALL_INSTALLS].close()
     await app[NOTIFICATIONS].stop(app[SCHEDULER])
 
 

@@ -10,6 +10,7 @@ from bot.teams_bot import TeamsBot
 from dialogs.turns import Clock
 from knowledge.library import KnowledgeBase
 from notifications.broadcast import Broadcast
+from notifications.call_installs import CallInstalls
 from notifications.conversation_limits import ConversationLimits
 from notifications.scheduler import Scheduler
 from notifications.service import Notifications
@@ -29,3 +30,5 @@ LIMITER = web.AppKey("limiter", TurnLimiter)
 BROADCAST = web.AppKey("broadcast", Broadcast)
 # Teams' per-conversation limits, shared by the bot's replies and the outbox in this process.
 CONVERSATION_LIMITS = web.AppKey("conversation_limits", ConversationLimits)
+# Installing the app through Graph while an inspection call's alerts go out.
+CALL_INSTALLS = web.AppKey("call_installs", CallInstalls)

@@ -36,6 +36,7 @@ from teams.types import (
 )
 
 if TYPE_CHECKING:
+    from notifications.call_installs import InstallRequest
     from store.db import Database
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ class TeamsBot:
         directory: MemberDirectory,
         *,
         on_urgent: Callable[[], None] | None = None,
+        on_installs: Callable[[InstallRequest], None] | None = None,
         home_tenants: frozenset[str] = frozenset(),
         clock: Callable[[], datetime] = utc_now,
         known_accounts: KnownAccounts | None = None,
@@ -78,6 +80,9 @@ class TeamsBot:
         # Called when a turn queued urgent messages (the inspection call, notices): send
         # them now rather than at the next scheduled drain.
         self._on_urgent = on_urgent
+        # Called when a turn asks for the app to be installed for people (the inspection
+        # call, for those whose alerts wait for it): runs once the turn has committed.
+        self._on_installs = on_installs
         # The tenants whose own (non-guest) members may be matched to the roster by address.
         self._home_tenants = home_tenants
         self._clock = clock
@@ -264,6 +269,8 @@ class TeamsBot:
         # Called once the turn's transaction has committed.
         if reply.roster_changed:
             self._known.forget_all()
+        if reply.installs is not None and self._on_installs is not None:
+            self._on_installs(reply.installs)
 
     async def _person(self, turn: InboundTurn) -> Person:
         identity = self._known.get(turn.user)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from cards import call_messages
 from cards.rendering import materialise, plain_text, render_card
 from dialogs.ask_dialog import CardActionError
-from dialogs.call_install import install_first, install_view, installed_text, waiting_for_chat
+from dialogs.call_install import install_view, installing_text, planned_installs
 from dialogs.call_reach import reach_of
 from dialogs.card_data import parse_id
 from dialogs.people import Person
@@ -21,6 +21,7 @@ from dialogs.replies import Reply
 from knowledge.working_days import WorkingDays
 from notifications.broadcast import Broadcast, CallRequest, bump_version
 from notifications.call_chasing import ChasePolicy
+from notifications.call_installs import InstallRequest
 from notifications.installation import Installer
 from notifications.playbook import Playbook
 from store.models import CallStatus, InspectionCall, Staff, StaffRole
@@ -124,10 +125,9 @@ class CallDialog:
         request, problem = self._request(data, today)
         if request is None:
             raise CardActionError(problem or "the alert's details are not valid")
-        installed = []
-        if await calls.active_call(session) is None:
-            installed = await install_first(self.installer, session, caller)
-        held = await waiting_for_chat(session, installed)
+        # Their alerts wait for the app to be installed for them, which starts once this
+        # is committed; everyone else's go at once.
+        held = frozenset(p.id for p in await planned_installs(self.installer, session, caller))
         call = await self.broadcast.start(session, request, caller, now, held=held)
         if call is None:
             active = await calls.active_call(session)
@@ -152,11 +152,14 @@ class CallDialog:
             person,
             request,
             outcome=f"Sent at {now.astimezone(self.broadcast.timezone):%H:%M}. "
-            "The live status card follows." + installed_text(installed, held),
+            "The live status card follows." + installing_text(len(held)),
             held=held,
         )
         status = await self.status_reply(session, call)
-        return Reply(card=preview, refresh=True, follow_up=status, urgent_queued=True)
+        installs = InstallRequest(call.id, held, caller.email) if held else None
+        return Reply(
+            card=preview, refresh=True, follow_up=status, urgent_queued=True, installs=installs
+        )
 
     async def status(self, session: AsyncSession, person: Person, data: dict[str, Any]) -> Reply:
         """Refresh on the status card."""

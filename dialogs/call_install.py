@@ -1,8 +1,9 @@
 """This module is the inspection call's part in installing the app through Microsoft Graph.
 
-Before the alert goes, the app is installed for everyone on the roster who has no chat with
-the bot, so that the alert reaches them in Teams too; the preview says how many that is,
-and how many cannot be installed and why.
+When the alert goes, the app is installed for everyone on the roster who has no chat with
+the bot, so that the alert reaches them in Teams too (notifications/call_installs.py does
+it while the other alerts go); the preview says how many that is, and how many cannot be
+installed and why.
 """
 
 from __future__ import annotations
@@ -11,20 +12,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cards.rendering import plain_text
-from notifications.installation import Installer, Outcome, Result, short_reason
-from store.repositories import calls
+from notifications.installation import Installer, short_reason
 from store.repositories.staff import list_all
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from store.models import Staff
-
-# How long confirming the call may spend installing the app before the alerts are queued:
-# the press must be answered while Teams still waits for it, and the alert must not wait.
-INSTALL_TIME_LIMIT = 10.0
-LISTED_FAILURES = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,14 +54,15 @@ async def install_view(
     if held is not None:
         installing = held
         if held:
-            note = f"{len(held)} more will get it as soon as Teams confirms the installation."
+            note = f"{len(held)} more will get it as soon as the app is installed for them."
     else:
         installing = frozenset(p.id for p in plan.to_install)
         if installing:
             who = "this person has" if len(installing) == 1 else "they have"
             note = (
                 f"{len(installing)} will be installed now: {who} no chat with the app yet. "
-                "Confirming installs it for them first; their alert follows."
+                "Confirming sends everyone else's alert at once and installs the app for them "
+                "alongside; each of their alerts follows as soon as Teams confirms."
             )
     missed = len(without) - len(installing)
     why: str | None = None
@@ -85,62 +80,22 @@ async def install_view(
     return InstallView(installing, note, why)
 
 
-async def install_first(
+async def planned_installs(
     installer: Installer, session: AsyncSession, caller: Staff
-) -> list[Outcome]:
-    """Installs the app for everyone the preview said it would be installed for."""
+) -> list[Staff]:
+    """Everyone the preview said the app would be installed for (but the caller)."""
     if not installer.enabled:
         return []
     people = [p for p in await list_all(session) if p.id != caller.id]
-    plan = await installer.plan(session, people)
-    if not plan.to_install:
-        return []
-    return await installer.install(
-        session, plan.to_install, actor=caller.email, time_limit=INSTALL_TIME_LIMIT
-    )
+    return (await installer.plan(session, people)).to_install
 
 
-async def waiting_for_chat(session: AsyncSession, installed: list[Outcome]) -> frozenset[int]:
-    """Who the app was installed for without their chat being known yet.
-
-    Asked just before the alerts are queued: an installation activity that came in while
-    others were being installed has stored that person's chat by now, and their alert need
-    not wait at all.
-    """
-    waiting = [o.staff_id for o in installed if o.installed and not o.conversation_known]
-    if not waiting:
-        return frozenset()
-    return frozenset(waiting) - await calls.reachable(session, waiting)
-
-
-def installed_text(installed: list[Outcome], held: frozenset[int]) -> str:
-    """What installing the app before the alert achieved, for the sent card."""
-    if not installed:
+def installing_text(count: int) -> str:
+    """What the sent card says of the installations running alongside the alerts."""
+    if not count:
         return ""
-    done = [o for o in installed if o.installed]
-    already = sum(o.result is Result.ALREADY_INSTALLED for o in done)
-    failed = [o for o in installed if not o.installed]
-    text = ""
-    if done:
-        text += f" The app was installed for {len(done)} first"
-        text += f" ({already} of them had it already)." if already else "."
-    if held:
-        waits = "waits" if len(held) == 1 else "wait"
-        text += f" {len(held)} of their alerts {waits} for Teams to confirm the installation."
-    if failed:
-        by_reason: dict[str, list[str]] = {}
-        for outcome in failed:
-            why = short_reason(outcome.reason or outcome.result.value)
-            by_reason.setdefault(why, []).append(plain_text(outcome.name))
-        groups = []
-        room = LISTED_FAILURES
-        # The rarer reasons first: they are the ones someone can do something about.
-        for why, names in sorted(by_reason.items(), key=lambda group: (len(group[1]), group[0])):
-            shown = ", ".join(names[: max(room, 1)])
-            more = len(names) - max(room, 1)
-            room -= len(names)
-            groups.append(
-                f"{why} ({len(names)}): {shown}{f' and {more} more' if more > 0 else ''}"
-            )
-        text += f" It could not be installed for {len(failed)} ({'; '.join(groups)}). Phone them."
-    return text
+    who = "1 person" if count == 1 else f"{count} people"
+    return (
+        f" The app is being installed for {who} with no chat with it yet; the status card "
+        "shows how that goes."
+    )

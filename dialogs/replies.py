@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from notifications.call_installs import InstallRequest
+
 
 @dataclass(frozen=True, slots=True)
 class Notice:
@@ -23,7 +25,9 @@ class Reply:
     changes are committed; `refresh` marks a card that replaces the one acted on.
     `follow_up` is sent as a further message after this one; when it is an inspection
     call's status card, `status_of_call` names the call, so the card can be kept up to date
-    where it was sent. `urgent_queued` says urgent messages are waiting in the outbox.
+    where it was sent. `urgent_queued` says urgent messages are waiting in the outbox;
+    `installs` asks for the app to be installed, after the commit, for people whose
+    inspection-call alerts are held for it.
     """
 
     text: str | None = None
@@ -36,6 +40,7 @@ class Reply:
     audits_card_of_call: int | None = None
     urgent_queued: bool = False
     roster_changed: bool = False
+    installs: InstallRequest | None = None
 
     def __post_init__(self) -> None:
         if self.text is None and self.card is None:

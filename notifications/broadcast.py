@@ -270,6 +270,9 @@ class Broadcast:
         # Only the names the card lists are loaded: this runs every few seconds.
         waiting = await calls.recipients(session, call.id, waiting_only=True, limit=LISTED_NAMES)
         alerts = counts.alerts
+        installing = await calls.held_alerts(
+            session, call.id, call.called_at + HELD_FOR_INSTALLATION
+        )
         stood_down = None
         if call.status is CallStatus.STOOD_DOWN and call.stood_down_at is not None:
             by = await session.get(Staff, call.stood_down_by_id) if call.stood_down_by_id else None
@@ -285,7 +288,10 @@ class Broadcast:
             # Read receipts: only from people whose Teams sends them (their setting).
             "read": counts.read,
             "waiting_to_send": alerts.get(OutboxStatus.PENDING, 0)
-            + alerts.get(OutboxStatus.SENDING, 0),
+            + alerts.get(OutboxStatus.SENDING, 0)
+            - installing,
+            # Held until the app is installed for them (see notifications/call_installs.py).
+            "installing": installing,
             "failed": alerts.get(OutboxStatus.FAILED, 0),
             "unreachable": alerts.get(OutboxStatus.UNREACHABLE, 0),
             "fallback": status_facts(

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -103,6 +103,21 @@ class Plan:
 
 
 @dataclass(frozen=True, slots=True)
+class Attempt:
+    """One person's installation as Graph answered it: the outcome, the chat id if Graph
+    gave it, and the person's object id."""
+
+    outcome: Outcome
+    chat_id: str | None = None
+    aad_object_id: str | None = None
+
+    @property
+    def chat_known(self) -> bool:
+        """Whether the chat with the person is known (and stored by `record`)."""
+        return self.chat_id is not None and self.aad_object_id is not None
+
+
+@dataclass(frozen=True, slots=True)
 class _Person:
     """What an installation needs of a roster entry, read before any request is made."""
 
@@ -168,7 +183,8 @@ class Installer:
         actor: str,
         time_limit: float | None = None,
     ) -> list[Outcome]:
-        """Installs the app for each person, stores the chats found, and logs each outcome.
+        """Installs the app for each person, stores the chats found, and logs each outcome;
+        the outcomes in the order of `people`.
 
         Every Graph request is made before anything is written, so no write waits on
         Graph. `time_limit` (seconds) bounds the whole run: anyone not done by then is
@@ -177,35 +193,64 @@ class Installer:
         Raises:
             RuntimeError: installation is off (see `enabled`).
         """
+        people = list(people)
+        found = [attempt async for attempt in self.attempts(people, time_limit=time_limit)]
+        await self.record(session, found, actor=actor)
+        order = {person.id: position for position, person in enumerate(people)}
+        outcomes = sorted((a.outcome for a in found), key=lambda o: order[o.staff_id])
+        log_outcomes(outcomes)
+        return outcomes
+
+    async def attempts(
+        self, people: Iterable[Staff], *, time_limit: float | None = None
+    ) -> AsyncIterator[Attempt]:
+        """Asks Graph to install the app for each person, several at once, and yields each
+        attempt as it finishes; writes nothing (see `record`).
+
+        Raises:
+            RuntimeError: installation is off (see `enabled`).
+        """
         if self._config is None or self._tokens is None:
             raise RuntimeError(OFF)
+        # Read before any request is made: no roster object is touched while Graph answers.
         plain = [_Person(p.id, p.email, p.name, p.aad_object_id) for p in people]
         if not plain:
-            return []
+            return
         deadline = self._clock() + time_limit if time_limit is not None else None
-        template = await conversations.latest_active(session)
         run = _Run(self._concurrency, deadline, self._clock)
         async with GraphClient(
             self._config, self._tokens, deadline=deadline, sleep=self._sleep, clock=self._clock
         ) as graph:
-            found = await asyncio.gather(*(run.one(graph, person) for person in plain))
-        for outcome, chat_id, aad_object_id in found:
-            if chat_id is not None and aad_object_id is not None:
-                await conversations.save_installation(
-                    session, self._record(template, outcome, chat_id, aad_object_id)
+            pending = [asyncio.create_task(run.one(graph, person)) for person in plain]
+            try:
+                for finished in asyncio.as_completed(pending):
+                    yield await finished
+            finally:
+                # A caller that stops early (shutdown) leaves no request running.
+                for task in pending:
+                    task.cancel()
+                await asyncio.gather(*pending, return_exceptions=True)
+
+    async def record(self, session: AsyncSession, found: list[Attempt], *, actor: str) -> None:
+        """Stores the chats Graph gave and logs each attempt's outcome in the audit log."""
+        if not found:
+            return
+        template = await conversations.latest_active(session)
+        for attempt in found:
+            if attempt.chat_id is not None and attempt.aad_object_id is not None:
+                chat = self._record(
+                    template, attempt.outcome, attempt.chat_id, attempt.aad_object_id
                 )
+                await conversations.save_installation(session, chat)
             audit_log.record_change(
                 session,
                 actor=actor,
                 entity=ENTITY,
-                key=outcome.email,
+                key=attempt.outcome.email,
                 field=FIELD,
                 old=None,
-                new=outcome.logged,
+                new=attempt.outcome.logged,
             )
-        outcomes = [outcome for outcome, _, _ in found]
-        _log(outcomes)
-        return outcomes
 
     def _record(
         self,
@@ -253,26 +298,24 @@ class _Run:
         # Set when the app cannot sign in: every further request would fail the same way.
         self._stopped: str | None = None
 
-    async def one(
-        self, graph: GraphClient, person: _Person
-    ) -> tuple[Outcome, str | None, str | None]:
-        """The person's outcome, the chat id if Graph gave it, and their object id."""
+    async def one(self, graph: GraphClient, person: _Person) -> Attempt:
+        """The person's attempt; never raises but when cancelled."""
         async with self._slots:
             if self._stopped is not None:
-                return _outcome(person, Result.NOT_YET, self._stopped), None, None
+                return Attempt(_outcome(person, Result.NOT_YET, self._stopped))
             if self._deadline is not None and self._clock() >= self._deadline:
-                return _outcome(person, Result.NOT_YET, NO_TIME), None, None
+                return Attempt(_outcome(person, Result.NOT_YET, NO_TIME))
             try:
                 return await self._install(graph, person)
             except TokenError as exc:
                 self._stopped = str(exc)
-                return _outcome(person, Result.NOT_YET, str(exc)), None, None
+                return Attempt(_outcome(person, Result.NOT_YET, str(exc)))
             except GraphError as exc:
                 result = Result.FAILED if exc.lasting else Result.NOT_YET
                 logger.warning(
                     "Could not install the app for staff %s: HTTP %s", person.staff_id, exc.status
                 )
-                return _outcome(person, result, str(exc)), None, None
+                return Attempt(_outcome(person, result, str(exc)))
             except Exception as exc:
                 # A fault here must not stop the inspection call the install runs ahead of.
                 logger.error(  # noqa: TRY400 - messages may quote Graph's answer
@@ -281,14 +324,12 @@ class _Run:
                     describe_exception(exc),
                 )
                 reason = f"an unexpected error ({type(exc).__name__})"
-                return _outcome(person, Result.NOT_YET, reason), None, None
+                return Attempt(_outcome(person, Result.NOT_YET, reason))
 
-    async def _install(
-        self, graph: GraphClient, person: _Person
-    ) -> tuple[Outcome, str | None, str | None]:
+    async def _install(self, graph: GraphClient, person: _Person) -> Attempt:
         aad_object_id = person.aad_object_id or await graph.user_id(person.email)
         if aad_object_id is None:
-            return _outcome(person, Result.FAILED, NOT_IN_TENANT), None, None
+            return Attempt(_outcome(person, Result.FAILED, NOT_IN_TENANT))
         result = (
             Result.INSTALLED if await graph.install(aad_object_id) else Result.ALREADY_INSTALLED
         )
@@ -301,7 +342,7 @@ class _Run:
             # Installed all the same: Teams' installation activity will say where the chat is.
             chat_id = None
         outcome = _outcome(person, result, None, conversation_known=chat_id is not None)
-        return outcome, chat_id, aad_object_id
+        return Attempt(outcome, chat_id, aad_object_id)
 
 
 def _outcome(
@@ -326,7 +367,8 @@ def short_reason(reason: str) -> str:
     return reason.split(" (", 1)[0]
 
 
-def _log(outcomes: list[Outcome]) -> None:
+def log_outcomes(outcomes: list[Outcome]) -> None:
+    """One log line of how many were installed, already were, could not be, or not yet."""
     counts = {result: sum(o.result is result for o in outcomes) for result in Result}
     logger.info(
         "App installation: %d installed, %d already installed, %d could not be, %d not yet",

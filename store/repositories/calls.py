@@ -209,6 +209,21 @@ async def counts(session: AsyncSession, call_id: int) -> CallCounts:
     return CallCounts(int(total), int(acknowledged), alerts, read)
 
 
+async def held_alerts(session: AsyncSession, call_id: int, held_until: datetime) -> int:
+    """How many of the call's alerts still wait for the app to be installed: not tried
+    yet, and not due before the hold ends (`held_until`); one let go is due at once."""
+    count = await session.scalar(
+        select(func.count()).where(
+            OutboxMessage.call_id == call_id,
+            OutboxMessage.kind == ALERT,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.attempts == 0,
+            OutboxMessage.next_attempt_at >= held_until,
+        )
+    )
+    return int(count or 0)
+
+
 async def record_read(
     session: AsyncSession, staff_id: int, last_read_message_id: str, now: datetime
 ) -> list[int]:

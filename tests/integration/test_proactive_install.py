@@ -1,8 +1,9 @@
-"""Installing the app through Graph before the inspection call's alert, against fakes of
-Graph and the identity platform: the preview, the installs, and no alert lost."""
+"""Installing the app through Graph while the inspection call's alerts go out, against
+fakes of Graph and the identity platform: the preview, the installs, and no alert lost."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -13,12 +14,14 @@ import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
-from bot.keys import NOTIFICATIONS
+from bot.keys import BROADCAST, CALL_INSTALLS, NOTIFICATIONS
 from bot.settings import Settings
 from demo.loader import DEMO_ANCHOR, load_demo
+from notifications.gov_notify import NotifyConfig
 from notifications.installation import ENTITY, Installer
 from store.db import Database
 from store.models import AuditLogEntry, ConversationReference, OutboxMessage, Staff
+from store.repositories import calls
 from store.repositories.staff import find_by_email
 from tests import fakes
 from tests.cards import buttons, words
@@ -32,6 +35,7 @@ from tests.fake_microsoft import (
     GraphUser,
     running_microsoft,
 )
+from tests.fake_notify import EMAIL_TEMPLATE, FakeNotify
 from tests.fakes import FakeConnector
 
 StartClient = Callable[..., Awaitable[TestClient]]
@@ -123,8 +127,9 @@ async def test_the_preview_says_who_will_be_installed_and_nothing_is_installed_y
         f"4 of {ROSTER - 1} now, and 25 once the app is installed for them"
     )
     assert (
-        "25 will be installed now: they have no chat with the app yet. Confirming installs it "
-        "for them first; their alert follows." in shown
+        "25 will be installed now: they have no chat with the app yet. Confirming sends "
+        "everyone else's alert at once and installs the app for them alongside; each of their "
+        "alerts follows as soon as Teams confirms." in shown
     )
     assert "Send the alert to 29 people in Teams (25 once the app is installed)" in buttons(
         card(preview)
@@ -135,27 +140,31 @@ async def test_the_preview_says_who_will_be_installed_and_nothing_is_installed_y
     assert microsoft.identity.seen == []
 
 
-async def test_confirming_installs_first_then_alerts_everyone_with_a_chat(
-    client: TestClient, connector: FakeConnector, database: Database, microsoft: FakeMicrosoft
-) -> None:
+async def confirm(client: TestClient, connector: FakeConnector) -> list[dict[str, Any]]:
+    """Previews and sends the alert as Alex; the sent card and the status card."""
     [preview] = await press(client, connector, "alexw", {**FORM, "drill": "false"})
     [send] = [d for t, d in buttons(card(preview)).items() if t.startswith("Send")]
-    sent_card, *_ = await press(client, connector, "alexw", send)
+    return await press(client, connector, "alexw", send)
+
+
+async def test_confirming_alerts_everyone_with_a_chat_and_installs_for_the_rest_alongside(
+    client: TestClient, connector: FakeConnector, database: Database, microsoft: FakeMicrosoft
+) -> None:
+    sent_card, status = await confirm(client, connector)
+    # When the call is confirmed, all 25 alerts wait for the installations.
+    assert facts(status)["Waiting for the app to be installed"] == "25"
+    await client.app[CALL_INSTALLS].wait()
     await client.app[NOTIFICATIONS].drain()
     queued = await alerts(database)
 
     outcome = texts(sent_card)
-    assert "Sent at 09:00. The live status card follows." in outcome
-    assert "The app was installed for 3 first (1 of them had it already)." in outcome
-    assert "1 of their alerts waits for Teams to confirm the installation." in outcome
     assert (
-        "It could not be installed for 22 (not allowed (1): Sunita Patel; not found in your "
-        "tenant (21): Aisha Rahman, " in outcome
+        "Sent at 09:00. The live status card follows. The app is being installed for 25 "
+        "people with no chat with it yet; the status card shows how that goes." in outcome
     )
-    assert " and 2 more). Phone them." in outcome
-    assert "22 cannot be installed (21 not found in your tenant, 1 not allowed)" in outcome
+    assert "25 more will get it as soon as the app is installed for them." in outcome
     assert facts(sent_card)["Will get it in Teams"] == (
-        f"6 of {ROSTER - 1} now, and 1 once the app is installed for them"
+        f"4 of {ROSTER - 1} now, and 25 once the app is installed for them"
     )
     # Installed for through Graph: Rachel (new) and Tom (already), by the chat Graph gave.
     chat = f"19:{{}}_{CLIENT_ID}@unq.gbl.spaces"
@@ -169,17 +178,56 @@ async def test_confirming_installs_first_then_alerts_everyone_with_a_chat(
     lynne = queued["lynner@example.com"]
     assert str(lynne.status) == "pending"
     assert lynne.next_attempt_at == NOW + timedelta(minutes=2)
+    # Those it could not be installed for are let go at once: unreachable in Teams.
     assert str(queued["sunitap@example.com"].status) == "unreachable"
+    assert str(queued["aishar@example.com"].status) == "unreachable"
+    unreachable = [e for e, m in queued.items() if str(m.status) == "unreachable"]
+    assert len(unreachable) == 22
     # The installs were asked for by object id; those without one were looked up first.
     assert sorted(microsoft.graph.installs()) == sorted([RACHEL, TOM, SUNITA, LYNNE])
+    # The status card, as it is refreshed: Lynne is the one still waiting.
+    async with database.sessions() as session:
+        call = await calls.active_call(session)
+        assert call is not None
+        shown = await client.app[BROADCAST].status(session, call)
+    assert shown["context"]["installing"] == 1
+    assert shown["context"]["unreachable"] == 22
+
+
+async def test_the_alerts_of_those_with_a_chat_do_not_wait_for_the_installations(
+    client: TestClient, connector: FakeConnector, database: Database, microsoft: FakeMicrosoft
+) -> None:
+    graph_answers = asyncio.Event()
+
+    async def slow_graph() -> None:
+        await graph_answers.wait()
+
+    microsoft.graph.users[RACHEL].on_install = slow_graph
+    await confirm(client, connector)
+    await client.app[NOTIFICATIONS].drain()
+
+    # Rachel's installation has not finished, and everyone with a chat has the alert.
+    assert chat_of(RACHEL) not in delivered_to(connector)
+    assert sorted(delivered_to(connector)) == sorted(
+        [f"a:personal-{name}" for name in PEOPLE if name != "alexw"] + [chat_of(TOM)]
+    )
+    graph_answers.set()
+    await client.app[CALL_INSTALLS].wait()
+    await client.app[NOTIFICATIONS].drain()
+    assert delivered_to(connector).count(chat_of(RACHEL)) == 1
+    assert str((await alerts(database))["rachelo@example.com"].status) == "sent"
+
+
+def chat_of(object_id: str) -> str:
+    """The chat the fake Graph gives for a user's installation."""
+    return f"19:{object_id}_{CLIENT_ID}@unq.gbl.spaces"
 
 
 async def test_an_alert_held_for_an_installation_goes_when_teams_announces_it(
     client: TestClient, connector: FakeConnector, database: Database, microsoft: FakeMicrosoft
 ) -> None:
-    [preview] = await press(client, connector, "alexw", {**FORM, "drill": "false"})
-    [send] = [d for t, d in buttons(card(preview)).items() if t.startswith("Send")]
-    await press(client, connector, "alexw", send)
+    await confirm(client, connector)
+    await client.app[CALL_INSTALLS].wait()
     await client.app[NOTIFICATIONS].drain()
     assert "a:personal-lynner" not in delivered_to(connector)
 
@@ -216,13 +264,12 @@ async def test_an_installation_announced_while_others_install_is_not_held(
         assert response.status == 201
 
     lynne.on_install = teams_announces_it
-    [preview] = await press(client, connector, "alexw", {**FORM, "drill": "false"})
-    [send] = [d for t, d in buttons(card(preview)).items() if t.startswith("Send")]
-    sent_card, *_ = await press(client, connector, "alexw", send)
+    await confirm(client, connector)
+    await client.app[CALL_INSTALLS].wait()
     await client.app[NOTIFICATIONS].drain()
     queued = await alerts(database)
 
-    assert "for Teams to confirm" not in texts(sent_card)
+    # Let go when Teams announced it, not two minutes after the call.
     assert queued["lynner@example.com"].next_attempt_at == NOW
     assert str(queued["lynner@example.com"].status) == "sent"
     assert delivered_to(connector).count("a:personal-lynner") == 1
@@ -326,9 +373,8 @@ async def test_throttling_during_the_call_is_waited_out_within_its_time(
     client: TestClient, connector: FakeConnector, database: Database, microsoft: FakeMicrosoft
 ) -> None:
     microsoft.graph.users[RACHEL].throttle = [(429, "1")]
-    [preview] = await press(client, connector, "alexw", {**FORM, "drill": "false"})
-    [send] = [d for t, d in buttons(card(preview)).items() if t.startswith("Send")]
-    await press(client, connector, "alexw", send)
+    await confirm(client, connector)
+    await client.app[CALL_INSTALLS].wait()
     await client.app[NOTIFICATIONS].drain()
 
     assert microsoft.graph.installs().count(RACHEL) == 2
@@ -344,9 +390,8 @@ async def test_neither_the_secret_nor_a_token_is_ever_logged(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     microsoft.graph.users[RACHEL].throttle = [(429, "0")]
-    [preview] = await press(client, connector, "alexw", {**FORM, "drill": "false"})
-    [send] = [d for t, d in buttons(card(preview)).items() if t.startswith("Send")]
-    await press(client, connector, "alexw", send)
+    await confirm(client, connector)
+    await client.app[CALL_INSTALLS].wait()
 
     logged = "\n".join(f"{r.getMessage()} {r.exc_text or ''} {vars(r)}" for r in caplog.records)
     assert microsoft.identity.issued
@@ -364,12 +409,51 @@ async def test_a_fault_in_installing_never_stops_the_alert(
         raise RuntimeError("a bug")
 
     monkeypatch.setattr("teams.graph.GraphClient.install", broken)
-    [preview] = await press(client, connector, "alexw", {**FORM, "drill": "false"})
-    [send] = [d for t, d in buttons(card(preview)).items() if t.startswith("Send")]
-    sent_card, *_ = await press(client, connector, "alexw", send)
+    sent_card, _ = await confirm(client, connector)
+    await client.app[CALL_INSTALLS].wait()
     await client.app[NOTIFICATIONS].drain()
+    queued = await alerts(database)
 
     assert "Sent at 09:00. The live status card follows." in texts(sent_card)
-    assert "(an unexpected error (4): Lynne Robbins, " in texts(sent_card)
-    assert len(await alerts(database)) == ROSTER - 1
+    assert len(queued) == ROSTER - 1
     assert len(delivered_to(connector)) == 4
+    # Not installed, so let go at once: unreachable in Teams, not held for two minutes.
+    assert str(queued["rachelo@example.com"].status) == "unreachable"
+    async with database.sessions() as session:
+        logged = await session.scalars(
+            select(AuditLogEntry.new_value).where(
+                AuditLogEntry.entity == ENTITY, AuditLogEntry.entity_key == "rachelo@example.com"
+            )
+        )
+        assert list(logged) == ["not installed yet: an unexpected error (RuntimeError)"]
+
+
+async def test_someone_the_app_cannot_be_installed_for_gets_email_at_once(
+    database: Database,
+    connector: FakeConnector,
+    make_client: StartClient,
+    microsoft: FakeMicrosoft,
+    notify: FakeNotify,
+) -> None:
+    settings = Settings(
+        dev_no_auth=True,
+        database_url=database.url,
+        graph=microsoft.config(),
+        public_url="https://ir.example.gov.uk",
+        notify=NotifyConfig(
+            api_key=notify.api_key, base_url=notify.url, email_template=EMAIL_TEMPLATE
+        ),
+    )
+    client = await start(database, connector, make_client, settings)
+    await confirm(client, connector)
+    await client.app[CALL_INSTALLS].wait()
+    await client.app[NOTIFICATIONS].drain()
+
+    emailed = {n["email_address"] for n in notify.of_type("email")}
+    # Refused (Sunita) or not in the tenant (21): by email, with the clock still at the
+    # call's minute, not when the two-minute hold would have ended.
+    assert "sunitap@example.com" in emailed
+    assert "aishar@example.com" in emailed
+    assert len(emailed) == 22
+    # Installed for, in Teams; Lynne's chat is not known yet, so she still waits for it.
+    assert not emailed & {"rachelo@example.com", "tomw@example.com", "lynner@example.com"}
