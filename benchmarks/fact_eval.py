@@ -36,8 +36,10 @@ DEFAULT_TODAY = date(2026, 11, 25)
 HELD_OUT = "held_out"
 # A second held-out set, written blind later, for a measurement the first has not had.
 HELD_OUT_2 = "held_out2"
-HELD_OUT_SETS = frozenset({HELD_OUT, HELD_OUT_2})
-SET_NAMES = ("dev", "dev2", "dev3", "dev4", HELD_OUT, HELD_OUT_2)
+# A third, written blind again before this round's changes were judged.
+HELD_OUT_3 = "held_out3"
+HELD_OUT_SETS = frozenset({HELD_OUT, HELD_OUT_2, HELD_OUT_3})
+SET_NAMES = ("dev", "dev2", "dev3", "dev4", HELD_OUT, HELD_OUT_2, HELD_OUT_3)
 KINDS = ("plain", "compound", "indirect", "dated", "out_of_scope", "small_talk")
 
 
@@ -79,10 +81,19 @@ def load_fact_cases(name: str) -> list[FactCase]:
             str(item["question"]),
             str(item["kind"]),
             tuple(tuple(str(p) for p in group) for group in item.get("must_say") or ()),
-            item.get("today") or DEFAULT_TODAY,
+            _day(item.get("today")),
         )
         for item in raw
     ]
+
+
+def _day(value: object) -> date:
+    """A case's "today": YAML reads an unquoted date as one, a quoted one as text."""
+    if value is None:
+        return DEFAULT_TODAY
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
 
 
 def judge(knowledge: KnowledgeBase, case: FactCase) -> tuple[bool, bool, Response]:
