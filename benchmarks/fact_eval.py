@@ -1,6 +1,6 @@
 """Framework answers judged by what they say: the development and held-out question sets.
 
-Usage: python -m benchmarks.fact_eval [--set dev dev2 dev3 dev4 held_out held_out2]
+Usage: python -m benchmarks.fact_eval [--set dev dev2 dev3 dev4 dev5 held_out held_out2]
        [--show-misses]
 
 Each question in tests/knowledge_eval/dev*.yaml and held_out*.yaml was written from
@@ -37,7 +37,7 @@ HELD_OUT = "held_out"
 # A second held-out set, written blind later, for a measurement the first has not had.
 HELD_OUT_2 = "held_out2"
 HELD_OUT_SETS = frozenset({HELD_OUT, HELD_OUT_2})
-SET_NAMES = ("dev", "dev2", "dev3", "dev4", HELD_OUT, HELD_OUT_2)
+SET_NAMES = ("dev", "dev2", "dev3", "dev4", "dev5", HELD_OUT, HELD_OUT_2)
 KINDS = ("plain", "compound", "indirect", "dated", "out_of_scope", "small_talk")
 
 
