@@ -51,6 +51,15 @@ CARRIED_SUBJECTS = frozenset(
 LEADING_TOPIC_TERMS = 2
 # Words that name no topic of their own: "SEND inspection" is about SEND.
 GENERIC_WORDS = frozenset({"inspection", "ofsted", "inspect", "question", "quick", "number"})
+# Nor do the words any timescale question uses, whatever it is about ("how long does an
+# application take", "how many working days after"): sharing only these with an entry is
+# no sign that it is the topic asked.
+UNTOPICAL_WORDS = GENERIC_WORDS | {
+    "timescale", "frequency", "take", "before", "after", "day", "working", "week",
+    "month", "year", "hour", "time", "long", "first", "last", "next", "new",
+    "done", "complete", "process", "application", "apply", "request", "happen", "make",
+    "come", "back", "need", "usually", "normally", "typical", "statutory", "legal", "rule",
+}  # fmt: skip
 # What a compound question asks of each subject, carried to a part that does not say:
 # "ICPC and core group timescales".
 CARRIED_ASPECTS = frozenset({"timescale", "frequency", "notice", "judgement", "inspector"})
@@ -349,8 +358,11 @@ class KnowledgeBase:
             for phrase in _OUT_OF_DOMAIN.findall(question)
         )
         # Nor one that shares nothing with the entry but numbers and words that name no
-        # topic: "what is question number 12 about" is not about "12 months".
-        vague = not any(not t.isdigit() and t not in GENERIC_WORDS for t in set(terms) & document)
+        # topic: "what is question number 12 about" is not about "12 months", nor "how long
+        # does a blue badge application take" about any timescale that happens to match.
+        vague = not any(
+            not t.isdigit() and t not in UNTOPICAL_WORDS for t in set(terms) & document
+        )
         return unanswered_aspect or elsewhere or vague
 
     def _answer_parts(self, question: str, today: date) -> tuple[Part, ...] | None:
