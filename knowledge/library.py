@@ -67,13 +67,32 @@ CARRIED_ASPECTS = frozenset({"timescale", "frequency", "notice", "judgement", "i
 # work beside it whose timescales the knowledge does not hold (the LADO, EHC plans): only an
 # entry that itself names them may answer a question that does.
 OUT_OF_DOMAIN = (
-    "adult", "adults", "care act", "elderly", "older people", "dementia", "pension",
-    "payroll", "salary", "pay rise", "annual leave", "council tax", "parking", "bins",
-    "housing benefit", "universal credit", "school admission", "admissions", "payslip",
-    "pay slip", "wages", "expenses claim", "laptop", "password", "private fostering",
-    "privately fostered", "nursery", "nurseries", "childminder", "childminders", "care home",
-    "care homes", "youth offending", "youth justice", "yot", "school exclusion", "excluded",
-    "exclusions", "lado", "ehcp", "ehc plan", "ehc needs assessment",
+    # Adult social care and adult health.
+    "adult", "adults", "care act", "elderly", "older people", "older person", "dementia",
+    "care home", "care homes", "nursing home", "residential home", "dols",
+    "deprivation of liberty", "mental health act", "amhp", "s42", "section 42",
+    "domiciliary", "reablement", "continuing healthcare", "gp surgery", "gp practice",
+    # Pay, leave and employment.
+    "pension", "payroll", "salary", "pay rise", "pay grade", "pay band", "pay scale",
+    "payslip", "pay slip", "wages", "overtime", "expenses claim", "mileage", "annual leave",
+    "sick leave", "sickness", "sick day", "absence management", "maternity", "paternity",
+    "flexi", "toil", "probation period", "probationary", "grievance", "disciplinary",
+    "timesheet", "hr",
+    # IT and the office.
+    "laptop", "password", "vpn", "wifi", "wi fi", "printer", "outlook", "helpdesk",
+    "service desk", "login", "log in", "screen share", "lunch", "canteen", "coffee",
+    # Weather, tax and other council services.
+    "weather", "rain", "snow", "forecast", "tax", "hmrc", "council tax", "parking", "bins",
+    "blue badge", "planning permission", "council housing", "housing benefit",
+    "universal credit", "child benefit", "benefit claim",
+    # Schools and early years, which Ofsted inspects under other frameworks.
+    "school admission", "admissions", "curriculum", "sats", "gcse", "phonics", "homework",
+    "term dates", "fire drill", "primary school", "secondary school", "nursery",
+    "nurseries", "childminder", "childminders", "school exclusion", "excluded",
+    "exclusions",
+    # Children's work beside the frameworks whose timescales the knowledge does not hold.
+    "private fostering", "privately fostered", "youth offending", "youth justice", "yot",
+    "lado", "ehcp", "ehc plan", "ehc needs assessment",
 )  # fmt: skip
 # One pattern for all of them, longest first so that "care homes" is found, not "care home";
 # a plain plural ("EHCPs") is the same word.
