@@ -51,6 +51,15 @@ CARRIED_SUBJECTS = frozenset(
 LEADING_TOPIC_TERMS = 2
 # Words that name no topic of their own: "SEND inspection" is about SEND.
 GENERIC_WORDS = frozenset({"inspection", "ofsted", "inspect", "question", "quick", "number"})
+# Nor do the words any timescale question uses, whatever it is about ("how long does an
+# application take", "how many working days after"): sharing only these with an entry is
+# no sign that it is the topic asked.
+UNTOPICAL_WORDS = GENERIC_WORDS | {
+    "timescale", "frequency", "take", "before", "after", "day", "working", "week",
+    "month", "year", "hour", "time", "long", "first", "last", "next", "new",
+    "done", "complete", "process", "application", "apply", "request", "happen", "make",
+    "come", "back", "need", "usually", "normally", "typical", "statutory", "legal", "rule",
+}  # fmt: skip
 # What a compound question asks of each subject, carried to a part that does not say:
 # "ICPC and core group timescales".
 CARRIED_ASPECTS = frozenset({"timescale", "frequency", "notice", "judgement", "inspector"})
@@ -58,13 +67,32 @@ CARRIED_ASPECTS = frozenset({"timescale", "frequency", "notice", "judgement", "i
 # work beside it whose timescales the knowledge does not hold (the LADO, EHC plans): only an
 # entry that itself names them may answer a question that does.
 OUT_OF_DOMAIN = (
-    "adult", "adults", "care act", "elderly", "older people", "dementia", "pension",
-    "payroll", "salary", "pay rise", "annual leave", "council tax", "parking", "bins",
-    "housing benefit", "universal credit", "school admission", "admissions", "payslip",
-    "pay slip", "wages", "expenses claim", "laptop", "password", "private fostering",
-    "privately fostered", "nursery", "nurseries", "childminder", "childminders", "care home",
-    "care homes", "youth offending", "youth justice", "yot", "school exclusion", "excluded",
-    "exclusions", "lado", "ehcp", "ehc plan", "ehc needs assessment",
+    # Adult social care and adult health.
+    "adult", "adults", "care act", "elderly", "older people", "older person", "dementia",
+    "care home", "care homes", "nursing home", "residential home", "dols",
+    "deprivation of liberty", "mental health act", "amhp", "s42", "section 42",
+    "domiciliary", "reablement", "continuing healthcare", "gp surgery", "gp practice",
+    # Pay, leave and employment.
+    "pension", "payroll", "salary", "pay rise", "pay grade", "pay band", "pay scale",
+    "payslip", "pay slip", "wages", "overtime", "expenses claim", "mileage", "annual leave",
+    "sick leave", "sickness", "sick day", "absence management", "maternity", "paternity",
+    "flexi", "toil", "probation period", "probationary", "grievance", "disciplinary",
+    "timesheet", "hr",
+    # IT and the office.
+    "laptop", "password", "vpn", "wifi", "wi fi", "printer", "outlook", "helpdesk",
+    "service desk", "login", "log in", "screen share", "lunch", "canteen", "coffee",
+    # Weather, tax and other council services.
+    "weather", "rain", "snow", "forecast", "tax", "hmrc", "council tax", "parking", "bins",
+    "blue badge", "planning permission", "council housing", "housing benefit",
+    "universal credit", "child benefit", "benefit claim",
+    # Schools and early years, which Ofsted inspects under other frameworks.
+    "school admission", "admissions", "curriculum", "sats", "gcse", "phonics", "homework",
+    "term dates", "fire drill", "primary school", "secondary school", "nursery",
+    "nurseries", "childminder", "childminders", "school exclusion", "excluded",
+    "exclusions",
+    # Children's work beside the frameworks whose timescales the knowledge does not hold.
+    "private fostering", "privately fostered", "youth offending", "youth justice", "yot",
+    "lado", "ehcp", "ehc plan", "ehc needs assessment",
 )  # fmt: skip
 # One pattern for all of them, longest first so that "care homes" is found, not "care home";
 # a plain plural ("EHCPs") is the same word.
@@ -349,8 +377,11 @@ class KnowledgeBase:
             for phrase in _OUT_OF_DOMAIN.findall(question)
         )
         # Nor one that shares nothing with the entry but numbers and words that name no
-        # topic: "what is question number 12 about" is not about "12 months".
-        vague = not any(not t.isdigit() and t not in GENERIC_WORDS for t in set(terms) & document)
+        # topic: "what is question number 12 about" is not about "12 months", nor "how long
+        # does a blue badge application take" about any timescale that happens to match.
+        vague = not any(
+            not t.isdigit() and t not in UNTOPICAL_WORDS for t in set(terms) & document
+        )
         return unanswered_aspect or elsewhere or vague
 
     def _answer_parts(self, question: str, today: date) -> tuple[Part, ...] | None:

@@ -1,18 +1,25 @@
-"""This module recognises small talk: greetings, thanks, an emoji, a lone mention.
+"""This module recognises small talk: greetings, thanks, sign-offs, emoji, a lone mention.
 
 None of it is a framework question, so it gets a short friendly answer, and is neither
 searched nor passed to the coordinators as a question the bot could not answer.
+
+A message is small talk when every word of it is read as part of a pleasantry ("morning
+all, hope you're well", "cheers for that!", "ta very much") and at least one of them says
+which kind it is. One word that is not ("hi, how long for an ICPC?") makes it a question.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from enum import StrEnum
 
 # People type the bot's name as well as mentioning it: "@Inspection Ready thanks".
 _TYPED_NAME = re.compile(r"^\s*@?\s*inspection[\s-]*ready\b[\s,:;.!-]*", re.IGNORECASE)
 _WORD = re.compile(r"[a-z']+")
+# Emoticons typed as text: ":)", ";-)", ":D", ":P", "<3", "^_^", "(y)".
+_EMOTICON = re.compile(
+    r"(?<![a-z0-9])(?:[:;=][-'^o]?[)(\]\[dDpPoO3/\\|*sSxX@]+|<3+|\^[_.-]?\^|\([yY]\))",
+)
 
 
 class SmallTalk(StrEnum):
@@ -27,41 +34,86 @@ class SmallTalk(StrEnum):
     FAREWELL = "Bye for now. I'm here whenever you need me."
 
 
-_GREETINGS = {
-    "hi", "hello", "hey", "hiya", "morning", "afternoon", "evening", "good", "yo", "there",
-    "all", "team", "everyone", "hia", "howdy", "bot", "mate", "folks",
+# Words and phrases that say what kind of small talk a message is. Phrases are matched
+# longest first, so "good morning" is a greeting and "good" alone an acknowledgement.
+_MARKS: dict[SmallTalk, tuple[str, ...]] = {
+    SmallTalk.THANKS: (
+        "thanks", "thank", "thankyou", "thanku", "thanx", "thnx", "thnks", "thx", "ty",
+        "tysm", "ta", "cheers", "appreciate", "appreciated", "much appreciated", "grateful",
+        "lifesaver", "life saver", "you're a star", "youre a star", "star", "legend",
+        "you're a legend", "youre a legend", "nice one", "top man", "top woman",
+    ),
+    SmallTalk.FAREWELL: (
+        "bye", "byee", "goodbye", "bye bye", "cya", "see ya", "see you", "later", "laters",
+        "goodnight", "good night", "night night", "nite", "speak soon", "speak tomorrow",
+        "speak later", "talk soon", "talk later", "catch you later", "ttyl", "take care",
+        "have a good weekend", "have a nice weekend", "have a good one", "have a good day",
+        "have a nice day", "have a lovely weekend", "have a great weekend",
+        "have a good evening", "enjoy your weekend", "enjoy the weekend", "signing off",
+        "logging off", "im off", "i'm off",
+    ),
+    SmallTalk.GREETING: (
+        "hi", "hii", "hiii", "hello", "helo", "hellooo", "hey", "heya", "hiya", "hia", "yo",
+        "howdy", "morning", "mornin", "afternoon", "evening", "good morning",
+        "good afternoon", "good evening", "gm", "greetings", "hope you're well",
+        "hope youre well", "hope you are well", "hope you're ok", "hope you are ok",
+        "hope all is well", "hope you're keeping well", "how are you", "how are u",
+        "how r u", "how are you doing", "how you doing", "how's it going", "hows it going",
+        "how are things", "hows things", "how's things", "you ok", "you alright",
+        "alright", "happy monday", "happy friday", "happy new year", "merry christmas",
+        "happy christmas", "happy easter",
+    ),
+    SmallTalk.ACKNOWLEDGED: (
+        "ok", "okay", "okey", "okie", "k", "kk", "cool", "great", "nice", "got it", "fine",
+        "noted", "sure", "right", "perfect", "excellent", "lovely", "brill", "brilliant",
+        "yes", "yep", "yeah", "yup", "no worries", "sound", "grand", "will do", "good",
+        "lol", "haha", "hahaha", "hehe", "ha", "ace", "gotcha", "understood", "np", "wow",
+        "awesome", "amazing", "super", "fab", "fabulous", "wonderful", "fantastic", "spot on",
+        "makes sense", "that makes sense", "all good", "that's fine", "thats fine",
+        "fair enough", "xd", "lmao", "oh", "ah", "aha", "ooh", "mmm", "hmm",
+    ),
 }  # fmt: skip
-_THANKS = {
-    "thanks", "thank", "you", "ta", "cheers", "thx", "ty", "much", "so", "very", "many",
-    "lovely", "brill", "brilliant", "great", "that's", "thats", "helpful", "perfect",
-    "amazing", "super", "fab", "fabulous", "really", "bot", "mate", "ok", "okay", "x", "xx",
-    "xxx",
-}  # fmt: skip
-_ACKS = {
-    "ok", "okay", "k", "kk", "cool", "great", "nice", "got", "it", "fine", "noted", "sure",
-    "right", "perfect", "excellent", "lovely", "brill", "brilliant", "yes", "yep", "yeah",
-    "no", "worries", "sound", "grand", "will", "do", "that's", "thats", "good", "alright",
-    "lol", "haha", "ha", "ah", "oh", "ace", "gotcha", "understood", "np", "legend",
-}  # fmt: skip
-_FAREWELLS = {
-    "bye", "goodbye", "cya", "later", "see", "you", "ya", "night", "goodnight", "for", "now",
-    "speak", "soon",
-}  # fmt: skip
-# The words that say which kind it is, when every word is small talk of one kind or another.
-_THANKS_MARKS = {"thanks", "thank", "ta", "cheers", "thx", "ty"}
-_FAREWELL_MARKS = {"bye", "goodbye", "cya", "goodnight", "later"}
-_GREETING_MARKS = {
-    "hi", "hello", "hey", "hiya", "morning", "afternoon", "evening", "yo", "hia", "howdy",
-}  # fmt: skip
+# Words that go with a pleasantry without changing what it is: "cheers for that, really
+# helpful", "thanks so much for your help", "morning all". None of them is a mark.
+_FILLER = """
+    you u ya ye all everyone everybody team there folks guys bot mate hun love
+    so very much really a lot loads lots many for that this it the your that's thats
+    is was helpful useful help info information answer answers reply quick speedy
+    and too again as always just then now yet still today x xx xxx
+    oh ah well hope i i'm im we me my our
+"""
 # "You there?", "is this thing on?": asking whether anyone is listening, not a question.
-_PRESENCE = {
-    "are", "you", "u", "r", "there", "anyone", "anybody", "hello", "hi", "hey", "is", "this",
-    "thing", "working", "awake", "alive", "still", "on", "bot", "morning", "afternoon", "today",
-    "again",
-}  # fmt: skip
-_PRESENCE_MARKS = {"there", "working", "awake", "alive", "on", "hello", "hi", "hey"}
-# Small talk is short; a longer message with a greeting in it is a question with manners.
-MAX_WORDS = 6
+_PRESENCE = (
+    "you there", "u there", "are you there", "r u there", "anyone there", "anybody there",
+    "anyone around", "is anyone there", "are you working", "are you awake", "are you on",
+    "are you alive", "is this thing on", "is this working", "is it working", "still there",
+    "are you still there", "are you about", "you about",
+)  # fmt: skip
+# Small talk is short. Every word must be a pleasantry anyway, so this only stops a long
+# run of them (a pasted greeting card) being taken for one.
+MAX_WORDS = 14
+# A name after a greeting or thanks ("Thanks Jo!", "Hi Sam"), when the message is this short.
+MAX_WORDS_WITH_NAME = 4
+_PRIORITY = (SmallTalk.THANKS, SmallTalk.FAREWELL, SmallTalk.GREETING, SmallTalk.ACKNOWLEDGED)
+_WAVE = "\N{WAVING HAND SIGN}"
+_TITLE_WORD = re.compile(r"\b[A-Z][a-z']+\b")
+
+Phrases = dict[tuple[str, ...], SmallTalk | None]
+
+
+def _key(phrase: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(phrase.lower()))
+
+
+# Every phrase and the kind it marks (None for filler), for a message without a question
+# mark; with one, only greetings and presence checks ("you there?", "how are you?") count.
+_PHRASES: Phrases = {
+    **{_key(w): None for w in _FILLER.split()},
+    **{_key(p): kind for kind in reversed(_PRIORITY) for p in _MARKS[kind]},
+    **{_key(p): SmallTalk.GREETING for p in _PRESENCE},
+}
+_ASKED: Phrases = {k: v for k, v in _PHRASES.items() if v in (None, SmallTalk.GREETING)}
+_LONGEST = max(len(k) for k in _PHRASES)
 
 
 def strip_typed_name(text: str) -> str:
@@ -71,29 +123,46 @@ def strip_typed_name(text: str) -> str:
 
 def small_talk(text: str) -> SmallTalk | None:
     """The kind of small talk `text` is, or None if it is (or may be) a real question."""
-    rest = strip_typed_name(text)
+    named = strip_typed_name(text)
+    rest = _EMOTICON.sub(" ", named).replace("\u2019", "'")
     words = _WORD.findall(rest.lower())
-    if "?" in rest:
-        found = set(words)
-        is_presence = len(words) <= MAX_WORDS and found <= _PRESENCE and found & _PRESENCE_MARKS
-        return SmallTalk.GREETING if is_presence else None
     if not words:
-        # Nothing but emoji, punctuation or the bot's name: a thumbs-up, a wave, a mention.
-        return (
-            SmallTalk.ACKNOWLEDGED if _only_symbols(rest) and rest.strip() else SmallTalk.GREETING
-        )
-    if len(words) > MAX_WORDS or not set(words) <= _GREETINGS | _THANKS | _ACKS | _FAREWELLS:
+        # Nothing but emoji, emoticons or the bot's name: a thumbs-up, a wave, a mention.
+        if not named.strip() or _WAVE in named:
+            return SmallTalk.GREETING
+        return SmallTalk.ACKNOWLEDGED
+    if len(words) > MAX_WORDS:
         return None
-    found = set(words)
-    if found & _THANKS_MARKS:
-        return SmallTalk.THANKS
-    if found & _FAREWELL_MARKS:
-        return SmallTalk.FAREWELL
-    if found & _GREETING_MARKS:
-        return SmallTalk.GREETING
-    return SmallTalk.ACKNOWLEDGED
+    # "ok?" or "thanks?" doubts the last answer; "you there?" only checks for a listener.
+    phrases = _ASKED if "?" in rest else _PHRASES
+    kinds = _kinds(words, phrases)
+    if not kinds and len(words) <= MAX_WORDS_WITH_NAME:
+        kinds = _kinds_with_name(rest, words, phrases)
+    return next((kind for kind in _PRIORITY if kind in kinds), None)
 
 
-def _only_symbols(text: str) -> bool:
-    # Emoji, punctuation and spaces only: no letters or digits in any script.
-    return all(not unicodedata.category(c).startswith(("L", "N")) for c in text)
+def _kinds(words: list[str], phrases: Phrases) -> set[SmallTalk]:
+    """The kinds of small talk marked in `words`, if every word is part of a phrase in
+    `phrases`; empty if any word is not, or none says its kind."""
+    kinds: set[SmallTalk] = set()
+    position = 0
+    while position < len(words):
+        for length in range(min(_LONGEST, len(words) - position), 0, -1):
+            key = tuple(words[position : position + length])
+            if key in phrases:
+                if (kind := phrases[key]) is not None:
+                    kinds.add(kind)
+                position += length
+                break
+        else:
+            return set()
+    return kinds
+
+
+def _kinds_with_name(rest: str, words: list[str], phrases: Phrases) -> set[SmallTalk]:
+    """Thanks or a greeting addressed by name: "Thanks Jo!", "morning Priya"."""
+    names = [w.lower() for w in _TITLE_WORD.findall(rest) if (w.lower(),) not in _PHRASES]
+    if len(names) != 1:
+        return set()
+    kinds = _kinds([w for w in words if w != names[0]], phrases)
+    return kinds if kinds & {SmallTalk.THANKS, SmallTalk.GREETING} else set()

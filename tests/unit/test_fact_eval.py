@@ -16,6 +16,7 @@ FLOORS = {
     "dev2": 0.93,
     "dev3": 0.93,
     "dev4": 0.88,
+    "dev5": 0.88,
     "held_out": 0.83,
     "held_out2": 0.78,
     "held_out3": 0.87,

@@ -78,6 +78,15 @@ def test_a_plausible_match_is_offered_as_such_with_other_topics(
         "what's the weather tomorrow",
         "what is question number 12 about",
         "what is question number 50 about",
+        "is it going to snow on monday",
+        "how long does a dols assessment take",
+        "how long does a planning permission decision take",
+        "how long does a blue badge renewal take",
+        "how quickly does a gp practice have to respond to a cqc request",
+        "how many days does hr take to process a flexi request",
+        "my vpn keeps dropping out, who fixes it",
+        "how often are primary schools inspected by ofsted",
+        "whats the time limit for a council tax reduction application",
     ],
 )
 def test_questions_the_knowledge_cannot_answer_are_declined(
