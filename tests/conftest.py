@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web_app
+from hypothesis import settings as hypothesis_settings
 from aiohttp.test_utils import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -24,6 +25,11 @@ from store.migrate import upgrade_database
 from teams.factory import Sdk
 from tests.fake_notify import FakeNotify
 from tests.fakes import FakeConnector
+
+# The property tests check what is drawn, not how fast: on a shared two-core machine one
+# example can take longer than Hypothesis' 200 ms default, which is no failure of the code.
+hypothesis_settings.register_profile("suite", deadline=None)
+hypothesis_settings.load_profile("suite")
 
 POSTGRES_ENV = "INSPECTION_READY_TEST_POSTGRES_URL"
 # The tests that go through the edge run on the SDK this names (botbuilder by default);
