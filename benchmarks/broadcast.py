@@ -374,7 +374,7 @@ def table(results: list[tuple[str, Result]]) -> str:
         per_second = requests / result.seconds
         lines.append(
             f"| {name} | {result.seconds:.1f} s | {result.seconds / floor:.2f} "
-            f"| {per_second:.1f} ({100 * per_second / TEAMS_RATE:.0f}%) "
+            f"| {per_second:.1f} ({100 * per_second / TEAMS_RATE:.1f}%) "
             f"| {s['peak_per_second']} | {result.installed} / {result.by_email} "
             f"| {result.first_after:.1f} s | {result.recipients - result.delivered} "
             f"| {result.duplicates} | {s['over_rate']} over the rate + {s['injected_429']} "

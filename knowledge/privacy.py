@@ -56,7 +56,15 @@ _NOT_OWNERS = frozenset(
     {"child", "childs", "councils", "council", "todays", "ofsteds", "someone", "today",
      "yesterday", "person", "parent", "parents", "carer", "carers", "worker", "workers",
      "manager", "managers", "authoritys", "authority", "las", "la", "dfes", "dfe", "week",
-     "month", "year", "young", "persons", "family", "familys", "iro", "iros", "inspectors"}
+     "month", "year", "young", "persons", "family", "familys", "iro", "iros", "inspectors",
+     # Who someone is, not their name: "my care leaver's plan", "the sw's visit".
+     "leaver", "leavers", "foster", "adopter", "adopters", "guardian", "guardians", "sibling",
+     "siblings", "baby", "babys", "babies", "teenager", "toddler", "pupil", "pupils",
+     "student", "students", "client", "clients", "colleague", "colleagues", "sw", "sws",
+     "tm", "tms", "mum", "mums", "dad", "dads", "mother", "father", "grandparent",
+     "grandparents", "nan", "gran", "partner", "boy", "boys", "girl", "girls", "kid", "kids",
+     "team", "teams", "user", "users", "lead", "leads", "ssw", "pa", "pas", "nurse",
+     "teacher", "head", "gp", "police"}
 )  # fmt: skip
 
 
