@@ -153,7 +153,7 @@ async def bot_context(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     edge = app[EDGE]
     calendar = WorkingDays()
-    app[BROADCAST] = build_broadcast(settings, calendar)
+    app[BROADCAST] = build_broadcast(settings, calendar, app[CLOCK])
     installer = Installer(settings.graph)
     # The notifications are built after the bot; look them up when alerts are let go.
     app[CALL_INSTALLS] = CallInstalls(
@@ -246,7 +246,11 @@ def build_notifications(
         conversation_limits=limits,
     )
     watch = CallWatch(
-        database, build_broadcast(settings, calendar), delivery, clock, conversation_limits=limits
+        database,
+        build_broadcast(settings, calendar, clock),
+        delivery,
+        clock,
+        conversation_limits=limits,
     )
     return Notifications(
         ReminderPass(
@@ -274,7 +278,9 @@ def entry_titles(knowledge: KnowledgeBase) -> Titles:
     return title
 
 
-def build_broadcast(settings: Settings, calendar: WorkingDays) -> Broadcast:
+def build_broadcast(
+    settings: Settings, calendar: WorkingDays, clock: Clock = utc_now
+) -> Broadcast:
     """The inspection call's playbook and chase policy from these settings."""
     policy = ChasePolicy(
         renotify_after=timedelta(minutes=settings.call_renotify_minutes),
@@ -287,6 +293,7 @@ def build_broadcast(settings: Settings, calendar: WorkingDays) -> Broadcast:
         settings.timezone,
         policy,
         fallback=CallFallback(frozenset(settings.notify.templates)) if settings.notify else None,
+        clock=clock,
     )
 
 

@@ -19,7 +19,7 @@ from dialogs.people import Person
 from dialogs.policy import NO_CALL
 from dialogs.replies import Reply
 from knowledge.working_days import WorkingDays
-from notifications.broadcast import Broadcast, CallRequest, bump_version
+from notifications.broadcast import HELD_FOR_INSTALLATION, Broadcast, CallRequest, bump_version
 from notifications.call_chasing import ChasePolicy
 from notifications.call_installs import InstallRequest
 from notifications.installation import Installer
@@ -74,7 +74,8 @@ class CallDialog:
     ) -> None:
         self.broadcast = broadcast
         self._export_base_url = export_base_url.rstrip("/")
-        # Installs the app for those with no chat with the bot, before the alert goes.
+        # Says who the app will be installed for (those with no chat with the bot); the
+        # installing itself runs after the confirm (notifications/call_installs.py).
         self.installer = installer or Installer(None)
 
     @classmethod
@@ -156,7 +157,11 @@ class CallDialog:
             held=held,
         )
         status = await self.status_reply(session, call)
-        installs = InstallRequest(call.id, held, caller.email) if held else None
+        installs = (
+            InstallRequest(call.id, held, caller.email, now + HELD_FOR_INSTALLATION)
+            if held
+            else None
+        )
         return Reply(
             card=preview, refresh=True, follow_up=status, urgent_queued=True, installs=installs
         )

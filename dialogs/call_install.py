@@ -62,7 +62,7 @@ async def install_view(
             note = (
                 f"{len(installing)} will be installed now: {who} no chat with the app yet. "
                 "Confirming sends everyone else's alert at once and installs the app for them "
-                "alongside; each of their alerts follows as soon as Teams confirms."
+                "alongside; each of their alerts follows as soon as it is installed for them."
             )
     missed = len(without) - len(installing)
     why: str | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -17,7 +18,7 @@ from notifications.ack_times import summarise
 from notifications.call_chasing import ChaseKind, ChasePolicy, plan_chases
 from notifications.call_fallback import CallFallback, policy_text, status_facts
 from notifications.playbook import Playbook
-from store.models import CallStatus, InspectionCall, OutboxStatus, Staff, StaffRole
+from store.models import CallStatus, InspectionCall, OutboxStatus, Staff, StaffRole, utc_now
 from store.repositories import audit_log, call_fallbacks, calls, outbox
 from store.repositories import staff as staff_repository
 from store.repositories.staff import list_by_role
@@ -51,6 +52,8 @@ class Broadcast:
         timezone: ZoneInfo,
         policy: ChasePolicy,
         fallback: CallFallback | None = None,
+        *,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.playbook = playbook
         self.calendar = calendar
@@ -58,6 +61,8 @@ class Broadcast:
         self.policy = policy
         # SMS and email for those Teams cannot reach; None: GOV.UK Notify is not set up.
         self.fallback = fallback
+        # What "now" is for the status card (a fixed time in tests).
+        self.clock = clock
 
     async def facts(self, session: AsyncSession, call: InspectionCall) -> CallFacts:
         """The call's description, as every message about it gives it."""
@@ -93,10 +98,10 @@ class Broadcast:
         """Starts the call and queues one urgent alert per person on the roster (but the
         caller); None, with nothing written, when a call is already active.
 
-        `held` are people the app was just installed for whose chat is not known yet:
-        their alerts wait (HELD_FOR_INSTALLATION at most) until Teams' installation
-        activity tells the bot where the chat is, rather than finding no conversation and
-        being marked unreachable at once.
+        `held` are people the app is about to be installed for (they have no chat with
+        the bot yet): their alerts wait (HELD_FOR_INSTALLATION at most) until their
+        installation is settled (notifications/call_installs.py), rather than finding no
+        conversation and being marked unreachable at once.
         """
         call = InspectionCall(
             inspection_type=request.inspection_type,
@@ -271,7 +276,7 @@ class Broadcast:
         waiting = await calls.recipients(session, call.id, waiting_only=True, limit=LISTED_NAMES)
         alerts = counts.alerts
         installing = await calls.held_alerts(
-            session, call.id, call.called_at + HELD_FOR_INSTALLATION
+            session, call.id, call.called_at + HELD_FOR_INSTALLATION, self.clock()
         )
         stood_down = None
         if call.status is CallStatus.STOOD_DOWN and call.stood_down_at is not None:

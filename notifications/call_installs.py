@@ -16,10 +16,10 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from notifications.installation import Attempt, Installer, log_outcomes
+from notifications.installation import Attempt, Installer, Result, log_outcomes
 from store.models import CallStatus, InspectionCall
 from store.repositories import calls
 from store.repositories.staff import by_ids
@@ -31,9 +31,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# How long installing may run for one call. Anyone not done by then gets the alert by SMS
-# or email before their held alert would have gone unreachable anyway (two minutes).
+# How long installing may run for one call, at most. It ends this long before the hold on
+# the alerts does, so anyone not done by then is let go to SMS or email while those who
+# are have their chat stored before their alert is sent.
 INSTALL_TIME_LIMIT = 100.0
+BEFORE_HOLD_ENDS = timedelta(seconds=15)
 
 Clock = Callable[[], datetime]
 
@@ -46,6 +48,8 @@ class InstallRequest:
     staff_ids: frozenset[int]
     # Who confirmed the call: the installations are theirs in the audit log.
     actor: str
+    # When the hold on their alerts ends (the call's start plus HELD_FOR_INSTALLATION).
+    held_until: datetime
 
 
 class CallInstalls:
@@ -98,13 +102,18 @@ class CallInstalls:
         try:
             async with self._database.sessions() as session:
                 people = await by_ids(session, request.staff_ids)
+            # Timed from the call, not from now: the confirm's own time is not the runs'.
+            left = (request.held_until - BEFORE_HOLD_ENDS - self._clock()).total_seconds()
+            time_limit = max(min(self._time_limit, left), 0.0)
             settled: asyncio.Queue[Attempt | None] = asyncio.Queue()
             writer = asyncio.create_task(self._write(request, settled))
             outcomes = []
             try:
-                async for attempt in self._installer.attempts(people, time_limit=self._time_limit):
-                    outcomes.append(attempt.outcome)
-                    await settled.put(attempt)
+                attempts = self._installer.attempts(people, time_limit=time_limit)
+                async with contextlib.aclosing(attempts):
+                    async for attempt in attempts:
+                        outcomes.append(attempt.outcome)
+                        await settled.put(attempt)
             finally:
                 await settled.put(None)
                 await writer
@@ -130,23 +139,54 @@ class CallInstalls:
                     group.append(settled.get_nowait())
             done = None in group
             attempts = [a for a in group if a is not None]
-            if attempts:
+            if not attempts:
+                continue
+            try:
                 await self._settle(request, attempts)
+            except Exception as exc:
+                # One at a time then, so one bad write holds back no one else; anyone whose
+                # write fails still has the alert when the hold ends.
+                logger.warning(
+                    "Inspection call %s: writing %d installation(s) failed (%s); "
+                    "writing them one by one",
+                    request.call_id,
+                    len(attempts),
+                    describe_exception(exc),
+                )
+                for attempt in attempts:
+                    try:
+                        await self._settle(request, [attempt])
+                    except Exception as again:
+                        logger.error(  # noqa: TRY400 - the message may quote the database
+                            "Inspection call %s: the installation for staff %s was not "
+                            "written: %s",
+                            request.call_id,
+                            attempt.outcome.staff_id,
+                            describe_exception(again),
+                        )
 
     async def _settle(self, request: InstallRequest, attempts: list[Attempt]) -> None:
         async with self._database.sessions() as session, session.begin():
             await self._installer.record(session, attempts, actor=request.actor)
             now = self._clock()
+            # A chat Teams' installation activity stored while Graph was asked.
+            chats = await calls.reachable(session, [a.outcome.staff_id for a in attempts])
             released = 0
-            not_installed = False
+            not_reached = False
             for attempt in attempts:
-                if attempt.outcome.installed and not attempt.chat_known:
-                    continue  # Teams' installation activity says where the chat is
-                # To the chat just stored, or (not installed) to "unreachable" and fallback.
-                released += await calls.release_held_alerts(session, attempt.outcome.staff_id, now)
-                not_installed |= not attempt.outcome.installed
+                staff_id = attempt.outcome.staff_id
+                if not attempt.chat_known and staff_id not in chats:
+                    if attempt.outcome.result is Result.INSTALLED:
+                        # Teams announces a new installation: that lets the alert go.
+                        continue
+                    # Not installed, or installed before with no chat to be found (Teams
+                    # announces nothing then): unreachable in Teams, so SMS or email now.
+                    not_reached = True
+                released += await calls.release_held_alerts(
+                    session, staff_id, now, call_id=request.call_id
+                )
             fallback = 0
-            if not_installed:
+            if not_reached:
                 call = await session.get(InspectionCall, request.call_id)
                 if call is not None and call.status is CallStatus.ACTIVE:
                     fallback = await self._broadcast.fall_back(session, call, now)

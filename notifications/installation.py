@@ -16,9 +16,10 @@ try them again; a change to the person's roster entry, or `install-for-roster`, 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -53,7 +54,7 @@ NOT_IN_TENANT = (
     "not found in your tenant (looked up by their email address: give their object id in "
     "the staff file's aad_object_id column)"
 )
-NO_TIME = "no time left before the alert had to go"
+NO_TIME = "no time left while the alert was held for it"
 
 Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
@@ -194,7 +195,9 @@ class Installer:
             RuntimeError: installation is off (see `enabled`).
         """
         people = list(people)
-        found = [attempt async for attempt in self.attempts(people, time_limit=time_limit)]
+        attempts = self.attempts(people, time_limit=time_limit)
+        async with contextlib.aclosing(attempts):
+            found = [attempt async for attempt in attempts]
         await self.record(session, found, actor=actor)
         order = {person.id: position for position, person in enumerate(people)}
         outcomes = sorted((a.outcome for a in found), key=lambda o: order[o.staff_id])
@@ -203,7 +206,7 @@ class Installer:
 
     async def attempts(
         self, people: Iterable[Staff], *, time_limit: float | None = None
-    ) -> AsyncIterator[Attempt]:
+    ) -> AsyncGenerator[Attempt, None]:
         """Asks Graph to install the app for each person, several at once, and yields each
         attempt as it finishes; writes nothing (see `record`).
 
@@ -317,7 +320,7 @@ class _Run:
                 )
                 return Attempt(_outcome(person, result, str(exc)))
             except Exception as exc:
-                # A fault here must not stop the inspection call the install runs ahead of.
+                # A fault here must not stop the other installations, nor the call's alerts.
                 logger.error(  # noqa: TRY400 - messages may quote Graph's answer
                     "Installing the app for staff %s failed: %s",
                     person.staff_id,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, case, delete, func, insert, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -140,8 +140,8 @@ async def acknowledge(session: AsyncSession, call_id: int, staff_id: int, now: d
 async def recipients(
     session: AsyncSession, call_id: int, *, waiting_only: bool = False, limit: int | None = None
 ) -> list[RecipientRow]:
-    """Everyone the call went to (or only those yet to acknowledge, the first `limit`), by
-    name, with their acknowledgement and alert status."""
+    """Everyone the call went to (or only those yet to acknowledge, the first `limit`, those
+    Teams did not reach first), by name, with their acknowledgement and alert status."""
     manager = aliased(Staff)
     query = (
         select(
@@ -163,11 +163,15 @@ async def recipients(
             ),
         )
         .where(CallRecipient.call_id == call_id)
-        .order_by(Staff.name, Staff.id)
         .limit(limit)
     )
     if waiting_only:
-        query = query.where(CallRecipient.acknowledged_at.is_(None))
+        # Those Teams did not reach first: they are the ones to phone.
+        not_reached = OutboxMessage.status.in_([OutboxStatus.UNREACHABLE, OutboxStatus.FAILED])
+        query = query.where(CallRecipient.acknowledged_at.is_(None)).order_by(
+            case((not_reached, 0), else_=1)
+        )
+    query = query.order_by(Staff.name, Staff.id)
     rows = await session.execute(query)
     return [
         RecipientRow(
@@ -209,9 +213,14 @@ async def counts(session: AsyncSession, call_id: int) -> CallCounts:
     return CallCounts(int(total), int(acknowledged), alerts, read)
 
 
-async def held_alerts(session: AsyncSession, call_id: int, held_until: datetime) -> int:
+async def held_alerts(
+    session: AsyncSession, call_id: int, held_until: datetime, now: datetime
+) -> int:
     """How many of the call's alerts still wait for the app to be installed: not tried
-    yet, and not due before the hold ends (`held_until`); one let go is due at once."""
+    yet, and not due before the hold ends (`held_until`); one let go is due at once, and
+    once the hold has ended none is waiting for it."""
+    if held_until <= now:
+        return 0
     count = await session.scalar(
         select(func.count()).where(
             OutboxMessage.call_id == call_id,
@@ -424,11 +433,14 @@ async def acknowledgements(
     return [(team, moment) for team, moment in rows if moment is not None]
 
 
-async def release_held_alerts(session: AsyncSession, staff_id: int, now: datetime) -> int:
+async def release_held_alerts(
+    session: AsyncSession, staff_id: int, now: datetime, *, call_id: int | None = None
+) -> int:
     """Makes this person's alerts due now if they were held for the app's installation.
 
     An alert for someone the app was installed for moments ago waits until their chat is
     known: sent before that, it would find no conversation and be marked unreachable.
+    `call_id` limits it to one call's alert (an installation run belongs to its call).
     """
     result = await session.execute(
         update(OutboxMessage)
@@ -438,6 +450,7 @@ async def release_held_alerts(session: AsyncSession, staff_id: int, now: datetim
             OutboxMessage.status == OutboxStatus.PENDING,
             OutboxMessage.attempts == 0,
             OutboxMessage.next_attempt_at > now,
+            true() if call_id is None else OutboxMessage.call_id == call_id,
         )
         .values(next_attempt_at=now)
         .execution_options(synchronize_session=False)

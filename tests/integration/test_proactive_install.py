@@ -129,7 +129,7 @@ async def test_the_preview_says_who_will_be_installed_and_nothing_is_installed_y
     assert (
         "25 will be installed now: they have no chat with the app yet. Confirming sends "
         "everyone else's alert at once and installs the app for them alongside; each of their "
-        "alerts follows as soon as Teams confirms." in shown
+        "alerts follows as soon as it is installed for them." in shown
     )
     assert "Send the alert to 29 people in Teams (25 once the app is installed)" in buttons(
         card(preview)
@@ -457,3 +457,105 @@ async def test_someone_the_app_cannot_be_installed_for_gets_email_at_once(
     assert len(emailed) == 22
     # Installed for, in Teams; Lynne's chat is not known yet, so she still waits for it.
     assert not emailed & {"rachelo@example.com", "tomw@example.com", "lynner@example.com"}
+
+
+async def test_someone_who_had_the_app_but_no_chat_to_be_found_is_not_held(
+    client: TestClient, connector: FakeConnector, database: Database, microsoft: FakeMicrosoft
+) -> None:
+    # Graph says 409 (installed already) and lists no installation to find the chat by:
+    # Teams announces nothing for an app already there, so nothing would let her go.
+    microsoft.graph.users[TOM].visible = False
+    await confirm(client, connector)
+    await client.app[CALL_INSTALLS].wait()
+    await client.app[NOTIFICATIONS].drain()
+    tom = (await alerts(database))["tomw@example.com"]
+
+    assert str(tom.status) == "unreachable"
+    assert tom.next_attempt_at == NOW
+
+
+async def test_a_failed_write_holds_back_no_one_else(
+    client: TestClient,
+    connector: FakeConnector,
+    database: Database,
+    microsoft: FakeMicrosoft,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    record = Installer.record
+    failed: list[int] = []
+
+    async def once_refused(
+        self: Installer, session: Any, found: list[Any], *, actor: str
+    ) -> None:
+        if len(found) > 1 or any(a.outcome.email == "sunitap@example.com" for a in found):
+            failed.append(len(found))
+            raise RuntimeError("the database went away")
+        await record(self, session, found, actor=actor)
+
+    # Every write of a group fails, and Sunita's alone fails too: the rest are written.
+    monkeypatch.setattr(Installer, "record", once_refused)
+    graph_answers = asyncio.Event()
+
+    async def together() -> None:
+        await graph_answers.wait()
+
+    for user in (RACHEL, TOM, SUNITA):
+        microsoft.graph.users[user].on_install = together
+    await confirm(client, connector)
+    await asyncio.sleep(0.2)
+    graph_answers.set()
+    await client.app[CALL_INSTALLS].wait()
+    await client.app[NOTIFICATIONS].drain()
+    queued = await alerts(database)
+
+    assert any(n > 1 for n in failed)
+    assert str(queued["rachelo@example.com"].status) == "sent"
+    assert str(queued["tomw@example.com"].status) == "sent"
+    # Hers was not written: her alert waits for the hold to end, as it would have anyway.
+    assert str(queued["sunitap@example.com"].status) == "pending"
+
+
+async def test_once_the_hold_ends_nobody_is_counted_as_waiting_for_installation(
+    database: Database,
+    connector: FakeConnector,
+    make_client: StartClient,
+    microsoft: FakeMicrosoft,
+) -> None:
+    clock = Clock(NOW)
+    settings = Settings(dev_no_auth=True, database_url=database.url, graph=microsoft.config())
+    async with database.sessions() as session, session.begin():
+        await load_demo(session, DEMO_ANCHOR)
+    for member in MEMBERS.values():
+        connector.add_member(member)
+    client = await make_client(settings, clock=clock)
+    for name in PEOPLE:
+        await client.post("/api/messages", json=fakes.installation(connector.url, **as_(name)))
+    await confirm(client, connector)
+    await client.app[CALL_INSTALLS].wait()
+
+    async def installing() -> int:
+        async with database.sessions() as session:
+            call = await calls.active_call(session)
+            assert call is not None
+            shown = await client.app[BROADCAST].status(session, call)
+        return int(shown["context"]["installing"])
+
+    assert await installing() == 1  # Lynne, whose chat is not known yet
+    clock.now = NOW + timedelta(minutes=2)
+    assert await installing() == 0
+
+
+async def test_the_status_card_lists_those_teams_did_not_reach_first(
+    client: TestClient, connector: FakeConnector, database: Database, microsoft: FakeMicrosoft
+) -> None:
+    await confirm(client, connector)
+    await client.app[CALL_INSTALLS].wait()
+    await client.app[NOTIFICATIONS].drain()
+    async with database.sessions() as session:
+        call = await calls.active_call(session)
+        assert call is not None
+        waiting = await calls.recipients(session, call.id, waiting_only=True, limit=22)
+
+    # The 22 the app could not be installed for, before anyone Teams reached.
+    assert {str(r.alert_status) for r in waiting} == {"unreachable"}
+    assert [r.name for r in waiting] == sorted(r.name for r in waiting)
