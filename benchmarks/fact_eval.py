@@ -1,6 +1,6 @@
 """Framework answers judged by what they say: the development and held-out question sets.
 
-Usage: python -m benchmarks.fact_eval [--set dev dev2 dev3 dev4 dev5 held_out held_out2]
+Usage: python -m benchmarks.fact_eval [--set dev dev2 dev3 dev4 dev5 dev6 held_out held_out2]
        [--show-misses]
 
 Each question in tests/knowledge_eval/dev*.yaml and held_out*.yaml was written from
