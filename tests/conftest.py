@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 from aiohttp import web_app
-from hypothesis import settings as hypothesis_settings
 from aiohttp.test_utils import TestClient
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
