@@ -484,9 +484,7 @@ async def test_a_failed_write_holds_back_no_one_else(
     record = Installer.record
     failed: list[int] = []
 
-    async def once_refused(
-        self: Installer, session: Any, found: list[Any], *, actor: str
-    ) -> None:
+    async def once_refused(self: Installer, session: Any, found: list[Any], *, actor: str) -> None:
         if len(found) > 1 or any(a.outcome.email == "sunitap@example.com" for a in found):
             failed.append(len(found))
             raise RuntimeError("the database went away")
