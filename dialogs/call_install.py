@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from notifications.installation import Installer, short_reason
-from store.repositories.staff import list_all
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -81,12 +80,12 @@ async def install_view(
 
 
 async def planned_installs(
-    installer: Installer, session: AsyncSession, caller: Staff
+    installer: Installer, session: AsyncSession, people: list[Staff]
 ) -> list[Staff]:
-    """Everyone the preview said the app would be installed for (but the caller)."""
+    """Everyone of `people` (the roster but the caller) the preview said the app would be
+    installed for."""
     if not installer.enabled:
         return []
-    people = [p for p in await list_all(session) if p.id != caller.id]
     return (await installer.plan(session, people)).to_install
 
 

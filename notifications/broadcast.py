@@ -94,6 +94,7 @@ class Broadcast:
         now: datetime,
         *,
         held: frozenset[int] = frozenset(),
+        people: list[Staff] | None = None,
     ) -> InspectionCall | None:
         """Starts the call and queues one urgent alert per person on the roster (but the
         caller); None, with nothing written, when a call is already active.
@@ -101,7 +102,8 @@ class Broadcast:
         `held` are people the app is about to be installed for (they have no chat with
         the bot yet): their alerts wait (HELD_FOR_INSTALLATION at most) until their
         installation is settled (notifications/call_installs.py), rather than finding no
-        conversation and being marked unreachable at once.
+        conversation and being marked unreachable at once. `people` is the roster but the
+        caller, when the caller has read it already.
         """
         call = InspectionCall(
             inspection_type=request.inspection_type,
@@ -114,9 +116,18 @@ class Broadcast:
         )
         if not await calls.start_call(session, call):
             return None
-        people = [p for p in await staff_repository.list_all(session) if p.id != caller.id]
+        if people is None:
+            people = [p for p in await staff_repository.list_all(session) if p.id != caller.id]
         await calls.add_recipients(session, call.id, [(p.id, p.inspection_role) for p in people])
         facts = await self.facts(session, call)
+        # A few roles, thousands of people: each role's tasks are dated once.
+        by_role: dict[str | None, list[DatedTask]] = {}
+
+        def tasks_of(role: str | None) -> list[DatedTask]:
+            if role not in by_role:
+                by_role[role] = self.tasks(call, role)
+            return by_role[role]
+
         rows = [
             _row(
                 call,
@@ -124,10 +135,7 @@ class Broadcast:
                 person.id,
                 calls.ALERT,
                 call_messages.alert(
-                    facts,
-                    person.id,
-                    person.inspection_role,
-                    self.tasks(call, person.inspection_role),
+                    facts, person.id, person.inspection_role, tasks_of(person.inspection_role)
                 ),
                 now + HELD_FOR_INSTALLATION if person.id in held else now,
             )
