@@ -6,43 +6,7 @@ import pytest
 
 from knowledge.compound import LONG_MESSAGE_CHARS, asking_part, question_parts
 from knowledge.privacy import REDACTED, looks_personal, redact
-from knowledge.small_talk import SmallTalk, small_talk, strip_typed_name
-
-
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        ("thanks!", SmallTalk.THANKS),
-        ("Thank you so much", SmallTalk.THANKS),
-        ("cheers", SmallTalk.THANKS),
-        ("hi", SmallTalk.GREETING),
-        ("Good morning all", SmallTalk.GREETING),
-        ("@Inspection Ready hello", SmallTalk.GREETING),
-        ("@Inspection Ready", SmallTalk.GREETING),
-        ("Inspection Ready", SmallTalk.GREETING),
-        ("👍", SmallTalk.ACKNOWLEDGED),
-        ("🙏🙏", SmallTalk.ACKNOWLEDGED),
-        ("ok great", SmallTalk.ACKNOWLEDGED),
-        ("bye", SmallTalk.FAREWELL),
-        ("", SmallTalk.GREETING),
-        ("hello?", SmallTalk.GREETING),  # is anyone there
-    ],
-)
-def test_small_talk_is_recognised(text: str, kind: SmallTalk) -> None:
-    assert small_talk(text) is kind
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "hi what is the icpc timescale",
-        "thanks, and how long is a c&f assessment",
-        "ok so when is the first core group",
-        "annex a",
-    ],
-)
-def test_questions_with_manners_are_questions(text: str) -> None:
-    assert small_talk(text) is None
+from knowledge.small_talk import strip_typed_name
 
 
 def test_a_typed_name_is_taken_off_the_front_only() -> None:

@@ -6,10 +6,15 @@ import pytest
 
 from knowledge.small_talk import SmallTalk, small_talk
 
-
-@pytest.mark.parametrize(
-    "text",
-    [
+SMALL_TALK: dict[SmallTalk, list[str]] = {
+    # Greetings, and asking whether anyone is there.
+    SmallTalk.GREETING: [
+        "hi",
+        "Good morning all",
+        "@Inspection Ready hello",
+        "@Inspection Ready",
+        "Inspection Ready",
+        "hello?",
         "Hi there",
         "hey!",
         "heya",
@@ -33,14 +38,11 @@ from knowledge.small_talk import SmallTalk, small_talk
         "👋",
         "",
     ],
-)
-def test_greetings_are_recognised(text: str) -> None:
-    assert small_talk(text) is SmallTalk.GREETING
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
+    # Thanks, however put.
+    SmallTalk.THANKS: [
+        "thanks!",
+        "Thank you so much",
+        "cheers",
         "thanks",
         "Thank you!",
         "thank u",
@@ -64,14 +66,8 @@ def test_greetings_are_recognised(text: str) -> None:
         "that's great, thanks",
         "perfect thanks",
     ],
-)
-def test_thanks_are_recognised(text: str) -> None:
-    assert small_talk(text) is SmallTalk.THANKS
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
+    # Signing off.
+    SmallTalk.FAREWELL: [
         "bye",
         "bye bye",
         "see you later",
@@ -82,14 +78,11 @@ def test_thanks_are_recognised(text: str) -> None:
         "have a good one",
         "logging off now, bye all",
     ],
-)
-def test_sign_offs_are_recognised(text: str) -> None:
-    assert small_talk(text) is SmallTalk.FAREWELL
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
+    # Acknowledgements, and emoji on their own.
+    SmallTalk.ACKNOWLEDGED: [
+        "👍",
+        "🙏🙏",
+        "ok great",
         "👍",
         "👍👍",
         "🙏",
@@ -109,14 +102,23 @@ def test_sign_offs_are_recognised(text: str) -> None:
         "fair enough",
         "great 👍",
     ],
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"), [(text, kind) for kind, texts in SMALL_TALK.items() for text in texts]
 )
-def test_acknowledgements_and_emoji_are_recognised(text: str) -> None:
-    assert small_talk(text) is SmallTalk.ACKNOWLEDGED
+def test_small_talk_is_recognised(text: str, kind: SmallTalk) -> None:
+    assert small_talk(text) is kind
 
 
 @pytest.mark.parametrize(
     "text",
     [
+        "hi what is the icpc timescale",
+        "thanks, and how long is a c&f assessment",
+        "ok so when is the first core group",
+        "annex a",
         "hi, how long for an icpc?",
         "hi how long is a c&f assessment",
         "morning all, when is the first core group due",
