@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import replace
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from aiohttp import web_app
@@ -57,6 +61,13 @@ def sqlite_url(directory: Path) -> str:
 DATABASES = ["sqlite"] if os.environ.get(SDK_ENV) == "agents" else ["sqlite", "postgresql"]
 
 
+NO_POSTGRES = (
+    f"{POSTGRES_ENV} is not set. `make test` starts a PostgreSQL server and sets it; to run "
+    "pytest by hand, start one with `scripts/test-postgres.sh start` and export the URL it "
+    "prints."
+)
+
+
 @pytest.fixture(params=DATABASES)
 async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
     """A fresh, empty database of each kind; PostgreSQL is required, never skipped."""
@@ -65,11 +76,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         return
     admin_url = os.environ.get(POSTGRES_ENV)
     if not admin_url:
-        pytest.fail(
-            f"{POSTGRES_ENV} is not set. `make test` starts a PostgreSQL server and sets it; "
-            "to run pytest by hand, start one with `scripts/test-postgres.sh start` and export "
-            "the URL it prints."
-        )
+        pytest.fail(NO_POSTGRES)
     name = f"ir_test_{uuid.uuid4().hex[:12]}"
     admin = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
     async with admin.connect() as connection:
@@ -82,13 +89,91 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         await admin.dispose()
 
 
-@pytest.fixture
-async def database(database_url: str) -> AsyncIterator[Database]:
-    """A migrated database of each kind."""
-    db = Database(database_url)
+@dataclass(frozen=True)
+class MigratedTemplates:
+    """Databases migrated once for the run, that each test's database is copied from."""
+
+    sqlite_file: Path
+    # A PostgreSQL database to CREATE DATABASE ... TEMPLATE from; None when not in this run.
+    postgres_name: str | None
+
+
+def _run_apart(work: Coroutine[Any, Any, None]) -> None:
+    # Session set-up may run while a test's event loop exists: a thread has none.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, work).result()
+
+
+async def _migrate(url: str) -> None:
+    db = Database(url)
     await upgrade_database(db)
-    yield db
     await db.dispose()
+
+
+async def _create_database(admin_url: str, name: str, template: str | None = None) -> None:
+    admin = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            like = f' TEMPLATE "{template}"' if template else ""
+            await connection.execute(text(f'CREATE DATABASE "{name}"{like}'))
+    finally:
+        await admin.dispose()
+
+
+async def _drop_database(admin_url: str, name: str) -> None:
+    admin = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as connection:
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        await admin.dispose()
+
+
+def _postgres_url(admin_url: str, name: str) -> str:
+    return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def migrated_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MigratedTemplates]:
+    """Migrating took 0.3-0.6 s a test; a copy of a migrated database takes a fraction."""
+    sqlite_file = tmp_path_factory.mktemp("template") / "inspection-ready.db"
+    _run_apart(_migrate(f"sqlite+aiosqlite:///{sqlite_file}"))
+    admin_url = os.environ.get(POSTGRES_ENV)
+    postgres_name = None
+    if "postgresql" in DATABASES and admin_url:
+        postgres_name = f"ir_template_{uuid.uuid4().hex[:12]}"
+        _run_apart(_create_database(admin_url, postgres_name))
+        _run_apart(_migrate(_postgres_url(admin_url, postgres_name)))
+    yield MigratedTemplates(sqlite_file, postgres_name)
+    if admin_url and postgres_name:
+        _run_apart(_drop_database(admin_url, postgres_name))
+
+
+@pytest.fixture(params=DATABASES)
+async def database(
+    request: pytest.FixtureRequest, tmp_path: Path, migrated_templates: MigratedTemplates
+) -> AsyncIterator[Database]:
+    """A migrated database of each kind, copied from one migrated once for the run; the
+    upgrade that follows finds nothing to do, and would catch a copy gone wrong."""
+    if request.param == "sqlite":
+        shutil.copyfile(migrated_templates.sqlite_file, tmp_path / "inspection-ready.db")
+        db = Database(sqlite_url(tmp_path))
+        await upgrade_database(db)
+        yield db
+        await db.dispose()
+        return
+    admin_url = os.environ.get(POSTGRES_ENV)
+    if not admin_url or migrated_templates.postgres_name is None:
+        pytest.fail(NO_POSTGRES)
+    name = f"ir_test_{uuid.uuid4().hex[:12]}"
+    await _create_database(admin_url, name, template=migrated_templates.postgres_name)
+    db = Database(_postgres_url(admin_url, name))
+    try:
+        await upgrade_database(db)
+        yield db
+    finally:
+        await db.dispose()
+        await _drop_database(admin_url, name)
 
 
 @pytest.fixture
@@ -135,6 +220,19 @@ async def notify() -> AsyncIterator[FakeNotify]:
 def shipped_knowledge() -> KnowledgeBase:
     """The knowledge base as shipped, built once for the run (not at import)."""
     return KnowledgeBase.load()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shipped_knowledge_built_once(shipped_knowledge: KnowledgeBase) -> Iterator[None]:
+    """Every app a test starts gets the one shipped knowledge base: nothing changes it once
+    built, and building it took 0.15 s per app. A council's own folder is loaded afresh."""
+    load = KnowledgeBase.load
+
+    def shipped_or_loaded(local_folder: Path | None = None) -> KnowledgeBase:
+        return shipped_knowledge if local_folder is None else load(local_folder)
+
+    with patch.object(KnowledgeBase, "load", staticmethod(shipped_or_loaded)):
+        yield
 
 
 @pytest.fixture(scope="session")
