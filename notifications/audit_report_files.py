@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from notifications.audit_form import AuditForm
 from notifications.audit_report import AuditReport, GradeTable, grade_columns
-from notifications.call_export import neutralise
+from store.importers.csv_cells import neutralise
 
 FORMATS = ("docx", "xlsx")
 # Managers get the council's figures; the list of audits names cases (and their auditors)

@@ -13,7 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from notifications.board_pack import RAGS, STANDINGS, Pack, Section
 from notifications.board_pack_audits import TREND_HEADINGS, AuditSection
-from notifications.call_export import neutralise
+from store.importers.csv_cells import neutralise
 
 Cell = str | int | None
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from notifications.ack_times import minutes_to_acknowledge
+from store.importers.csv_cells import neutralise
 from store.repositories.calls import RecipientRow
 
 COLUMNS = (
@@ -27,8 +28,6 @@ COLUMNS = (
     "sms_status",
     "email_status",
 )
-# Spreadsheets run a cell that starts with one of these as a formula, even after spaces.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def acknowledgement_csv(
@@ -73,8 +72,3 @@ def _minutes(called_at: datetime | None, acknowledged_at: datetime | None) -> st
 
 def _local(moment: datetime | None, timezone: ZoneInfo) -> str:
     return moment.astimezone(timezone).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
-
-
-def neutralise(value: str) -> str:
-    """A cell a spreadsheet shows as text, never runs: a leading quote before a formula."""
-    return f"'{value}" if value.lstrip(" ").startswith(_FORMULA_STARTS) else value

@@ -16,6 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
 from sqlalchemy import select
 
+from store.importers.csv_cells import neutralise
 from store.importers.problems import ImportFileError
 from store.importers.runner import IMPORTERS, ImportKind
 from store.importers.sources import SUPPORTED_EXTENSIONS
@@ -107,7 +108,8 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
-        writer.writerows(rows)
+        # Text typed in Teams is never a formula in the coordinator's spreadsheet.
+        writer.writerows([neutralise(value) for value in row] for row in rows)
 
 
 def write_xlsx(path: Path, header: list[str], rows: list[list[str]]) -> None:

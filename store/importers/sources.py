@@ -24,6 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.xml.constants import SHARED_STRINGS
 
+from store.importers.csv_cells import restore
 from store.importers.limits import (
     DEFAULT_LIMITS,
     SHARED_STRINGS_FACTOR,
@@ -201,7 +202,8 @@ def _csv_records(
                 ) from exc
             problems.append(Problem(name, number, NO_COLUMN, f"not readable as CSV ({exc})"))
             record = []  # an empty record keeps the rows after it numbered as they are
-        yield record
+        # An export's guard against formulas comes off (see csv_cells).
+        yield [restore(cell) for cell in record]
 
 
 def _shared_strings_size(archive: zipfile.ZipFile) -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from demo.loader import DEMO_ANCHOR, load_demo
 from store.db import Database
@@ -119,6 +119,34 @@ async def test_an_xlsx_export_keeps_text_that_looks_like_a_formula_as_text(
     workbook.close()
 
     assert (cell.value, cell.data_type) == ("=HYPERLINK(1)", "s")
+
+
+async def test_a_csv_export_guards_formulas_and_its_round_trip_still_changes_nothing(
+    database: Database, tmp_path: Path
+) -> None:
+    await demo(database)
+    typed = {"PA1.1": "=HYPERLINK(1)", "PA1.2": "- first, the audit", "PA2.1": "@SUM(A1)"}
+    # Imported from a file, so that the file's value is also the last one imported.
+    path = tmp_path / "actions.csv"
+    await export_file(database, ImportKind.ACTIONS, path)
+    rows = read_back(path)
+    for row in rows[1:]:
+        row[2] = typed.get(row[0], row[2])
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        csv.writer(handle).writerows(rows)
+    assert (await run(database, ImportKind.ACTIONS, path)).counts.updated == len(typed)
+
+    await export_file(database, ImportKind.ACTIONS, path)
+    cells = {row[0]: row[2] for row in read_back(path)[1:]}
+    # A spreadsheet shows each as text, never runs it.
+    assert {ref: cells[ref] for ref in typed} == {ref: f"'{text}" for ref, text in typed.items()}
+    result = await run(database, ImportKind.ACTIONS, path)
+
+    assert result.counts == UpsertCounts(unchanged=DEMO_ROWS[ImportKind.ACTIONS])
+    assert result.reports == ()
+    async with database.sessions() as session:
+        stored = await session.execute(select(Action.ref, Action.description))
+        assert {ref: text for ref, text in stored if ref in typed} == typed
 
 
 async def test_an_export_to_another_kind_of_file_is_refused(

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from notifications.call_export import COLUMNS, acknowledgement_csv, neutralise
+from notifications.call_export import COLUMNS, acknowledgement_csv
+from store.importers.csv_cells import neutralise, restore
 from store.repositories.calls import RecipientRow
 
 
@@ -82,6 +83,14 @@ def test_every_formula_start_is_neutralised_even_after_spaces(value: str) -> Non
 @pytest.mark.parametrize("value", ["Adele Vance", "O'Neil", "a=b", "Team - East", " A", ""])
 def test_ordinary_cells_are_left_alone(value: str) -> None:
     assert neutralise(value) == value
+
+
+@pytest.mark.parametrize(
+    "value", ["=HYPERLINK(1)", "  =1+1", "-1", "@SUM(A1)", "\tcmd", "O'Neil", "'quoted'", ""]
+)
+def test_an_import_takes_off_the_guard_an_export_put_on_and_nothing_else(value: str) -> None:
+    assert restore(neutralise(value)) == value
+    assert restore("'plain text") == "'plain text"
 
 
 def test_each_persons_sms_and_email_status_is_shown_blank_when_none_went() -> None:
