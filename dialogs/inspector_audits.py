@@ -31,6 +31,7 @@ from notifications.audit_allocation import (
 )
 from notifications.inspector_audits_card import audits_card
 from notifications.notices import Notice, queue_notices
+from store.importers.validation import CASE_REFERENCE
 from store.models import AuditAssignment, AuditStatus, AuditType, InspectionCall
 from store.repositories import audit_log, call_audits, calls, draws, findings
 
@@ -38,7 +39,8 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
 MAX_CASES = 60
-_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,63}$")
+# As the import files have them: a name, which has no digit, is never taken for one.
+MAX_REFERENCE = 64
 _SEPARATORS = re.compile(r"[\s,;]+")
 NO_ACTIVE_CALL = (
     "There is no inspection call in progress. The inspectors' cases are allocated only "
@@ -55,7 +57,7 @@ def parse_case_list(text: str) -> tuple[list[str], list[str]]:
         if not part:
             continue
         word = part.strip().upper()
-        if not _REF.match(word):
+        if len(word) > MAX_REFERENCE or not CASE_REFERENCE.match(word):
             bad.append(part[:40])
         elif word not in refs:
             refs.append(word)

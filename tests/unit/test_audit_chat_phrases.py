@@ -41,7 +41,9 @@ def test_a_pasted_list_keeps_its_order_once_each_and_names_what_is_not_a_ref() -
         ["CR-1001", "CR-1002", "CR-1003"],
         [],
     )
-    assert parse_case_list("CR-1, <script>, ok") == (["CR-1", "OK"], ["<script>"])
+    assert parse_case_list("CR-1, <script>, ok") == (["CR-1"], ["<script>", "ok"])
+    # A name pasted by mistake is not a reference: it has no digit.
+    assert parse_case_list("CR-1, Jayden Smith") == (["CR-1"], ["Jayden", "Smith"])
 
 
 def test_a_domain_that_is_not_required_may_be_not_applicable() -> None:
