@@ -169,20 +169,13 @@ class AuditFindings:
             await self._not_independent(session, audit),
             await findings.pending_counts(session),
         )
-        if moderator is None:
-            audit_log.record_change(
-                session,
-                actor="system",
-                entity="audit",
-                key=audit.ref,
-                field="moderator",
-                old=None,
-                new=f"awaiting a moderator ({finding.moderation_reason})",
-            )
-            return None
-        moderation = AuditModeration(finding_id=finding.id, moderator_id=moderator.id)
-        session.add(moderation)
-        await session.flush()
+        moderation = None
+        chosen = "awaiting a moderator"
+        if moderator is not None:
+            moderation = AuditModeration(finding_id=finding.id, moderator_id=moderator.id)
+            session.add(moderation)
+            await session.flush()
+            chosen = moderator.email
         audit_log.record_change(
             session,
             actor="system",
@@ -190,7 +183,7 @@ class AuditFindings:
             key=audit.ref,
             field="moderator",
             old=None,
-            new=f"{moderator.email} ({finding.moderation_reason})",
+            new=f"{chosen} ({finding.moderation_reason})",
         )
         return moderation
 
