@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp.test_utils import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.settings import Settings
 from demo.loader import DEMO_ANCHOR, load_demo
 from store.db import Database
-from store.models import Action
+from store.models import Action, Staff, StaffRole
 from tests import fakes
 from tests.fakes import FakeConnector, TeamsMember
 
@@ -46,14 +46,21 @@ async def demo_client(
     make_client: StartClient,
     *,
     greet: bool = False,
+    viewers: tuple[str, ...] = (),
     **settings: Any,
 ) -> TestClient:
     """The app on the demo organisation, every person in MEMBERS known to the connector.
 
     With `greet`, each says hello first, which links their Teams account (a change of its
-    own), and the replies are cleared.
+    own), and the replies are cleared. `viewers` (emails) are made read-only viewers, as
+    board and elected members are.
     """
     client = await _demo_app(database, connector, make_client, MEMBERS, lambda: NOW, settings)
+    if viewers:
+        async with database.sessions() as session, session.begin():
+            await session.execute(
+                update(Staff).where(Staff.email.in_(viewers)).values(role=StaffRole.VIEWER)
+            )
     if greet:
         for name in MEMBERS:
             await client.post(

@@ -27,7 +27,6 @@ from store.models import (
     PriorityArea,
     ReviewStatus,
     Staff,
-    StaffRole,
 )
 from tests import fakes
 from tests.cards import buttons, strings, text_blocks, words
@@ -43,18 +42,19 @@ BOARD = date(2026, 12, 17)
 async def client(
     database: Database, connector: FakeConnector, make_client: StartClient
 ) -> TestClient:
+    # Lynne sits on the board as a read-only viewer.
     started = await demo_client(
-        database, connector, make_client, public_url="https://ir.example.gov.uk"
+        database,
+        connector,
+        make_client,
+        viewers=("lynner@example.com",),
+        public_url="https://ir.example.gov.uk",
     )
     async with database.sessions() as session, session.begin():
         patti = await staff(session, "pattif@example.com")
         # Patti leads Adele's area here; Megan is Adele's line manager, and no reviewer of it.
         await session.execute(
             update(PriorityArea).where(PriorityArea.name == AREA).values(lead_id=patti.id)
-        )
-        # Lynne sits on the board as a read-only viewer.
-        await session.execute(
-            update(Staff).where(Staff.email == "lynner@example.com").values(role=StaffRole.VIEWER)
         )
     return started
 

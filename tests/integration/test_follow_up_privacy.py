@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from aiohttp.test_utils import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from knowledge.working_days import WorkingDays
 from notifications.quiet_hours import QuietHours, WorkingHours
@@ -27,7 +27,6 @@ from store.models import (
     CalendarEvent,
     OutboxMessage,
     Staff,
-    StaffRole,
 )
 from store.repositories import board
 from tests.cards import text_blocks
@@ -47,12 +46,7 @@ LONDON_QUIET = QuietHours(
 async def client(
     database: Database, connector: FakeConnector, make_client: StartClient
 ) -> TestClient:
-    started = await demo_client(database, connector, make_client)
-    async with database.sessions() as session, session.begin():
-        await session.execute(
-            update(Staff).where(Staff.email == "lynner@example.com").values(role=StaffRole.VIEWER)
-        )
-    return started
+    return await demo_client(database, connector, make_client, viewers=("lynner@example.com",))
 
 
 @pytest.fixture
