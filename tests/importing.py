@@ -46,10 +46,13 @@ async def run(database: Database, kind: str, path: Path, **options: Any) -> Impo
 
 
 async def problems_of(database: Database, kind: str, path: Path) -> list[str]:
-    """Imports a file that must be rejected; returns its problems as printed."""
+    """Imports a file that must be rejected, and changes nothing; returns its problems as
+    printed."""
+    before = await row_counts(database)
     try:
         await run(database, kind, path)
     except ImportRejectedError as exc:
+        assert await row_counts(database) == before, f"{path.name} was rejected but wrote rows"
         return [str(problem) for problem in exc.problems]
     raise AssertionError(f"{path.name} was imported but should have been rejected")
 

@@ -372,7 +372,6 @@ c@example.com,C,director,,,
 d@example.com,D,practitioner,,,{too_long}
 """,
     )
-    before = await row_counts(database)
 
     assert await problems_of(database, "staff", path) == [
         f"{path}:3:-: not readable as CSV (field larger than field limit (131072))",
@@ -380,7 +379,6 @@ d@example.com,D,practitioner,,,{too_long}
         "coordinator, admin, viewer",
         f"{path}:5:-: not readable as CSV (field larger than field limit (131072))",
     ]
-    assert await row_counts(database) == before
 
 
 async def test_a_header_that_cannot_be_parsed_is_refused(

@@ -12,7 +12,7 @@ from store.db import Database
 from store.importers.deadlines import DeadlineRules
 from store.importers.upsert import UpsertCounts
 from store.models import Action, PriorityArea, Recommendation, RecommendationSource
-from tests.importing import STAFF_HEADER, problems_of, row_counts, run, write_csv
+from tests.importing import STAFF_HEADER, problems_of, run, write_csv
 
 STAFF = f"""
 {STAFF_HEADER}
@@ -76,7 +76,6 @@ R2,inspection report,,2026-13-01,nobody@example.com
 r1,other,Same ref again,2026-12-22,
 """,
     )
-    before = await row_counts(database)
 
     assert await problems_of(database, "recommendations", path) == [
         f"{path}:2:source: unknown value 'Ofsted said so'; use one of: inspection report, "
@@ -88,7 +87,6 @@ r1,other,Same ref again,2026-12-22,
         f"{path}:3:text: a value is required",
         f"{path}:4:ref: duplicate ref 'r1' (first on row 2)",
     ]
-    assert await row_counts(database) == before
 
 
 async def test_a_recommendations_file_without_the_received_column_is_refused(
@@ -164,7 +162,6 @@ A3,Audit,Unknown,adelev@example.com,2027-01-01,,,R9
 A4,Audit,Typo,adelev@example.com,within some months,,,R1
 """,
     )
-    before = await row_counts(database)
 
     assert await problems_of(database, "actions", path) == [
         f"{path}:2:due_date: 'within 3 months' counts from a recommendation's received date: "
@@ -177,7 +174,6 @@ A4,Audit,Typo,adelev@example.com,within some months,,,R1
         'DD/MM/YYYY, or a deadline such as "immediately", "within 20 working days", '
         '"within 6 weeks", "within 3 months"',
     ]
-    assert await row_counts(database) == before
 
 
 async def test_a_relative_due_date_moves_when_the_received_date_is_corrected(

@@ -24,10 +24,8 @@ async def roster(database: Database, tmp_path: Path) -> Database:
 
 
 async def assert_rejected(database: Database, kind: str, path: Path, expected: list[str]) -> None:
-    before = await row_counts(database)
 
     assert await problems_of(database, kind, path) == expected
-    assert await row_counts(database) == before
 
 
 async def test_unknown_and_repeated_columns(roster: Database, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from store.db import Database
 from store.importers.upsert import UpsertCounts
 from store.models import Staff, StaffRole
-from tests.importing import STAFF_HEADER, problems_of, row_counts, run, write_csv
+from tests.importing import STAFF_HEADER, problems_of, run, write_csv
 
 STAFF = f"""
 {STAFF_HEADER}
@@ -30,7 +30,6 @@ async def test_an_open_action_cannot_be_given_to_a_viewer(
     database: Database, tmp_path: Path
 ) -> None:
     await roster(database, tmp_path)
-    before = await row_counts(database)
     path = write_csv(
         tmp_path / "actions.csv",
         f"""
@@ -47,7 +46,6 @@ PA3,Oversight,Old work,lynner@example.com,2026-11-15,,,
         f"{path}:4:owner_email: lynner@example.com is a viewer (read-only) and cannot own an "
         "open action; name someone else, or change their role in the staff file first",
     ]
-    assert await row_counts(database) == before
 
 
 async def test_a_completed_action_may_stay_with_someone_who_became_a_viewer(
@@ -66,7 +64,6 @@ async def test_an_open_audit_cannot_be_given_to_a_viewer(
     database: Database, tmp_path: Path
 ) -> None:
     await roster(database, tmp_path)
-    before = await row_counts(database)
     path = write_csv(
         tmp_path / "audits.csv",
         """
@@ -80,7 +77,6 @@ AUD-2,CR-104234,monthly,adelev@example.com,2027-01-15,
         f"{path}:2:auditor_email: lynner@example.com is a viewer (read-only) and cannot do an "
         "audit; name someone else, or change their role in the staff file first",
     ]
-    assert await row_counts(database) == before
 
 
 async def test_a_viewer_cannot_lead_an_area_or_a_recommendation(
@@ -132,7 +128,6 @@ async def test_someone_with_work_cannot_be_made_a_viewer_until_it_is_reassigned(
         ),
     ):
         await run(database, kind, write_csv(tmp_path / f"{kind}.csv", text))
-    before = await row_counts(database)
     path = write_csv(
         tmp_path / "staff2.csv",
         STAFF.replace("boss@example.com,Boss Person,manager", "boss@example.com,Boss,viewer"),
@@ -145,7 +140,6 @@ async def test_someone_with_work_cannot_be_made_a_viewer_until_it_is_reassigned(
         f"{path}:3:manager_email: line manager boss@example.com is a viewer (read-only) and "
         "cannot manage people; name someone else",
     ]
-    assert await row_counts(database) == before
     async with database.sessions() as session:
         role = (
             await session.execute(select(Staff.role).where(Staff.email == "boss@example.com"))
