@@ -74,11 +74,6 @@ class CallInstalls:
         self._time_limit = time_limit
         self._running: set[asyncio.Task[None]] = set()
 
-    @property
-    def enabled(self) -> bool:
-        """Whether installing through Graph is set up."""
-        return self._installer.enabled
-
     def start(self, request: InstallRequest) -> None:
         """Starts installing for `request` (once the call's alerts are committed)."""
         if not request.staff_ids or not self._installer.enabled:

@@ -73,14 +73,13 @@ class Result(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """One person's installation, and whether the chat with them is known now."""
+    """One person's installation (whether the chat is known is the Attempt's)."""
 
     staff_id: int
     email: str
     name: str
     result: Result
     reason: str | None = None
-    conversation_known: bool = False
 
     @property
     def installed(self) -> bool:
@@ -344,14 +343,11 @@ class _Run:
         except GraphError:
             # Installed all the same: Teams' installation activity will say where the chat is.
             chat_id = None
-        outcome = _outcome(person, result, None, conversation_known=chat_id is not None)
-        return Attempt(outcome, chat_id, aad_object_id)
+        return Attempt(_outcome(person, result, None), chat_id, aad_object_id)
 
 
-def _outcome(
-    person: _Person, result: Result, reason: str | None, *, conversation_known: bool = False
-) -> Outcome:
-    return Outcome(person.staff_id, person.email, person.name, result, reason, conversation_known)
+def _outcome(person: _Person, result: Result, reason: str | None) -> Outcome:
+    return Outcome(person.staff_id, person.email, person.name, result, reason)
 
 
 async def _lasting_failures(session: AsyncSession) -> dict[str, tuple[str, datetime]]:
