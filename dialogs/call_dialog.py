@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from cards import call_messages
 from cards.rendering import materialise, plain_text, render_card
 from dialogs.ask_dialog import CardActionError
-from dialogs.call_install import install_view, installing_text, planned_installs
+from dialogs.call_install import install_view, installing_text
 from dialogs.call_reach import reach_of
 from dialogs.card_data import parse_id
 from dialogs.people import Person
@@ -22,7 +22,7 @@ from knowledge.working_days import WorkingDays
 from notifications.broadcast import HELD_FOR_INSTALLATION, Broadcast, CallRequest, bump_version
 from notifications.call_chasing import ChasePolicy
 from notifications.call_installs import InstallRequest
-from notifications.installation import Installer
+from notifications.installation import Installer, Plan
 from notifications.playbook import Playbook
 from store.models import CallStatus, InspectionCall, Staff, StaffRole
 from store.repositories import audit_log, calls
@@ -126,12 +126,13 @@ class CallDialog:
         request, problem = self._request(data, today)
         if request is None:
             raise CardActionError(problem or "the alert's details are not valid")
+        # The roster is read, and the installations planned, once: for 5,000 people each
+        # read is a tenth of a second that the first alert would wait for.
+        people = [p for p in await list_all(session) if p.id != caller.id]
+        plan = await self.installer.plan(session, people)
         # Their alerts wait for the app to be installed for them, which starts once this
         # is committed; everyone else's go at once.
-        # The roster is read once: for 5,000 people each read is a tenth of a second that
-        # the first alert would wait for.
-        people = [p for p in await list_all(session) if p.id != caller.id]
-        held = frozenset(p.id for p in await planned_installs(self.installer, session, people))
+        held = frozenset(p.id for p in plan.to_install)
         call = await self.broadcast.start(session, request, caller, now, held=held, people=people)
         if call is None:
             active = await calls.active_call(session)
@@ -159,6 +160,7 @@ class CallDialog:
             "The live status card follows." + installing_text(len(held)),
             held=held,
             people=people,
+            plan=plan,
         )
         status = await self.status_reply(session, call)
         installs = (
@@ -398,13 +400,16 @@ class CallDialog:
         outcome: str | None = None,
         held: frozenset[int] | None = None,
         people: list[Staff] | None = None,
+        plan: Plan | None = None,
     ) -> dict[str, Any]:
         if people is None:
             people = [p for p in await list_all(session) if p.id != person.staff_id]
         in_teams = await calls.reachable(session)
         by_role = Counter(p.inspection_role or "No named role" for p in people)
         # Those the app is installed for get the alert in Teams too.
-        installs = await install_view(self.installer, session, people, in_teams, held=held)
+        installs = await install_view(
+            self.installer, session, people, in_teams, held=held, plan=plan
+        )
         reach = reach_of(people, in_teams | installs.installing, self.broadcast.fallback)
         # Chasing someone the alert cannot reach goes to their line manager, in Teams too:
         # say how many of them that can actually reach.

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from notifications.installation import Installer, short_reason
+from notifications.installation import Installer, Plan, short_reason
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,12 +43,15 @@ async def install_view(
     in_teams: set[int],
     *,
     held: frozenset[int] | None = None,
+    plan: Plan | None = None,
 ) -> InstallView:
     """Before the call (`held` None): who the app would be installed for. After it: the
-    people whose alerts wait for Teams to confirm the installation (`held`). Either way,
-    why the rest of those with no chat cannot have it installed."""
+    people whose alerts wait for the app to be installed (`held`). Either way, why the
+    rest of those with no chat cannot have it installed. `plan` is the installer's plan
+    for `people`, when the caller has made it already."""
     without = [p for p in people if p.id not in in_teams]
-    plan = await installer.plan(session, without)
+    if plan is None:
+        plan = await installer.plan(session, without)
     note: str | None = None
     if held is not None:
         installing = held
@@ -77,16 +80,6 @@ async def install_view(
             "`inspection-ready install-for-roster` tries them again."
         )
     return InstallView(installing, note, why)
-
-
-async def planned_installs(
-    installer: Installer, session: AsyncSession, people: list[Staff]
-) -> list[Staff]:
-    """Everyone of `people` (the roster but the caller) the preview said the app would be
-    installed for."""
-    if not installer.enabled:
-        return []
-    return (await installer.plan(session, people)).to_install
 
 
 def installing_text(count: int) -> str:
