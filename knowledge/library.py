@@ -77,7 +77,7 @@ OUT_OF_DOMAIN = (
     "payslip", "pay slip", "wages", "overtime", "expenses claim", "mileage", "annual leave",
     "sick leave", "sickness", "sick day", "absence management", "maternity", "paternity",
     "flexi", "toil", "probation period", "probationary", "grievance", "disciplinary",
-    "timesheet", "hr",
+    "timesheet",
     # IT and the office.
     "laptop", "password", "vpn", "wifi", "wi fi", "printer", "outlook", "helpdesk",
     "service desk", "login", "log in", "screen share", "lunch", "canteen", "coffee",

@@ -99,6 +99,22 @@ def test_questions_the_knowledge_cannot_answer_are_declined(
     assert reply_text(reply).startswith("I'm not sure I have the right answer")
 
 
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("emergency placement notify within 24 hr?", "Placement notification timescale"),
+        ("how many hrs for a strat", "Strategy discussion timing"),
+    ],
+)
+def test_hours_written_as_hr_are_no_sign_of_a_question_about_hr(
+    shipped_knowledge: KnowledgeBase, question: str, title: str
+) -> None:
+    reply = shipped_knowledge.respond(question, TODAY)
+
+    assert reply.answers_given
+    assert reply.parts[0].entry.title.startswith(title)
+
+
 def test_small_talk_is_answered_as_such(shipped_knowledge: KnowledgeBase) -> None:
     reply = shipped_knowledge.respond("@Inspection Ready thanks!", TODAY)
 
