@@ -28,6 +28,7 @@ from pathlib import Path
 import yaml
 
 from dialogs.ask_dialog import reply_text
+from dialogs.routing import Intent, classify
 from knowledge.entries import Confidence
 from knowledge.library import KnowledgeBase, Response
 
@@ -97,8 +98,12 @@ def _day(value: object) -> date:
 
 
 def judge(knowledge: KnowledgeBase, case: FactCase) -> tuple[bool, bool, Response]:
-    """(right, confidently wrong, the reply) for one question."""
+    """(right, confidently wrong, the reply) for one question, routed as the chat routes it:
+    a message taken for a command never reaches the knowledge, so only small talk may be
+    (the help card is a friendly answer to "hi")."""
     reply = knowledge.respond(case.question, case.today)
+    if classify(case.question).intent is not Intent.QUESTION:
+        return case.kind == "small_talk", False, reply
     if case.kind == "small_talk":
         return reply.small_talk is not None, False, reply
     if case.kind == "out_of_scope":

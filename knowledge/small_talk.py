@@ -32,6 +32,15 @@ class SmallTalk(StrEnum):
     THANKS = "You're welcome. Ask me any time."
     ACKNOWLEDGED = "Glad that helped. Anything else, just ask."
     FAREWELL = "Bye for now. I'm here whenever you need me."
+    ABOUT = (
+        "I'm Inspection Ready, an automated assistant, not a person. I answer questions "
+        "about the inspection frameworks and statutory timescales, with the source of each "
+        "answer, and show you your actions and audits. Type 'help' to see everything I can do."
+    )
+    MISSED = (
+        "Sorry that did not help. Try asking it in other words, or press 'Not helpful' on "
+        "the answer so that the coordinators see it."
+    )
 
 
 # Words and phrases that say what kind of small talk a message is. Phrases are matched
@@ -41,7 +50,10 @@ _MARKS: dict[SmallTalk, tuple[str, ...]] = {
         "thanks", "thank", "thankyou", "thanku", "thanx", "thnx", "thnks", "thx", "ty",
         "tysm", "ta", "cheers", "appreciate", "appreciated", "much appreciated", "grateful",
         "lifesaver", "life saver", "you're a star", "youre a star", "star", "legend",
-        "you're a legend", "youre a legend", "nice one", "top man", "top woman",
+        "you're a legend", "youre a legend", "nice one", "top man", "top woman", "tyvm",
+        "kindly", "muchly", "obliged", "much obliged", "thanks a million", "thanks a bunch",
+        "bless you", "bless", "gem", "you're a gem", "youre a gem", "ur a star",
+        "ur a legend", "ur a gem", "cheers bud", "cheers pal",
     ),
     SmallTalk.FAREWELL: (
         "bye", "byee", "goodbye", "bye bye", "cya", "see ya", "see you", "later", "laters",
@@ -61,7 +73,14 @@ _MARKS: dict[SmallTalk, tuple[str, ...]] = {
         "how r u", "how are you doing", "how you doing", "how's it going", "hows it going",
         "how are things", "hows things", "how's things", "you ok", "you alright",
         "alright", "happy monday", "happy friday", "happy new year", "merry christmas",
-        "happy christmas", "happy easter",
+        "happy christmas", "happy easter", "hey there", "good day", "having a good day",
+        "hope you're having a good day", "hope youre having a good day",
+        "hope you are having a good day", "hope your day is going well",
+        "hope you had a good weekend", "good weekend", "quick one", "quick question",
+        "i have a question", "i've got a question", "ive got a question", "got a question",
+        "question for you", "can i ask you something", "can i ask you a question",
+        "can i ask a question", "can you help", "can you help me", "test", "testing",
+        "test message", "just testing",
     ),
     SmallTalk.ACKNOWLEDGED: (
         "ok", "okay", "okey", "okie", "k", "kk", "cool", "great", "nice", "got it", "fine",
@@ -70,7 +89,32 @@ _MARKS: dict[SmallTalk, tuple[str, ...]] = {
         "lol", "haha", "hahaha", "hehe", "ha", "ace", "gotcha", "understood", "np", "wow",
         "awesome", "amazing", "super", "fab", "fabulous", "wonderful", "fantastic", "spot on",
         "makes sense", "that makes sense", "all good", "that's fine", "thats fine",
-        "fair enough", "xd", "lmao", "oh", "ah", "aha", "ooh", "mmm", "hmm",
+        "fair enough", "xd", "lmao", "oh", "ah", "aha", "ooh", "mmm", "hmm", "helpful",
+        "useful", "wicked", "lush", "cracking", "superb", "marvellous", "champion", "sorted",
+        "ideal", "handy", "good to know", "interesting", "thumbs up", "okey dokey",
+        "okie dokie", "righto", "alrighty", "phew", "exactly what i needed",
+        "just what i needed", "what i needed", "that helps", "that helped", "good bot",
+    ),
+    # About the bot itself: who or what it is.
+    SmallTalk.ABOUT: (
+        "who are you", "what are you", "are you a bot", "are you a robot", "are you human",
+        "are you a human", "are you a person", "are you a real person", "is this a bot",
+        "is this a real person", "is this ai", "are you ai", "are you an ai", "whats your name",
+        "what's your name", "what is your name", "how do you work", "what do you know",
+        "what can you help with", "what can you help me with", "what can i ask",
+        "what can i ask you", "what can you do", "what do you do",
+        # After "is this a bot": "... or a person?"
+        "or a person", "or a human", "or a real person", "or person", "or human",
+    ),
+    # The last answer missed: said plainly rather than with the card's button.
+    SmallTalk.MISSED: (
+        "not helpful", "unhelpful", "that didn't help", "didn't help", "didnt help",
+        "doesn't help", "doesnt help", "not what i asked", "not what i meant",
+        "not what i was asking", "that's not it", "thats not it", "that's not right",
+        "thats not right", "wrong answer", "that's wrong", "thats wrong", "useless",
+        "rubbish", "you're useless", "youre useless", "didn't answer my question",
+        "didnt answer my question", "doesn't answer my question", "doesnt answer my question",
+        "that doesn't answer it", "that doesnt answer it", "not quite", "no that's not it",
     ),
 }  # fmt: skip
 # Words that go with a pleasantry without changing what it is: "cheers for that, really
@@ -78,10 +122,12 @@ _MARKS: dict[SmallTalk, tuple[str, ...]] = {
 _FILLER = """
     you u ya ye all everyone everybody team there folks guys bot mate hun love
     so very much really a lot loads lots many for that this it the your that's thats
-    is was helpful useful help info information answer answers reply quick speedy
+    is was help info information answer answers reply quick speedy
     and too again as always just then now yet still today x xx xxx
-    oh ah well hope i i'm im we me my our
+    oh ah well hope i i'm im we me my our ur but though sorry or
 """
+# The bot's own name anywhere in the message ("hey inspection ready").
+_BOT_NAME = ("inspection ready", "inspectionready")
 # "You there?", "is this thing on?": asking whether anyone is listening, not a question.
 _PRESENCE = (
     "you there", "u there", "are you there", "r u there", "anyone there", "anybody there",
@@ -94,7 +140,19 @@ _PRESENCE = (
 MAX_WORDS = 14
 # A name after a greeting or thanks ("Thanks Jo!", "Hi Sam"), when the message is this short.
 MAX_WORDS_WITH_NAME = 4
-_PRIORITY = (SmallTalk.THANKS, SmallTalk.FAREWELL, SmallTalk.GREETING, SmallTalk.ACKNOWLEDGED)
+# A complaint outranks the thanks it is wrapped in ("thanks but that didn't help"); what
+# the bot is outranks a greeting before it ("hi, are you a bot?").
+_PRIORITY = (
+    SmallTalk.MISSED,
+    SmallTalk.THANKS,
+    SmallTalk.FAREWELL,
+    SmallTalk.ABOUT,
+    SmallTalk.GREETING,
+    SmallTalk.ACKNOWLEDGED,
+)
+# Kinds that still count with a question mark: greetings and presence checks ("you
+# there?"), and questions about the bot ("are you a bot?").
+_ASKED_KINDS = (None, SmallTalk.GREETING, SmallTalk.ABOUT)
 _WAVE = "\N{WAVING HAND SIGN}"
 _TITLE_WORD = re.compile(r"\b[A-Z][a-z']+\b")
 
@@ -109,10 +167,11 @@ def _key(phrase: str) -> tuple[str, ...]:
 # mark; with one, only greetings and presence checks ("you there?", "how are you?") count.
 _PHRASES: Phrases = {
     **{_key(w): None for w in _FILLER.split()},
+    **{_key(n): None for n in _BOT_NAME},
     **{_key(p): kind for kind in reversed(_PRIORITY) for p in _MARKS[kind]},
     **{_key(p): SmallTalk.GREETING for p in _PRESENCE},
 }
-_ASKED: Phrases = {k: v for k, v in _PHRASES.items() if v in (None, SmallTalk.GREETING)}
+_ASKED: Phrases = {k: v for k, v in _PHRASES.items() if v in _ASKED_KINDS}
 _LONGEST = max(len(k) for k in _PHRASES)
 
 

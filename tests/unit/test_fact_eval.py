@@ -50,6 +50,18 @@ def test_an_out_of_scope_question_is_right_only_when_declined(
     assert judge(shipped_knowledge, answered)[:2] == (False, True)
 
 
+def test_a_message_the_chat_takes_for_a_command_is_judged_as_that_command(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    # "my audits" reaches the audit list, never the knowledge (which would offer an audit
+    # entry), so it is not a right answer; "help" gets the help card, a friendly one.
+    command = FactCase("my audits", "plain", (("audit",),), TODAY)
+    greeting = FactCase("help", "small_talk", (), TODAY)
+
+    assert judge(shipped_knowledge, command)[:2] == (False, False)
+    assert judge(shipped_knowledge, greeting)[0] is True
+
+
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_no_question_set_slips_below_its_floor(
     shipped_knowledge: KnowledgeBase, name: str

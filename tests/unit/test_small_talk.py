@@ -37,6 +37,13 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
         "hi 👋",
         "👋",
         "",
+        "hey inspection ready",
+        "good afternoon Inspection Ready",
+        "hi there, hope you're having a good day",
+        "morning! quick one",
+        "can I ask you a question?",
+        "test",
+        "testing 123",
     ],
     # Thanks, however put.
     SmallTalk.THANKS: [
@@ -65,6 +72,11 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
         "brilliant thank you 😊",
         "that's great, thanks",
         "perfect thanks",
+        "ta muchly",
+        "thank you kindly",
+        "much obliged",
+        "wicked cheers",
+        "ur a star",
     ],
     # Signing off.
     SmallTalk.FAREWELL: [
@@ -101,6 +113,28 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
         "makes sense",
         "fair enough",
         "great 👍",
+        "really helpful",
+        "perfect, exactly what I needed",
+        "good to know",
+        "good bot",
+    ],
+    # What the bot is.
+    SmallTalk.ABOUT: [
+        "who are you?",
+        "are you a bot?",
+        "is this a bot or a person?",
+        "are you a real person",
+        "what's your name",
+        "hi, what can I ask you?",
+    ],
+    # The last answer missed, said in words.
+    SmallTalk.MISSED: [
+        "that didn't help",
+        "thanks but that didn't answer my question",
+        "not what I asked",
+        "wrong answer",
+        "you're useless",
+        "hmm not quite",
     ],
 }
 
@@ -137,6 +171,11 @@ def test_small_talk_is_recognised(text: str, kind: SmallTalk) -> None:
         "take care proceedings timescale",
         "care leavers",
         "bye the way, how often are pathway plans reviewed",
+        "what do you know about annex a",
+        "testing the icpc timescale",
+        "is it wrong to hold the icpc after 15 working days",
+        "who are the inspectors on a jtai",
+        "inspection ready for ilacs?",
     ],
 )
 def test_questions_that_start_politely_are_not_small_talk(text: str) -> None:
