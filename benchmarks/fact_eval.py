@@ -1,6 +1,6 @@
 """Framework answers judged by what they say: the development and held-out question sets.
 
-Usage: python -m benchmarks.fact_eval [--set dev dev2 dev3 dev4 dev5 dev6 held_out held_out2]
+Usage: python -m benchmarks.fact_eval [--set dev ... dev6 held_out ... held_out4]
        [--show-misses]
 
 Each question in tests/knowledge_eval/dev*.yaml and held_out*.yaml was written from
@@ -39,8 +39,12 @@ HELD_OUT = "held_out"
 HELD_OUT_2 = "held_out2"
 # A third, written blind again before this round's changes were judged.
 HELD_OUT_3 = "held_out3"
-HELD_OUT_SETS = frozenset({HELD_OUT, HELD_OUT_2, HELD_OUT_3})
-SET_NAMES = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", HELD_OUT, HELD_OUT_2, HELD_OUT_3)
+# A fourth, written blind and frozen before the extra ways of asking were added.
+HELD_OUT_4 = "held_out4"
+HELD_OUT_SETS = frozenset({HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4})
+SET_NAMES = (
+    "dev", "dev2", "dev3", "dev4", "dev5", "dev6", HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4,
+)  # fmt: skip
 KINDS = ("plain", "compound", "indirect", "dated", "out_of_scope", "small_talk")
 
 
