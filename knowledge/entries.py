@@ -25,6 +25,7 @@ FIELDS = {
     "topic",
     "title",
     "questions",
+    "also_asked",
     "keywords",
     "answer",
     "confidence",
@@ -103,6 +104,9 @@ class KnowledgeEntry:
     local: bool = False
     # Every timescale the entry states, the default (`timescale`) first.
     timescales: tuple[Timescale, ...] = ()
+    # More ways people put the question, in their own words: they add to the words the
+    # entry is found by, but no answer is sure on its closeness to one of them alone.
+    also_asked: tuple[str, ...] = ()
 
     def timescale_for(self, question: str) -> Timescale | None:
         """The timescale `question` asks about: the one whose words it uses, or whose ages
@@ -163,7 +167,7 @@ def parse_entry(raw: Any, file_name: str, *, local: bool = False) -> KnowledgeEn
     if missing:
         raise KnowledgeError(f"{name}: missing {', '.join(sorted(missing))}")
     if unknown:
-        raise KnowledgeError(f"{name}: unknown field(s) {', '.join(sorted(unknown))}")
+        raise KnowledgeError(f"{name}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
     entry_id = _text(raw, "id", name)
     if not ENTRY_ID.match(entry_id):
         raise KnowledgeError(f"{name}: id must be lower-case words joined by hyphens")
@@ -197,6 +201,7 @@ def parse_entry(raw: Any, file_name: str, *, local: bool = False) -> KnowledgeEn
         topic=_text(raw, "topic", name),
         title=title,
         questions=tuple(questions),
+        also_asked=tuple(_texts(raw, "also_asked", name, required=False)),
         keywords=tuple(_texts(raw, "keywords", name, required=False)),
         answer=answer,
         confidence=confidence,
@@ -236,7 +241,9 @@ def _source(raw: Any, name: str) -> Source:
         raise KnowledgeError(f"{name}: source url must be an http(s) address")
     unknown = raw.keys() - {"document", "url", "section"}
     if unknown:
-        raise KnowledgeError(f"{name}: source has unknown field(s) {', '.join(sorted(unknown))}")
+        raise KnowledgeError(
+            f"{name}: source has unknown field(s) {', '.join(sorted(map(str, unknown)))}"
+        )
     section = raw.get("section")
     return Source(
         document=raw["document"].strip(), url=url, section=str(section) if section else None

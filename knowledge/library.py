@@ -495,7 +495,7 @@ class KnowledgeBase:
         # Titles and keywords say what an entry is about, so they count twice.
         terms = self._vocabulary.terms
         document = terms(entry.title) * 2 + terms(" ".join(entry.keywords)) * 2
-        for question in entry.questions:
+        for question in (*entry.questions, *entry.also_asked):
             document += terms(question)
         return document + terms(entry.answer)
 

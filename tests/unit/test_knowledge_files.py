@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from knowledge.ages import stated_age
 from knowledge.entries import Confidence, KnowledgeError, load_entries, national_files
-from knowledge.library import KnowledgeBase
+from knowledge.library import KnowledgeBase, load_vocabulary
 
 TODAY = date(2026, 11, 25)
 # Read once at collection, to name a test per entry; the search index is built by a fixture.
@@ -165,3 +166,73 @@ def test_timescales_can_depend_on_the_childs_age(tmp_path: Path) -> None:
         bad.write_text(entry % bad_ages, encoding="utf-8")
         with pytest.raises(KnowledgeError, match="ages"):
             load_entries([bad])
+
+
+ALSO_ASKED = """
+- id: evidence-store
+  topic: Readiness
+  title: Where the inspection evidence is kept
+  questions: [where is the inspection evidence store, evidence library location]
+  also_asked: [the shared folder with all our stuff for when the inspectors arrive]
+  answer: The evidence store is the shared folder the coordinators keep for inspectors.
+  confidence: C
+  source: {document: Our council's readiness guide}
+  framework: Local procedures 2026
+  reviewed: 2026-11-20
+- id: sif-team-size
+  topic: History
+  title: How many inspectors came for a SIF inspection
+  questions: [how many inspectors on a SIF inspection, SIF inspection team size]
+  answer: Reports conflict; this is uncertain.
+  confidence: U
+  source: {document: "Norfolk County Council briefing, 2015"}
+  framework: SIF 2013-2017
+  reviewed: 2026-11-25
+"""
+
+
+def test_other_ways_of_asking_find_the_entry_without_making_it_sure(tmp_path: Path) -> None:
+    path = tmp_path / "ours.yaml"
+    path.write_text(ALSO_ASKED, encoding="utf-8")
+    entries = load_entries([path], local=True)
+    knowledge = KnowledgeBase(entries, load_vocabulary())
+
+    put_their_way = knowledge.ask("shared folder of stuff for the inspectors", TODAY)
+    without = KnowledgeBase([replace(e, also_asked=()) for e in entries], load_vocabulary()).ask(
+        "shared folder of stuff for the inspectors", TODAY
+    )
+
+    assert entries[0].also_asked == (
+        "the shared folder with all our stuff for when the inspectors arrive",
+    )
+    assert put_their_way.best is not None
+    assert put_their_way.best.id == "evidence-store"
+    assert without.best is not None
+    assert without.best.id == "sif-team-size"  # "inspectors" alone
+    # None of its phrasings was asked, so it is offered, not given as certain.
+    assert put_their_way.sure is False
+
+
+def test_other_ways_of_asking_must_be_texts(tmp_path: Path) -> None:
+    path = tmp_path / "ours.yaml"
+    path.write_text(
+        ALSO_ASKED.replace("also_asked: [the shared", "also_asked: [[the shared").replace(
+            "arrive]", "arrive]]"
+        ),
+        encoding="utf-8",
+    )
+
+    with pytest.raises(KnowledgeError, match="also_asked must be a list of non-empty texts"):
+        load_entries([path], local=True)
+
+
+def test_a_source_with_an_unquoted_comma_is_refused_with_a_clear_error(tmp_path: Path) -> None:
+    # YAML reads {document: Briefing, 2015} as a second field named 2015, not one text.
+    path = tmp_path / "ours.yaml"
+    path.write_text(
+        ALSO_ASKED.replace('"Norfolk County Council briefing, 2015"', "Briefing, 2015"),
+        encoding="utf-8",
+    )
+
+    with pytest.raises(KnowledgeError, match="source has unknown field"):
+        load_entries([path], local=True)
