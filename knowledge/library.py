@@ -93,6 +93,9 @@ OUT_OF_DOMAIN = (
     # Children's work beside the frameworks whose timescales the knowledge does not hold.
     "private fostering", "privately fostered", "youth offending", "youth justice", "yot",
     "lado", "ehcp", "ehc plan", "ehc needs assessment",
+    # Fostering's own processes: carers' reviews and approval, not the child's.
+    "foster carer's annual review", "foster carers annual review", "foster carer review",
+    "foster carer's review", "fostering panel", "form f",
 )  # fmt: skip
 # One pattern for all of them, longest first so that "care homes" is found, not "care home";
 # a plain plural ("EHCPs") is the same word.
@@ -392,9 +395,16 @@ class KnowledgeBase:
             return None
         terms = [self._vocabulary.terms(text) for text in texts]
         subjects = [t for found in terms for t in found if t in CARRIED_SUBJECTS]
-        if len(terms[0]) <= LEADING_TOPIC_TERMS and not asks(texts[0]) and asks(texts[1]):
+        leading_topic = (
+            len(terms[0]) <= LEADING_TOPIC_TERMS
+            and not CARRIED_ASPECTS & set(terms[0])
+            and not asks(texts[0])
+            and asks(texts[1])
+        )
+        if leading_topic:
             # "RCPC - when's the first one due and how often after that": a topic put
-            # first is what the questions after it are about.
+            # first is what the questions after it are about. One that names what it asks
+            # ("jtai notice period and how many weeks it runs") is a question of its own.
             subjects += [t for t in terms[0] if t not in subjects]
             texts, terms = texts[1:], terms[1:]
         aspects = [t for found in terms for t in found if t in CARRIED_ASPECTS]

@@ -28,6 +28,31 @@ IRREGULAR = {
 }
 
 
+# "SEND" (special educational needs and disabilities) is also the verb people type in lower
+# case ("when do we send annex a over"). Next to these words it is the verb, read as
+# "submit" so that it matches the verb and not SEND; elsewhere ("area send", "send
+# inspection") it is the acronym.
+_SEND_VERB_BEFORE_TEXT = """
+    to we i you they do dont must should can could will would need please pls and or not
+    then who did didnt have has well ill youll
+"""
+_SEND_VERB_AFTER_TEXT = """
+    the a an it them this that these those out over off back through round our my your
+    their his her him us me annex notification notifications email emails letter report
+    data list lists copy details
+"""
+_SEND_VERB_BEFORE = frozenset(_SEND_VERB_BEFORE_TEXT.split())
+_SEND_VERB_AFTER = frozenset(_SEND_VERB_AFTER_TEXT.split())
+SEND_VERB_TERM = "submit"
+
+
+def _sends_something(raw: list[str], position: int) -> bool:
+    """Whether "send" at `position` is the verb, not SEND."""
+    before = raw[position - 1] if position else ""
+    after = raw[position + 1] if position + 1 < len(raw) else ""
+    return before in _SEND_VERB_BEFORE or after in _SEND_VERB_AFTER
+
+
 def stem(word: str) -> str:
     """A light English stemmer: enough to match plurals and verb forms, nothing cleverer."""
     if word in IRREGULAR:
@@ -70,7 +95,10 @@ class Vocabulary:
     def terms(self, text: str) -> list[str]:
         """The comparable terms of `text`: synonyms joined, stop words dropped."""
         raw = words(text)
-        stems = [stem(w) for w in raw]
+        stems = [
+            SEND_VERB_TERM if w == "send" and _sends_something(raw, i) else stem(w)
+            for i, w in enumerate(raw)
+        ]
         terms: list[str] = []
         position = 0
         while position < len(stems):

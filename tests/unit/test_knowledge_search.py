@@ -62,6 +62,22 @@ def test_stop_words_are_dropped_and_longest_phrase_wins() -> None:
     assert terms == ["timescale", "icpc"]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("when do we send annex a over", ["submit", "annex_a", "over"]),
+        ("send the notifications", ["submit", "notice"]),
+        ("area send notice", ["send", "notice"]),
+        ("send inspection length", ["send", "inspection", "length"]),
+        ("what is send", ["send"]),
+    ],
+)
+def test_send_is_the_verb_beside_an_object_or_a_subject_and_send_elsewhere(
+    text: str, expected: list[str]
+) -> None:
+    assert load_vocabulary().terms(text) == expected
+
+
 def test_typos_are_corrected_to_indexed_terms() -> None:
     index = SearchIndex([["assessment", "timescale"], ["conference", "review"]])
 

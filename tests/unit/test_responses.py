@@ -38,6 +38,34 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
     ]
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("jtai notice period and how many weeks it runs", ["jtai-notice", "jtai-timetable"]),
+        (
+            "area send notice? and how often do they happen",
+            ["area-send-length-and-notice", "area-send-frequency"],
+        ),
+    ],
+)
+def test_a_short_first_half_that_names_what_it_asks_is_a_question_of_its_own(
+    shipped_knowledge: KnowledgeBase, question: str, expected: list[str]
+) -> None:
+    # Not the topic of the second half, as "RCPC - when is the first one due" is.
+    reply = shipped_knowledge.respond(question, TODAY)
+
+    assert [p.entry.id for p in reply.parts] == expected
+
+
+def test_send_the_verb_is_not_send_the_acronym(shipped_knowledge: KnowledgeBase) -> None:
+    reply = shipped_knowledge.respond(
+        "area send: how much notice do we get and how long does it go on for", TODAY
+    )
+
+    # Placement notifications "send" nothing to do with SEND.
+    assert [p.entry.id for p in reply.parts] == ["area-send-length-and-notice"]
+
+
 def test_one_question_in_two_halves_is_one_answer(shipped_knowledge: KnowledgeBase) -> None:
     reply = shipped_knowledge.respond("what is the icpc timescale and when is it due", TODAY)
 
