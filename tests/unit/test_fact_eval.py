@@ -18,6 +18,7 @@ FLOORS = {
     "dev4": 0.88,
     "dev5": 0.88,
     "dev6": 0.95,
+    "dev7": 0.84,
     "held_out": 0.86,
     "held_out2": 0.81,
     "held_out3": 0.90,

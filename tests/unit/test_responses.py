@@ -115,6 +115,8 @@ def test_a_plausible_match_is_offered_as_such_with_other_topics(
         "my vpn keeps dropping out, who fixes it",
         "how often are primary schools inspected by ofsted",
         "whats the time limit for a council tax reduction application",
+        "whats the timescale for a foster carer's annual review",
+        "when is the next fostering panel",
     ],
 )
 def test_questions_the_knowledge_cannot_answer_are_declined(
