@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from knowledge.claims import without_claimed_figure
 from knowledge.compound import MAX_PARTS, asking_part, asks, question_parts
 from knowledge.dates import Deadline, deadline, find_date, without_dates
 from knowledge.entries import KnowledgeEntry, KnowledgeError, load_entries, national_files
@@ -284,7 +285,27 @@ class KnowledgeBase:
     def ask(self, question: str, today: date) -> Answer:
         """The best entries for `question`, whether the best one is a confident answer, and
         a worked-out deadline when the question gives a date and the entry a timescale."""
-        words = self._vocabulary.terms(without_dates(question))
+        searched = without_dates(question)
+        answer = self._ask(question, searched, today)
+        unclaimed = without_claimed_figure(searched)
+        if unclaimed == searched:
+            return answer
+        # A figure put forward to be checked may be the wrong one, and pull up the entry it
+        # belongs to ("first core group within 15 working days?" finds the ICPC's), or the
+        # right one, naming the topic ("26 weeks - is that from issue?"). Read without it,
+        # the question is answered by the entry that covers more of the rest of it.
+        checked = self._ask(question, unclaimed, today)
+        if checked.best is None or not checked.sure:
+            return answer
+        if answer.best is None or not answer.sure:
+            return checked
+        rest = [self._index.correct(t) for t in self._vocabulary.terms(unclaimed)]
+        covered = self._coverage(rest, self._document_terms[self._number_of[answer.best.id]])
+        return checked if checked.agreement and checked.agreement.asked > covered else answer
+
+    def _ask(self, question: str, searched: str, today: date) -> Answer:
+        """`ask`, searching the words of `searched`."""
+        words = self._vocabulary.terms(searched)
         terms = [self._index.correct(t) for t in words]
         ranked = self._rank(terms)
         matches = tuple(Match(self.entries[r.entry], r.score) for r in ranked[:SUGGESTIONS])
