@@ -4,8 +4,9 @@ None of it is a framework question, so it gets a short friendly answer, and is n
 searched nor passed to the coordinators as a question the bot could not answer.
 
 A message is small talk when every word of it is read as part of a pleasantry ("morning
-all, hope you're well", "cheers for that!", "ta very much") and at least one of them says
-which kind it is. One word that is not ("hi, how long for an ICPC?") makes it a question.
+all, hope you're well", "cheers for that!", "ta very much", "sorry wrong chat") and at least
+one of them says which kind it is. One word that is not ("hi, how long for an ICPC?") makes
+it a question.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class SmallTalk(StrEnum):
     THANKS = "You're welcome. Ask me any time."
     ACKNOWLEDGED = "Glad that helped. Anything else, just ask."
     FAREWELL = "Bye for now. I'm here whenever you need me."
+    DISMISSED = "No problem. I'm here whenever you need me."
     ABOUT = (
         "I'm Inspection Ready, an automated assistant, not a person. I answer questions "
         "about the inspection frameworks and statutory timescales, with the source of each "
@@ -76,7 +78,11 @@ _MARKS: dict[SmallTalk, tuple[str, ...]] = {
         "happy christmas", "happy easter", "hey there", "good day", "having a good day",
         "hope you're having a good day", "hope youre having a good day",
         "hope you are having a good day", "hope your day is going well",
-        "hope you had a good weekend", "good weekend", "quick one", "quick question",
+        "hope you had a good weekend", "good weekend",
+        "hope you had a nice weekend", "hope you had a lovely weekend",
+        "hope you had a good break", "hope you had a nice break", "hope your weekend was good",
+        "how was your weekend", "how was the weekend", "nice weekend", "quick one",
+        "quick question",
         "i have a question", "i've got a question", "ive got a question", "got a question",
         "question for you", "can i ask you something", "can i ask you a question",
         "can i ask a question", "can you help", "can you help me", "test", "testing",
@@ -94,6 +100,14 @@ _MARKS: dict[SmallTalk, tuple[str, ...]] = {
         "ideal", "handy", "good to know", "interesting", "thumbs up", "okey dokey",
         "okie dokie", "righto", "alrighty", "phew", "exactly what i needed",
         "just what i needed", "what i needed", "that helps", "that helped", "good bot",
+        "great stuff", "good stuff", "lovely stuff", "smashing",
+    ),
+    # Taking a message back: a slip, a wrong chat.
+    SmallTalk.DISMISSED: (
+        "oops", "whoops", "woops", "my bad", "ignore that", "ignore me", "ignore this",
+        "ignore the above", "never mind", "nevermind", "nvm", "wrong chat", "wrong window",
+        "wrong person", "wrong group", "sent that to the wrong chat", "didnt mean to send that",
+        "didn't mean to send that", "sorry",
     ),
     # About the bot itself: who or what it is.
     SmallTalk.ABOUT: (
@@ -124,7 +138,7 @@ _FILLER = """
     so very much really a lot loads lots many for that this it the your that's thats
     is was help info information answer answers reply quick speedy
     and too again as always just then now yet still today x xx xxx
-    oh ah well hope i i'm im we me my our ur but though sorry or
+    oh ah well hope i i'm im we me my our ur but though or
 """
 # The bot's own name anywhere in the message ("hey inspection ready").
 _BOT_NAME = ("inspection ready", "inspectionready")
@@ -148,6 +162,7 @@ _PRIORITY = (
     SmallTalk.FAREWELL,
     SmallTalk.ABOUT,
     SmallTalk.GREETING,
+    SmallTalk.DISMISSED,
     SmallTalk.ACKNOWLEDGED,
 )
 # Kinds that still count with a question mark: greetings and presence checks ("you

@@ -117,6 +117,15 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
         "perfect, exactly what I needed",
         "good to know",
         "good bot",
+        "great stuff",
+    ],
+    # A message taken back.
+    SmallTalk.DISMISSED: [
+        "sorry wrong chat",
+        "oops ignore that",
+        "my bad, wrong window",
+        "never mind",
+        "sorry!",
     ],
     # What the bot is.
     SmallTalk.ABOUT: [
