@@ -64,6 +64,9 @@ UNTOPICAL_WORDS = GENERIC_WORDS | {
 # What a compound question asks of each subject, carried to a part that does not say:
 # "ICPC and core group timescales".
 CARRIED_ASPECTS = frozenset({"timescale", "frequency", "notice", "judgement", "inspector"})
+# Words that make a short first piece a question of its own ("focused visit length, also
+# what do we get at the end of it"), not the topic of the piece after it.
+ASKED_OF_A_TOPIC = CARRIED_ASPECTS | {"length", "duration", "outcome", "grade", "team"}
 # Words that put a question outside children's services inspection and practice, or on
 # work beside it whose timescales the knowledge does not hold (the LADO, EHC plans): only an
 # entry that itself names them may answer a question that does.
@@ -418,7 +421,7 @@ class KnowledgeBase:
         subjects = [t for found in terms for t in found if t in CARRIED_SUBJECTS]
         leading_topic = (
             len(terms[0]) <= LEADING_TOPIC_TERMS
-            and not CARRIED_ASPECTS & set(terms[0])
+            and not ASKED_OF_A_TOPIC & set(terms[0])
             and not asks(texts[0])
             and asks(texts[1])
         )
@@ -452,6 +455,14 @@ class KnowledgeBase:
                 # are in it" asks its own question.
                 extra += aspects
             answer = self.ask(" ".join([text, *dict.fromkeys(extra)]), today)
+            given = {p.entry.id for p in parts}
+            if extra and (not answer.sure or answer.best is None or answer.best.id in given):
+                # What was carried found nothing sure, or led back to an entry already given
+                # ("placement notification deadline and the first visit after a placement"):
+                # the part may name its own topic well enough alone.
+                alone = self.ask(text, today)
+                if alone.sure and alone.best is not None:
+                    answer = alone
             if answer.best is None or not answer.sure:
                 doubtful += asks(text) and answer.plausible
                 continue

@@ -14,6 +14,8 @@ _STOP_WORD_TEXT = """
     please tell know let get got give any some all each every much many more most very just
     also still ok okay hi hello thanks thank q re not no yes one til till until actually etc
     roughly approx approximately basically literally honestly exactly really anyway sorry pls plz
+    dont doesnt didnt isnt arent wasnt werent wont cant cannot couldnt shouldnt wouldnt havent
+    hasnt hadnt mustnt
 """
 STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
 # Irregular plurals the suffix rules below would get wrong.

@@ -46,6 +46,10 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
             "area send notice? and how often do they happen",
             ["area-send-length-and-notice", "area-send-frequency"],
         ),
+        (
+            "focused visit length, also what do we get at the end of it",
+            ["ilacs-focused-visit-length-notice-team", "ilacs-focused-visits"],
+        ),
     ],
 )
 def test_a_short_first_half_that_names_what_it_asks_is_a_question_of_its_own(
@@ -55,6 +59,30 @@ def test_a_short_first_half_that_names_what_it_asks_is_a_question_of_its_own(
     reply = shipped_knowledge.respond(question, TODAY)
 
     assert [p.entry.id for p in reply.parts] == expected
+
+
+def test_a_part_that_carried_words_lead_back_to_the_first_answer_is_asked_alone(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    # The notification deadline carried into "the first visit after a placement" would
+    # find the notification entry again.
+    reply = shipped_knowledge.respond(
+        "emergency placement notification deadline and the first visit after a placement", TODAY
+    )
+
+    assert [p.entry.id for p in reply.parts] == [
+        "placement-notification-timescale",
+        "statutory-visits-children-in-care",
+    ]
+
+
+def test_a_negated_tag_is_not_a_word_of_the_question(shipped_knowledge: KnowledgeBase) -> None:
+    reply = shipped_knowledge.respond(
+        "care proceedings have to be done in 40 weeks don't they", TODAY
+    )
+
+    assert reply.certainty is Certainty.SURE
+    assert [p.entry.id for p in reply.parts] == ["care-proceedings-26-weeks"]
 
 
 def test_send_the_verb_is_not_send_the_acronym(shipped_knowledge: KnowledgeBase) -> None:
