@@ -12,7 +12,8 @@ import re
 # Where one question ends and another may begin.
 _QUESTION_BREAK = re.compile(r"\?+\s*|;\s*|\s+[-\u2013\u2014/]\s+|\n+")
 _JOINS = re.compile(
-    r"\s*(?:,\s*)?\b(?:and\s+also|and\s+then|and|also|plus|as\s+well\s+as)\b\s*|\s+[&+]\s+|\s*\+\s*",
+    r"\s*(?:,\s*)?\b(?:and\s+also|and\s+then|and|n|also|plus|as\s+well\s+as)\b\s*"
+    r"|\s+[&+]\s+|\s*\+\s*",
     re.I,
 )
 MAX_PARTS = 3

@@ -111,7 +111,7 @@ _OUT_OF_DOMAIN = re.compile(
 ASPECTS = frozenset({"timescale", "frequency", "notice"})
 # How close (as a share of the best score) an entry that speaks of the aspect asked must
 # come to take the place of a best entry that does not.
-ASPECT_TIE = 0.9
+ASPECT_TIE = 0.85
 # How many candidates each index offers before they are combined.
 PHRASING_CANDIDATES = 30
 # The whole entry's score counts for this much beside its best phrasing's.

@@ -117,6 +117,11 @@ _MARKS: dict[SmallTalk, tuple[str, ...]] = {
         "what's your name", "what is your name", "how do you work", "what do you know",
         "what can you help with", "what can you help me with", "what can i ask",
         "what can i ask you", "what can you do", "what do you do",
+        "what sort of things can you help with", "what sort of things can you help me with",
+        "what kind of things can you help with", "what kind of things can you help me with",
+        "what sort of things can you do", "what kind of things can you do",
+        "what sort of questions can i ask", "what kind of questions can i ask",
+        "what questions can i ask",
         # After "is this a bot": "... or a person?"
         "or a person", "or a human", "or a real person", "or person", "or human",
     ),
@@ -154,6 +159,11 @@ _PRESENCE = (
 MAX_WORDS = 14
 # A name after a greeting or thanks ("Thanks Jo!", "Hi Sam"), when the message is this short.
 MAX_WORDS_WITH_NAME = 4
+# What the thanks were for ("... for the board paper"), at most this many words.
+MAX_WORDS_FOR_WHAT = 6
+_QUESTION_WORDS = frozenset(
+    {"what", "whats", "when", "whens", "how", "hows", "who", "which", "why", "where", "and"}
+)
 # A complaint outranks the thanks it is wrapped in ("thanks but that didn't help"); what
 # the bot is outranks a greeting before it ("hi, are you a bot?").
 _PRIORITY = (
@@ -212,6 +222,8 @@ def small_talk(text: str) -> SmallTalk | None:
     kinds = _kinds(words, phrases)
     if not kinds and len(words) <= MAX_WORDS_WITH_NAME:
         kinds = _kinds_with_name(rest, words, phrases)
+    if not kinds and "?" not in rest:
+        kinds = _thanks_for_something(words)
     return next((kind for kind in _PRIORITY if kind in kinds), None)
 
 
@@ -231,6 +243,19 @@ def _kinds(words: list[str], phrases: Phrases) -> set[SmallTalk]:
         else:
             return set()
     return kinds
+
+
+def _thanks_for_something(words: list[str]) -> set[SmallTalk]:
+    """Thanks or praise for what it helped with: "thanks, exactly what I needed for the
+    board paper". Only thanks and acknowledgements, and only before a "for" that asks
+    nothing: "thanks, and how long is an assessment" stays a question."""
+    if "for" not in words:
+        return set()
+    last_for = len(words) - 1 - words[::-1].index("for")
+    what_for = words[last_for + 1 :]
+    if not last_for or len(what_for) > MAX_WORDS_FOR_WHAT or _QUESTION_WORDS & set(what_for):
+        return set()
+    return _kinds(words[:last_for], _PHRASES) & {SmallTalk.THANKS, SmallTalk.ACKNOWLEDGED}
 
 
 def _kinds_with_name(rest: str, words: list[str], phrases: Phrases) -> set[SmallTalk]:

@@ -15,7 +15,8 @@ _STOP_WORD_TEXT = """
     also still ok okay hi hello thanks thank q re not no yes one til till until actually etc
     roughly approx approximately basically literally honestly exactly really anyway sorry pls plz
     dont doesnt didnt isnt arent wasnt werent wont cant cannot couldnt shouldnt wouldnt havent
-    hasnt hadnt mustnt
+    hasnt hadnt mustnt someone somebody anyone anybody said says reckon reckons reckoned
+    thought think thinks apparently true correct only
 """
 STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
 # Irregular plurals the suffix rules below would get wrong.

@@ -62,6 +62,10 @@ def test_stop_words_are_dropped_and_longest_phrase_wins() -> None:
     assert terms == ["timescale", "icpc"]
 
 
+def test_timeliness_is_a_timescale() -> None:
+    assert load_vocabulary().terms("icpc timeliness") == ["icpc", "timescale"]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

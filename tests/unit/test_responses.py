@@ -50,6 +50,11 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
             "focused visit length, also what do we get at the end of it",
             ["ilacs-focused-visit-length-notice-team", "ilacs-focused-visits"],
         ),
+        # "n" for "and", as people type it.
+        (
+            "jtai notice period n how far back do they look at practice",
+            ["jtai-notice", "jtai-last-six-months"],
+        ),
     ],
 )
 def test_a_short_first_half_that_names_what_it_asks_is_a_question_of_its_own(
@@ -83,6 +88,31 @@ def test_a_negated_tag_is_not_a_word_of_the_question(shipped_knowledge: Knowledg
 
     assert reply.certainty is Certainty.SURE
     assert [p.entry.id for p in reply.parts] == ["care-proceedings-26-weeks"]
+
+
+def test_a_topic_first_then_its_first_date_and_how_often_after(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    # "How often after" finds the first review a little ahead of the later ones, but only
+    # the later ones' entry says how often: near enough, it answers.
+    reply = shipped_knowledge.respond(
+        "rcpc timings - when's the first one and then how often after", TODAY
+    )
+
+    assert [p.entry.id for p in reply.parts] == [
+        "rcpc-first-review-timescale",
+        "rcpc-later-reviews-timescale",
+    ]
+
+
+def test_who_said_a_figure_is_not_part_of_the_question(shipped_knowledge: KnowledgeBase) -> None:
+    reply = shipped_knowledge.respond(
+        "someone said jtai only gives 5 days notice, is that true", TODAY
+    )
+
+    assert reply.certainty is Certainty.SURE
+    assert [p.entry.id for p in reply.parts] == ["jtai-notice"]
+    assert "10 working days" in reply_text(reply)
 
 
 def test_send_the_verb_is_not_send_the_acronym(shipped_knowledge: KnowledgeBase) -> None:

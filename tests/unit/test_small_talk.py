@@ -77,6 +77,8 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
         "much obliged",
         "wicked cheers",
         "ur a star",
+        "thanks, that's exactly what I needed for the board paper",
+        "cheers for the icpc answer",
     ],
     # Signing off.
     SmallTalk.FAREWELL: [
@@ -135,6 +137,7 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
         "are you a real person",
         "what's your name",
         "hi, what can I ask you?",
+        "What sort of things can you help me with?",
     ],
     # The last answer missed, said in words.
     SmallTalk.MISSED: [
@@ -185,6 +188,9 @@ def test_small_talk_is_recognised(text: str, kind: SmallTalk) -> None:
         "is it wrong to hold the icpc after 15 working days",
         "who are the inspectors on a jtai",
         "inspection ready for ilacs?",
+        "thanks for that, how long is the rcpc",
+        "cheers for the icpc timescale and the rcpc",
+        "thanks, and what is the timescale for",
     ],
 )
 def test_questions_that_start_politely_are_not_small_talk(text: str) -> None:
