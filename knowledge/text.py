@@ -16,7 +16,7 @@ _STOP_WORD_TEXT = """
     roughly approx approximately basically literally honestly exactly really anyway sorry pls plz
     dont doesnt didnt isnt arent wasnt werent wont cant cannot couldnt shouldnt wouldnt havent
     hasnt hadnt mustnt someone somebody anyone anybody said says reckon reckons reckoned
-    thought think thinks apparently true correct only
+    thought think thinks apparently true correct only r u wot wat wats
 """
 STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
 # Irregular plurals the suffix rules below would get wrong.
@@ -74,9 +74,15 @@ def stem(word: str) -> str:
     return word
 
 
+# Ordinals as people type them: "the 1st lac review" is the first.
+ORDINALS = {"1st": "first", "2nd": "second", "3rd": "third"}
+
+
 def words(text: str) -> list[str]:
-    """Lower-cased words and numbers, apostrophes dropped ("what's" -> "whats")."""
-    return WORD.findall(text.lower().replace("'", "").replace("\u2019", ""))
+    """Lower-cased words and numbers, apostrophes dropped ("what's" -> "whats"), typed
+    ordinals spelt out ("1st" -> "first")."""
+    found = WORD.findall(text.lower().replace("'", "").replace("\u2019", ""))
+    return [ORDINALS.get(w, w) for w in found]
 
 
 class Vocabulary:

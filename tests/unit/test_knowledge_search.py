@@ -62,8 +62,17 @@ def test_stop_words_are_dropped_and_longest_phrase_wins() -> None:
     assert terms == ["timescale", "icpc"]
 
 
-def test_timeliness_is_a_timescale() -> None:
-    assert load_vocabulary().terms("icpc timeliness") == ["icpc", "timescale"]
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("icpc timeliness", ["icpc", "timescale"]),
+        ("how long is an MV", ["timescale", "monitoring_visit"]),
+        ("wot r the icpc timescales", ["icpc", "timescale"]),
+        ("whens the 1st lac review", ["first", "cla", "review"]),
+    ],
+)
+def test_chat_shorthand_reads_as_the_words_it_stands_for(text: str, expected: list[str]) -> None:
+    assert load_vocabulary().terms(text) == expected
 
 
 @pytest.mark.parametrize(

@@ -115,6 +115,27 @@ def test_who_said_a_figure_is_not_part_of_the_question(shipped_knowledge: Knowle
     assert "10 working days" in reply_text(reply)
 
 
+@pytest.mark.parametrize(
+    ("question", "today", "due"),
+    [
+        # The review after the second is 6 months on; the second is 3 months after the first.
+        ("2nd review was 19/01/27 - when does the next one have to be by", date(2027, 1, 20),
+         date(2027, 7, 19)),
+        ("1st lac review was 15/1, when's the latest the second review can be",
+         date(2027, 1, 18), date(2027, 4, 15)),
+    ],
+)  # fmt: skip
+def test_typed_ordinals_pick_the_review_and_its_deadline(
+    shipped_knowledge: KnowledgeBase, question: str, today: date, due: date
+) -> None:
+    reply = shipped_knowledge.respond(question, today)
+
+    assert reply.certainty is Certainty.SURE
+    deadline = reply.parts[0].deadline
+    assert deadline is not None
+    assert deadline.due == due
+
+
 def test_send_the_verb_is_not_send_the_acronym(shipped_knowledge: KnowledgeBase) -> None:
     reply = shipped_knowledge.respond(
         "area send: how much notice do we get and how long does it go on for", TODAY
