@@ -41,6 +41,8 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
+        # A short first half that names what it asks is a question of its own, not the
+        # topic of the second half as "RCPC - when is the first one due" is.
         ("jtai notice period and how many weeks it runs", ["jtai-notice", "jtai-timetable"]),
         (
             "area send notice? and how often do they happen",
@@ -55,64 +57,35 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
             "jtai notice period n how far back do they look at practice",
             ["jtai-notice", "jtai-last-six-months"],
         ),
+        # The notification deadline carried into "the first visit after a placement" would
+        # find the notification entry again, so that half is asked on its own words.
+        (
+            "emergency placement notification deadline and the first visit after a placement",
+            ["placement-notification-timescale", "statutory-visits-children-in-care"],
+        ),
+        # "How often after" finds the first review a little ahead of the later ones, but
+        # only the later ones' entry says how often: near enough, it answers.
+        (
+            "rcpc timings - when's the first one and then how often after",
+            ["rcpc-first-review-timescale", "rcpc-later-reviews-timescale"],
+        ),
+        # A negated tag, and who said a figure, are no words of the question.
+        ("care proceedings have to be done in 40 weeks don't they", ["care-proceedings-26-weeks"]),
+        ("someone said jtai only gives 5 days notice, is that true", ["jtai-notice"]),
+        # Placement notifications "send" nothing to do with SEND.
+        (
+            "area send: how much notice do we get and how long does it go on for",
+            ["area-send-length-and-notice"],
+        ),
     ],
 )
-def test_a_short_first_half_that_names_what_it_asks_is_a_question_of_its_own(
+def test_chat_phrasings_find_each_entry_asked(
     shipped_knowledge: KnowledgeBase, question: str, expected: list[str]
 ) -> None:
-    # Not the topic of the second half, as "RCPC - when is the first one due" is.
     reply = shipped_knowledge.respond(question, TODAY)
 
+    assert reply.certainty is Certainty.SURE
     assert [p.entry.id for p in reply.parts] == expected
-
-
-def test_a_part_that_carried_words_lead_back_to_the_first_answer_is_asked_alone(
-    shipped_knowledge: KnowledgeBase,
-) -> None:
-    # The notification deadline carried into "the first visit after a placement" would
-    # find the notification entry again.
-    reply = shipped_knowledge.respond(
-        "emergency placement notification deadline and the first visit after a placement", TODAY
-    )
-
-    assert [p.entry.id for p in reply.parts] == [
-        "placement-notification-timescale",
-        "statutory-visits-children-in-care",
-    ]
-
-
-def test_a_negated_tag_is_not_a_word_of_the_question(shipped_knowledge: KnowledgeBase) -> None:
-    reply = shipped_knowledge.respond(
-        "care proceedings have to be done in 40 weeks don't they", TODAY
-    )
-
-    assert reply.certainty is Certainty.SURE
-    assert [p.entry.id for p in reply.parts] == ["care-proceedings-26-weeks"]
-
-
-def test_a_topic_first_then_its_first_date_and_how_often_after(
-    shipped_knowledge: KnowledgeBase,
-) -> None:
-    # "How often after" finds the first review a little ahead of the later ones, but only
-    # the later ones' entry says how often: near enough, it answers.
-    reply = shipped_knowledge.respond(
-        "rcpc timings - when's the first one and then how often after", TODAY
-    )
-
-    assert [p.entry.id for p in reply.parts] == [
-        "rcpc-first-review-timescale",
-        "rcpc-later-reviews-timescale",
-    ]
-
-
-def test_who_said_a_figure_is_not_part_of_the_question(shipped_knowledge: KnowledgeBase) -> None:
-    reply = shipped_knowledge.respond(
-        "someone said jtai only gives 5 days notice, is that true", TODAY
-    )
-
-    assert reply.certainty is Certainty.SURE
-    assert [p.entry.id for p in reply.parts] == ["jtai-notice"]
-    assert "10 working days" in reply_text(reply)
 
 
 @pytest.mark.parametrize(
@@ -134,15 +107,6 @@ def test_typed_ordinals_pick_the_review_and_its_deadline(
     deadline = reply.parts[0].deadline
     assert deadline is not None
     assert deadline.due == due
-
-
-def test_send_the_verb_is_not_send_the_acronym(shipped_knowledge: KnowledgeBase) -> None:
-    reply = shipped_knowledge.respond(
-        "area send: how much notice do we get and how long does it go on for", TODAY
-    )
-
-    # Placement notifications "send" nothing to do with SEND.
-    assert [p.entry.id for p in reply.parts] == ["area-send-length-and-notice"]
 
 
 def test_one_question_in_two_halves_is_one_answer(shipped_knowledge: KnowledgeBase) -> None:
