@@ -100,6 +100,8 @@ OUT_OF_DOMAIN = (
     # Fostering's own processes: carers' reviews and approval, not the child's.
     "foster carer's annual review", "foster carers annual review", "foster carer review",
     "foster carer's review", "fostering panel", "form f",
+    # Assessments and inspections of other kinds whose timescales the knowledge does not hold.
+    "special guardianship assessment", "children's home", "childrens home",
 )  # fmt: skip
 # One pattern for all of them, longest first so that "care homes" is found, not "care home";
 # a plain plural ("EHCPs") is the same word.

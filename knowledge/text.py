@@ -32,28 +32,38 @@ IRREGULAR = {
 
 
 # "SEND" (special educational needs and disabilities) is also the verb people type in lower
-# case ("when do we send annex a over"). Next to these words it is the verb, read as
-# "submit" so that it matches the verb and not SEND; elsewhere ("area send", "send
-# inspection") it is the acronym.
+# case. Before what is sent ("when do we send annex a over") it is the verb, read as
+# "submit" to match the verb and not SEND; after a sender with nothing sent ("how many
+# inspectors do ofsted send") it says nothing and is dropped; before "inspection" or after
+# "area", and anywhere else, it is the acronym.
 _SEND_VERB_BEFORE_TEXT = """
     to we i you they do dont must should can could will would need please pls and or not
-    then who did didnt have has well ill youll
+    then who did didnt have has well ill youll ofsted inspectors inspector council la dfe usually
 """
 _SEND_VERB_AFTER_TEXT = """
     the a an it them this that these those out over off back through round our my your
     their his her him us me annex notification notifications email emails letter report
     data list lists copy details
 """
+_SEND_ACRONYM_AFTER_TEXT = """
+    inspection inspections framework frameworks local area code reforms support team
+    children pupils provision services service ehcp ehcps
+"""
 _SEND_VERB_BEFORE = frozenset(_SEND_VERB_BEFORE_TEXT.split())
 _SEND_VERB_AFTER = frozenset(_SEND_VERB_AFTER_TEXT.split())
+_SEND_ACRONYM_AFTER = frozenset(_SEND_ACRONYM_AFTER_TEXT.split())
 SEND_VERB_TERM = "submit"
 
 
-def _sends_something(raw: list[str], position: int) -> bool:
-    """Whether "send" at `position` is the verb, not SEND."""
+def _send_read(raw: list[str], position: int) -> str:
+    """What "send" at `position` means: "send" (SEND), SEND_VERB_TERM, or "" (nothing)."""
     before = raw[position - 1] if position else ""
     after = raw[position + 1] if position + 1 < len(raw) else ""
-    return before in _SEND_VERB_BEFORE or after in _SEND_VERB_AFTER
+    if before == "area" or after in _SEND_ACRONYM_AFTER:
+        return "send"
+    if after in _SEND_VERB_AFTER:
+        return SEND_VERB_TERM
+    return "" if before in _SEND_VERB_BEFORE else "send"
 
 
 def stem(word: str) -> str:
@@ -104,10 +114,7 @@ class Vocabulary:
     def terms(self, text: str) -> list[str]:
         """The comparable terms of `text`: synonyms joined, stop words dropped."""
         raw = words(text)
-        stems = [
-            SEND_VERB_TERM if w == "send" and _sends_something(raw, i) else stem(w)
-            for i, w in enumerate(raw)
-        ]
+        stems = [_send_read(raw, i) if w == "send" else stem(w) for i, w in enumerate(raw)]
         terms: list[str] = []
         position = 0
         while position < len(stems):
@@ -119,7 +126,8 @@ class Vocabulary:
                     break
             else:
                 # A stop word is recognised before stemming too: "does" stems to "doe".
-                if stems[position] not in STOP_WORDS and raw[position] not in STOP_WORDS:
-                    terms.append(stems[position])
+                stemmed = stems[position]
+                if stemmed and stemmed not in STOP_WORDS and raw[position] not in STOP_WORDS:
+                    terms.append(stemmed)
                 position += 1
         return terms

@@ -83,6 +83,9 @@ def test_chat_shorthand_reads_as_the_words_it_stands_for(text: str, expected: li
         ("area send notice", ["send", "notice"]),
         ("send inspection length", ["send", "inspection", "length"]),
         ("what is send", ["send"]),
+        # A sender with nothing sent: the verb, and no word of the question.
+        ("how many inspectors do ofsted send", ["inspector", "ofsted"]),
+        ("ofsted send inspection notice", ["ofsted", "send", "inspection", "notice"]),
     ],
 )
 def test_send_is_the_verb_beside_an_object_or_a_subject_and_send_elsewhere(
