@@ -69,6 +69,8 @@ def test_stop_words_are_dropped_and_longest_phrase_wins() -> None:
         ("how long is an MV", ["timescale", "monitoring_visit"]),
         ("wot r the icpc timescales", ["icpc", "timescale"]),
         ("whens the 1st lac review", ["first", "cla", "review"]),
+        ("which councils get a short inspection", ["who_gets", "short_inspection"]),
+        ("which judgement got dropped", ["judgement", "remove"]),
     ],
 )
 def test_chat_shorthand_reads_as_the_words_it_stands_for(text: str, expected: list[str]) -> None:

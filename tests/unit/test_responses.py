@@ -69,6 +69,11 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
             "rcpc timings - when's the first one and then how often after",
             ["rcpc-first-review-timescale", "rcpc-later-reviews-timescale"],
         ),
+        # "Who gets one" is a question of its own, about which councils get which.
+        (
+            "standard inspection - who gets one and how long is it",
+            ["ilacs-short-or-standard-inspection", "ilacs-standard-inspection-length"],
+        ),
         # A negated tag, and who said a figure, are no words of the question.
         ("care proceedings have to be done in 40 weeks don't they", ["care-proceedings-26-weeks"]),
         ("someone said jtai only gives 5 days notice, is that true", ["jtai-notice"]),
