@@ -22,6 +22,7 @@ FLOORS = {
     "dev8": 0.93,
     "dev9": 0.92,
     "dev10": 0.95,
+    "dev11": 0.89,
     "held_out": 0.86,
     "held_out2": 0.81,
     "held_out3": 0.90,
