@@ -12,8 +12,15 @@ import re
 # Where one question ends and another may begin.
 _QUESTION_BREAK = re.compile(r"\?+\s*|;\s*|\s+[-\u2013\u2014/]\s+|\n+")
 _JOINS = re.compile(
-    r"\s*(?:,\s*)?\b(?:and\s+also|and\s+then|and|n|also|plus|as\s+well\s+as)\b\s*"
+    r"\s*(?:,\s*)?\b(?:and\s+also|and\s+then|and|n|also|plus|as\s+well\s+as|then)\b\s*"
     r"|\s+[&+]\s+|\s*\+\s*",
+    re.I,
+)
+# Names with "and" in them are one thing, never two questions: "barking and dagenham",
+# "child and family assessment", "help and protection".
+_ONE_NAME = re.compile(
+    r"\b(barking|child|children|c|help|health)\s+(?:and|&)\s+"
+    r"(dagenham|family|families|f|protection|wellbeing|care)\b",
     re.I,
 )
 MAX_PARTS = 3
@@ -31,7 +38,8 @@ def question_parts(text: str) -> list[str]:
     """The pieces `text` may ask about separately: split at question marks, semicolons and
     dashes, then at "and", "also", "plus". The caller decides which pieces are questions
     ("icpc and core group timescales" has two; "help and protection" has none)."""
-    pieces = [p.strip() for p in _QUESTION_BREAK.split(text) if p and p.strip()]
+    kept_whole = _ONE_NAME.sub(r"\1_and_\2", text)
+    pieces = [p.strip() for p in _QUESTION_BREAK.split(kept_whole) if p and p.strip()]
     parts = [h.strip(" ,") for piece in pieces for h in _JOINS.split(piece) if h]
     parts = [p for p in parts if _word_count(p)]
     if len(parts) < 2:

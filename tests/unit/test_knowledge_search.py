@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.compound import question_parts
 from knowledge.dates import add_months, deadline, find_date
 from knowledge.entries import Timescale
 from knowledge.index import SearchIndex
@@ -94,6 +95,19 @@ def test_send_is_the_verb_beside_an_object_or_a_subject_and_send_elsewhere(
     text: str, expected: list[str]
 ) -> None:
     assert load_vocabulary().terms(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("barking & dagenham 2019 - recommendations and the plan date", 3),
+        ("child and family assessment and icpc timescales", 2),
+        ("what do inspectors look at for help and protection", 1),
+        ("core group then rcpc", 2),
+    ],
+)
+def test_a_name_with_and_in_it_is_never_split(text: str, parts: int) -> None:
+    assert len(question_parts(text)) == parts
 
 
 def test_typos_are_corrected_to_indexed_terms() -> None:

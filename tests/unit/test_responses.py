@@ -69,6 +69,23 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
             "rcpc timings - when's the first one and then how often after",
             ["rcpc-first-review-timescale", "rcpc-later-reviews-timescale"],
         ),
+        # "Then" joins two questions.
+        (
+            "core group then rcpc - timescales for each pls",
+            ["first-core-group-timescale", "rcpc-first-review-timescale"],
+        ),
+        # A council named first is what every part is about, and a name with "and" in it
+        # is one name.
+        (
+            "medway: when was the action plan due to ofsted + when did the commissioner "
+            "have to report by",
+            ["example-medway-2019", "medway-2019-commissioner-tasks"],
+        ),
+        # "Who does it" asks who inspects.
+        (
+            "area send inspection - who does it and what day does the call come",
+            ["area-send-framework", "area-send-length-and-notice"],
+        ),
         # "Who gets one" is a question of its own, about which councils get which.
         (
             "standard inspection - who gets one and how long is it",
