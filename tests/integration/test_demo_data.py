@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from aiohttp.test_utils import TestClient
 from sqlalchemy import delete, select
 
 from bot.cli import main
-from demo.loader import DEMO_ANCHOR, finished_at, load_demo
+from demo.loader import DEMO_ANCHOR, DEMO_TIMEZONE, finished_at, load_demo
 from knowledge.working_days import WorkingDays
 from store.db import Database
 from store.models import Action, ActionStatus, AuditAssignment, AuditStatus
@@ -99,8 +99,11 @@ def test_the_demo_command_dates_completions_before_today(
             await database.dispose()
 
     done = asyncio.run(read())
-    yesterday = datetime.now(UTC) - timedelta(hours=12)
-    assert all(c is not None and c < yesterday for _, c in done.values())
+    # Before today began where the demo's working day is, whatever the hour of the run.
+    today_began = datetime.combine(
+        datetime.now(DEMO_TIMEZONE).date(), time(0), tzinfo=DEMO_TIMEZONE
+    )
+    assert all(c is not None and c < today_began for _, c in done.values())
 
 
 async def test_the_calendar_shows_titles_and_notes_and_no_kind_for_other_events(
