@@ -23,6 +23,8 @@ FLOORS = {
     "dev9": 0.92,
     "dev10": 0.95,
     "dev11": 0.89,
+    "dev12": 0.79,
+    "dev13": 0.70,
     "held_out": 0.86,
     "held_out2": 0.81,
     "held_out3": 0.90,
