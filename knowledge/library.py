@@ -99,13 +99,32 @@ OUT_OF_DOMAIN = (
     "exclusions",
     # Children's work beside the frameworks whose timescales the knowledge does not hold.
     "private fostering", "privately fostered", "youth offending", "youth justice", "yot",
-    "lado", "ehcp", "ehc plan", "ehc needs assessment",
+    "lado", "ehcp", "ehc plan", "ehc needs assessment", "20 week", "20-week", "draft ehcp",
+    "final ehcp", "ehcp timescale", "ehcp deadline", "ehcp review", "ehcp annual review",
     # Fostering's own processes: carers' reviews and approval, not the child's.
     "foster carer's annual review", "foster carers annual review", "foster carer review",
     "foster carer's review", "fostering panel", "form f",
     # Assessments and inspections of other kinds whose timescales the knowledge does not hold.
     "special guardianship assessment", "children's home", "childrens home",
+    "interim care order", "asset plus", "assetplus", "yjs",
+    # Schools and colleges, which Ofsted inspects under their own frameworks.
+    "school inspection", "schools inspection", "inspect schools", "inspects schools",
+    "inspecting schools", "inspect a school", "schools get", "a school get", "academy",
+    "academies", "college", "colleges", "pupil", "pupils", "headteacher", "head teacher",
+    # The other nations, whose procedures differ.
+    "scotland", "scottish", "wales", "welsh", "northern ireland",
 )  # fmt: skip
+# A question about one child's record ("is the c&f assessment on case ref 45821 overdue"):
+# the knowledge cannot look into case records, so no entry answers it.
+_CASE_REFERENCE = re.compile(
+    r"\b(?:case|ref|reference|cr)\b\W*(?:ref(?:erence)?|no|number)?\W*[a-z]{0,4}-?\d{3,}\b",
+    re.IGNORECASE,
+)
+_RECORD_STATUS = re.compile(
+    r"\b(?:overdue|closed|allocated|recorded|uploaded|signed off|up to date|out of date"
+    r"|been (?:done|completed|held|reviewed|recorded|closed|allocated)|who is the|whos the)\b",
+    re.IGNORECASE,
+)
 # One pattern for all of them, longest first so that "care homes" is found, not "care home";
 # a plain plural ("EHCPs") is the same word.
 _OUT_OF_DOMAIN = re.compile(
@@ -342,7 +361,7 @@ class KnowledgeBase:
             self._coverage(terms, document),
             self._coverage(self._phrasing_terms[best.phrasing], set(terms)),
         )
-        declined = self._declines(question, terms, best.entry)
+        declined = self._declines(question, terms, best.entry, today)
         sure = agreement.sure and not declined
         plausible = not sure and not declined and agreement.plausible
         found_deadline = None
@@ -395,7 +414,7 @@ class KnowledgeBase:
             question, Certainty.UNSURE, (), suggestions, personal=personal, searched=question
         )
 
-    def _declines(self, question: str, terms: list[str], entry: int) -> bool:
+    def _declines(self, question: str, terms: list[str], entry: int, today: date) -> bool:
         """Whether the entry cannot answer the question, however well it matches."""
         document = self._document_terms[entry]
         # A question asking a timescale, a frequency or a notice period that the entry does
@@ -403,11 +422,8 @@ class KnowledgeBase:
         # return interview" is not answered by the Annex A list that records interviews.
         unanswered_aspect = bool(ASPECTS & set(terms) - document)
         # Nor is one about services this knowledge does not cover (adults, pay, housing),
-        # however much of the rest of it an entry shares.
-        elsewhere = any(
-            not re.search(rf"\b{re.escape(phrase.lower())}s?\b", self._texts[entry])
-            for phrase in _OUT_OF_DOMAIN.findall(question)
-        )
+        # however much of the rest of it an entry shares, or about one child's record.
+        elsewhere = self._elsewhere(question, entry) or about_a_record(question, today)
         # Nor one that shares nothing with the entry but numbers and words that name no
         # topic: "what is question number 12 about" is not about "12 months", nor "how long
         # does a blue badge application take" about any timescale that happens to match.
@@ -415,6 +431,14 @@ class KnowledgeBase:
             not t.isdigit() and t not in UNTOPICAL_WORDS for t in set(terms) & document
         )
         return unanswered_aspect or elsewhere or vague
+
+    def _elsewhere(self, question: str, entry: int) -> bool:
+        """Whether `question` names a service outside this knowledge that the entry does
+        not itself speak of."""
+        return any(
+            not re.search(rf"\b{re.escape(phrase.lower())}s?\b", self._texts[entry])
+            for phrase in _OUT_OF_DOMAIN.findall(question)
+        )
 
     def _answer_parts(self, question: str, today: date) -> tuple[Part, ...] | None:
         """An answer for each part of a compound question, when the parts are each sure of
@@ -485,7 +509,10 @@ class KnowledgeBase:
             # the question is answered if its entry can answer the whole message.
             entry = self._number_of[parts[0].entry.id]
             whole_terms = [self._index.correct(t) for t in self._vocabulary.terms(question)]
-            return None if self._declines(question, whole_terms, entry) else tuple(parts)
+            return None if self._declines(question, whole_terms, entry, today) else tuple(parts)
+        # A service named anywhere in the message ("ehcp 20 week timescale - when does the
+        # draft go out") rules out the entries of every part that do not speak of it.
+        parts = [p for p in parts if not self._elsewhere(question, self._number_of[p.entry.id])]
         if len(parts) < 2:
             return None
         return tuple(parts[:MAX_PARTS])
@@ -561,6 +588,16 @@ _STATES_FREQUENCY = re.compile(
     r"|\b(?:annually|yearly|quarterly|monthly|weekly|daily|fortnightly)\b",
     re.IGNORECASE,
 )
+
+
+def about_a_record(question: str, today: date) -> bool:
+    """Whether `question` asks after one child's record rather than a rule: a case
+    reference with a status asked of it, and no date to count from."""
+    return bool(
+        _CASE_REFERENCE.search(question)
+        and _RECORD_STATUS.search(question)
+        and find_date(question, today) is None
+    )
 
 
 def stated_aspects(answer: str) -> frozenset[str]:

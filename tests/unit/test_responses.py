@@ -110,6 +110,16 @@ def test_chat_phrasings_find_each_entry_asked(
     assert [p.entry.id for p in reply.parts] == expected
 
 
+def test_a_case_reference_with_a_date_to_count_from_is_still_a_timescale_question(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    reply = shipped_knowledge.respond(
+        "case ref 45821 strategy discussion was on 3 december, when is the icpc due", TODAY
+    )
+
+    assert [p.entry.id for p in reply.parts] == ["icpc-timescale"]
+
+
 @pytest.mark.parametrize(
     ("question", "today", "due"),
     [
@@ -182,6 +192,10 @@ def test_a_plausible_match_is_offered_as_such_with_other_topics(
         "whats the time limit for a council tax reduction application",
         "whats the timescale for a foster carer's annual review",
         "when is the next fostering panel",
+        "how much notice do schools get before an ofsted inspection",
+        "in scotland how soon does an initial cp case conference have to happen",
+        "is the c&f assessment on case ref 45821 overdue",
+        "ehcp 20 week timescale - when does the draft plan have to go out",
     ],
 )
 def test_questions_the_knowledge_cannot_answer_are_declined(
