@@ -253,7 +253,7 @@ async def test_a_compound_question_gets_both_answers_on_one_card(
 async def test_a_likely_answer_says_so_and_offers_the_other_topics(
     client: TestClient, connector: FakeConnector, database: Database
 ) -> None:
-    question = "when did the SIF start, doing a timeline for the IB"
+    question = "jtai - who's involved"
     card = only_card(await say(client, connector, question))
 
     texts = card_texts(card)
