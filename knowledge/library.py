@@ -326,14 +326,13 @@ class KnowledgeBase:
             return answer
         if answer.best is None or not answer.sure:
             return checked
-        rest = [self._index.correct(t) for t in self._vocabulary.terms(unclaimed)]
+        rest = self._search_terms(unclaimed)
         covered = self._coverage(rest, self._document_terms[self._number_of[answer.best.id]])
         return checked if checked.agreement and checked.agreement.asked > covered else answer
 
     def _ask(self, question: str, searched: str, today: date) -> Answer:
         """`ask`, searching the words of `searched`."""
-        words = self._vocabulary.terms(searched)
-        terms = [self._index.correct(t) for t in words]
+        terms = self._search_terms(searched)
         ranked = self._rank(terms)
         matches = tuple(Match(self.entries[r.entry], r.score) for r in ranked[:SUGGESTIONS])
         if not matches:
@@ -413,6 +412,10 @@ class KnowledgeBase:
         return Response(
             question, Certainty.UNSURE, (), suggestions, personal=personal, searched=question
         )
+
+    def _search_terms(self, text: str) -> list[str]:
+        """The terms of `text` as searched: synonyms joined, typos corrected."""
+        return [self._index.correct(t) for t in self._vocabulary.terms(text)]
 
     def _declines(self, question: str, terms: list[str], entry: int, today: date) -> bool:
         """Whether the entry cannot answer the question, however well it matches."""
@@ -495,7 +498,7 @@ class KnowledgeBase:
             if answer.best is None or not answer.sure:
                 doubtful += asks(text) and answer.plausible
                 continue
-            if all(p.entry.id != answer.best.id for p in parts):
+            if answer.best.id not in given:
                 found_deadline = self._deadline(text, answer.best, today) or self._from_context(
                     text, context, answer.best, today
                 )
@@ -508,7 +511,7 @@ class KnowledgeBase:
             # blanked - ...") or a guess that matches nothing ("is it the chief exec?"):
             # the question is answered if its entry can answer the whole message.
             entry = self._number_of[parts[0].entry.id]
-            whole_terms = [self._index.correct(t) for t in self._vocabulary.terms(question)]
+            whole_terms = self._search_terms(question)
             return None if self._declines(question, whole_terms, entry, today) else tuple(parts)
         # A service named anywhere in the message ("ehcp 20 week timescale - when does the
         # draft go out") rules out the entries of every part that do not speak of it.
