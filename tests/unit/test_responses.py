@@ -94,6 +94,11 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
         # A negated tag, and who said a figure, are no words of the question.
         ("care proceedings have to be done in 40 weeks don't they", ["care-proceedings-26-weeks"]),
         ("someone said jtai only gives 5 days notice, is that true", ["jtai-notice"]),
+        # A case reference with a date to count from is still a timescale question.
+        (
+            "case ref 45821 strategy discussion was on 3 december, when is the icpc due",
+            ["icpc-timescale"],
+        ),
         # Placement notifications "send" nothing to do with SEND.
         (
             "area send: how much notice do we get and how long does it go on for",
@@ -108,16 +113,6 @@ def test_chat_phrasings_find_each_entry_asked(
 
     assert reply.certainty is Certainty.SURE
     assert [p.entry.id for p in reply.parts] == expected
-
-
-def test_a_case_reference_with_a_date_to_count_from_is_still_a_timescale_question(
-    shipped_knowledge: KnowledgeBase,
-) -> None:
-    reply = shipped_knowledge.respond(
-        "case ref 45821 strategy discussion was on 3 december, when is the icpc due", TODAY
-    )
-
-    assert [p.entry.id for p in reply.parts] == ["icpc-timescale"]
 
 
 @pytest.mark.parametrize(
