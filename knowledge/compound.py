@@ -23,6 +23,12 @@ _ONE_NAME = re.compile(
     r"(dagenham|family|families|f|protection|wellbeing|care)\b",
     re.I,
 )
+# Two things set side by side ("short vs standard ilacs - how long is each on site"): the
+# question is asked of each. The comparands are the words either side of "vs", as many on
+# each side as end in the same word ("ilacs call vs jtai call"), else one.
+_VERSUS = re.compile(r"\s+(?:vs\.?|versus|v\.?|compared\s+(?:to|with))\s+", re.I)
+_ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
+_LONGEST_COMPARAND = 3
 MAX_PARTS = 3
 # A message longer than this is treated as a paste: only its asking sentences are searched.
 LONG_MESSAGE_CHARS = 280
@@ -37,7 +43,13 @@ _ASKS = re.compile(
 def question_parts(text: str) -> list[str]:
     """The pieces `text` may ask about separately: split at question marks, semicolons and
     dashes, then at "and", "also", "plus". The caller decides which pieces are questions
-    ("icpc and core group timescales" has two; "help and protection" has none)."""
+    ("icpc and core group timescales" has two; "help and protection" has none).
+
+    A comparison ("ilacs call vs jtai call - when are they on site after each") is the same
+    question asked of each side."""
+    compared = _compared(text)
+    if compared:
+        return compared
     kept_whole = _ONE_NAME.sub(r"\1_and_\2", text)
     pieces = [p.strip() for p in _QUESTION_BREAK.split(kept_whole) if p and p.strip()]
     parts = [h.strip(" ,") for piece in pieces for h in _JOINS.split(piece) if h]
@@ -45,6 +57,33 @@ def question_parts(text: str) -> list[str]:
     if len(parts) < 2:
         return [text]
     return parts[: MAX_PARTS + 1]
+
+
+def _compared(text: str) -> list[str]:
+    """The message asked of each side of one "A vs B", its breaks read as spaces; none when
+    it sets nothing side by side (or more than two things)."""
+    found = list(_VERSUS.finditer(text))
+    if len(found) != 1:
+        return []
+    before = text[: found[0].start()].split()
+    after = _ARTICLE.sub("", text[found[0].end() :]).split()
+    if not before or not after:
+        return []
+    size = next(
+        (
+            n
+            for n in range(_LONGEST_COMPARAND, 1, -1)
+            if len(before) >= n and len(after) >= n and _bare(before[-1]) == _bare(after[n - 1])
+        ),
+        1,
+    )
+    head, rest = " ".join(before[:-size]), " ".join(after[size:])
+    sides = (" ".join(before[-size:]), " ".join(after[:size]))
+    return [_QUESTION_BREAK.sub(" ", f"{head} {side} {rest}").strip() for side in sides]
+
+
+def _bare(word: str) -> str:
+    return word.strip(",.?!:;").lower()
 
 
 def asking_part(text: str) -> str:

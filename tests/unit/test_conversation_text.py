@@ -72,6 +72,29 @@ def test_what_is_kept_has_names_and_dates_taken_out() -> None:
         ),
         ("what is the icpc timescale", ["what is the icpc timescale"]),
         ("c&f assessment timescale", ["c&f assessment timescale"]),
+        # Two things side by side: the question is asked of each, with the words the two
+        # share ("ilacs") and what is asked ("how long ...") kept on both sides.
+        (
+            "short vs standard ilacs - how long is each one on site?",
+            [
+                "short ilacs how long is each one on site",
+                "standard ilacs how long is each one on site",
+            ],
+        ),
+        (
+            "how long is a short vs a standard inspection",
+            ["how long is a short inspection", "how long is a standard inspection"],
+        ),
+        (
+            "ilacs call vs jtai call - when are they on site after each",
+            [
+                "ilacs call when are they on site after each",
+                "jtai call when are they on site after each",
+            ],
+        ),
+        ("icpc v. rcpc timescales", ["icpc timescales", "rcpc timescales"]),
+        # More than one "vs" is not a comparison of two: split as any other message.
+        ("ilacs vs jtai vs send", ["ilacs vs jtai vs send"]),
     ],
 )
 def test_a_message_is_split_where_it_may_ask_two_things(text: str, parts: list[str]) -> None:

@@ -74,6 +74,12 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
             "core group then rcpc - timescales for each pls",
             ["first-core-group-timescale", "rcpc-first-review-timescale"],
         ),
+        # Two things side by side: the question asked of each.
+        (
+            "short vs standard ilacs - how long is each one on site?",
+            ["ilacs-short-inspection-length", "ilacs-standard-inspection-length"],
+        ),
+        ("icpc v rcpc timescales", ["icpc-timescale", "rcpc-first-review-timescale"]),
         # A council named first is what every part is about, and a name with "and" in it
         # is one name.
         (
