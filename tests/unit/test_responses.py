@@ -97,6 +97,8 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
             "standard inspection - who gets one and how long is it",
             ["ilacs-short-or-standard-inspection", "ilacs-standard-inspection-length"],
         ),
+        # The inspection named decides between near ties: not placement notifications.
+        ("jtai - isn't the notice only 5 working days?", ["jtai-notice"]),
         # A negated tag, and who said a figure, are no words of the question.
         ("care proceedings have to be done in 40 weeks don't they", ["care-proceedings-26-weeks"]),
         ("someone said jtai only gives 5 days notice, is that true", ["jtai-notice"]),
