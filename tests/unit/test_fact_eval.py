@@ -25,6 +25,7 @@ FLOORS = {
     "dev11": 0.89,
     "dev12": 0.79,
     "dev13": 0.70,
+    "dev14": 0.86,
     "held_out": 0.86,
     "held_out2": 0.81,
     "held_out3": 0.90,
