@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from itertools import pairwise
 
 # People type the bot's name as well as mentioning it: "@Inspection Ready thanks".
 _TYPED_NAME = re.compile(r"^\s*@?\s*inspection[\s-]*ready\b[\s,:;.!-]*", re.IGNORECASE)
@@ -121,9 +122,13 @@ _MARKS: dict[SmallTalk, tuple[str, ...]] = {
         "what kind of things can you help with", "what kind of things can you help me with",
         "what sort of things can you do", "what kind of things can you do",
         "what sort of questions can i ask", "what kind of questions can i ask",
-        "what questions can i ask",
+        "what questions can i ask", "are you an actual person", "are you a real human",
+        "are you an actual human", "are you real", "is this a person", "is this a human",
+        "am i talking to a bot", "am i talking to a person", "am i talking to a real person",
+        "am i talking to a human",
         # After "is this a bot": "... or a person?"
-        "or a person", "or a human", "or a real person", "or person", "or human",
+        "or a person", "or a human", "or a real person", "or person", "or human", "or a bot",
+        "or a robot", "or ai", "or an ai",
     ),
     # The last answer missed: said plainly rather than with the card's button.
     SmallTalk.MISSED: (
@@ -152,7 +157,8 @@ _PRESENCE = (
     "you there", "u there", "are you there", "r u there", "anyone there", "anybody there",
     "anyone around", "is anyone there", "are you working", "are you awake", "are you on",
     "are you alive", "is this thing on", "is this working", "is it working", "still there",
-    "are you still there", "are you about", "you about",
+    "are you still there", "are you about", "you about", "you awake", "u awake",
+    "anyone awake", "you up", "you around", "u around", "are you around", "you in",
 )  # fmt: skip
 # Small talk is short. Every word must be a pleasantry anyway, so this only stops a long
 # run of them (a pasted greeting card) being taken for one.
@@ -161,6 +167,14 @@ MAX_WORDS = 14
 MAX_WORDS_WITH_NAME = 4
 # What the thanks were for ("... for the board paper"), at most this many words.
 MAX_WORDS_FOR_WHAT = 6
+# A verb before its subject asks something: "is it", "do we", "should they".
+_ASKING_PAIRS = frozenset(
+    (verb, subject)
+    for verb in ("is", "are", "was", "do", "does", "did", "can", "should", "will", "would")
+    for subject in ("it", "they", "we", "i", "you", "u", "that", "this", "there", "he", "she")
+)
+# What opens the part of a thanks that says what it helped with.
+_WHAT_FOR = (("for",), ("saved", "me"), ("saved", "us"), ("saves", "me"), ("saving", "me"))
 _QUESTION_WORDS = frozenset(
     {"what", "whats", "when", "whens", "how", "hows", "who", "which", "why", "where", "and"}
 )
@@ -247,15 +261,24 @@ def _kinds(words: list[str], phrases: Phrases) -> set[SmallTalk]:
 
 def _thanks_for_something(words: list[str]) -> set[SmallTalk]:
     """Thanks or praise for what it helped with: "thanks, exactly what I needed for the
-    board paper". Only thanks and acknowledgements, and only before a "for" that asks
-    nothing: "thanks, and how long is an assessment" stays a question."""
-    if "for" not in words:
+    board paper", "thats brill, saved me digging through the procedures". Only thanks and
+    acknowledgements, and only before a "for" (or "saved me") that asks nothing: "thanks,
+    and how long is an assessment" stays a question."""
+    openings = [
+        (start, start + len(opening))
+        for start in range(1, len(words))
+        for opening in _WHAT_FOR
+        if tuple(words[start : start + len(opening)]) == opening
+    ]
+    if not openings:
         return set()
-    last_for = len(words) - 1 - words[::-1].index("for")
-    what_for = words[last_for + 1 :]
-    if not last_for or len(what_for) > MAX_WORDS_FOR_WHAT or _QUESTION_WORDS & set(what_for):
+    start, end = max(openings)
+    what_for = words[end:]
+    if len(what_for) > MAX_WORDS_FOR_WHAT or _QUESTION_WORDS & set(what_for):
         return set()
-    return _kinds(words[:last_for], _PHRASES) & {SmallTalk.THANKS, SmallTalk.ACKNOWLEDGED}
+    if any(pair in _ASKING_PAIRS for pair in pairwise(what_for)):
+        return set()  # "thanks for that is it 15 days": a question put after the thanks
+    return _kinds(words[:start], _PHRASES) & {SmallTalk.THANKS, SmallTalk.ACKNOWLEDGED}
 
 
 def _kinds_with_name(rest: str, words: list[str], phrases: Phrases) -> set[SmallTalk]:

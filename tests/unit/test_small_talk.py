@@ -34,6 +34,8 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
         "you there?",
         "anyone there?",
         "are you still there?",
+        "morning! you awake?",
+        "you around?",
         "hi 👋",
         "👋",
         "",
@@ -79,6 +81,8 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
         "ur a star",
         "thanks, that's exactly what I needed for the board paper",
         "cheers for the icpc answer",
+        "thanks thats brill, saved me digging through the procedures",
+        "cheers, saved me a job",
     ],
     # Signing off.
     SmallTalk.FAREWELL: [
@@ -138,6 +142,8 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
         "what's your name",
         "hi, what can I ask you?",
         "What sort of things can you help me with?",
+        "are you an actual person or a bot",
+        "am i talking to a human?",
     ],
     # The last answer missed, said in words.
     SmallTalk.MISSED: [
@@ -191,6 +197,10 @@ def test_small_talk_is_recognised(text: str, kind: SmallTalk) -> None:
         "thanks for that, how long is the rcpc",
         "cheers for the icpc timescale and the rcpc",
         "thanks, and what is the timescale for",
+        # A question put after the thanks, in the words a question's verb comes first in.
+        "thanks for that is it 15 days",
+        "cheers for the info, do we need to log it",
+        "saved me - when is the icpc",
     ],
 )
 def test_questions_that_start_politely_are_not_small_talk(text: str) -> None:
