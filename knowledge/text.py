@@ -84,6 +84,10 @@ def stem(word: str) -> str:
     return word
 
 
+# "What's the visit where they look at one area called?": "called" last in a question or
+# sentence asks a name, not about a phone call.
+_CALLED_LAST = re.compile(r"\bcalled\b(?=\s*(?:[?!.,;:]|$))", re.IGNORECASE)
+NAME_TERM = "name"
 # Ordinals as people type them: "the 1st lac review" is the first.
 ORDINALS = {"1st": "first", "2nd": "second", "3rd": "third"}
 
@@ -113,7 +117,7 @@ class Vocabulary:
 
     def terms(self, text: str) -> list[str]:
         """The comparable terms of `text`: synonyms joined, stop words dropped."""
-        raw = words(text)
+        raw = words(_CALLED_LAST.sub(NAME_TERM, text))
         stems = [_send_read(raw, i) if w == "send" else stem(w) for i, w in enumerate(raw)]
         terms: list[str] = []
         position = 0

@@ -72,6 +72,14 @@ def test_stop_words_are_dropped_and_longest_phrase_wins() -> None:
         ("whens the 1st lac review", ["first", "cla", "review"]),
         ("which councils get a short inspection", ["who_gets", "short_inspection"]),
         ("which judgement got dropped", ["judgement", "remove"]),
+        # Asking a name: "called" last, or the way people ask it, is no phone call.
+        ("whats the visit where they look at one area called?", ["visit", "look", "area", "name"]),
+        ("what are they called", ["name"]),
+        ("ofsted called the dcs on monday", ["ofsted", "call", "dcs", "monday"]),
+        # How many hours, weeks or months asks a timescale; so does "go on for".
+        ("how many hours for a return interview", ["timescale", "return", "interview"]),
+        ("how long does it go on for", ["timescale", "timescale"]),
+        ("when is the next conference", ["rcpc"]),
     ],
 )
 def test_chat_shorthand_reads_as_the_words_it_stands_for(text: str, expected: list[str]) -> None:

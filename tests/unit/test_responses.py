@@ -97,6 +97,9 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
             "standard inspection - who gets one and how long is it",
             ["ilacs-short-or-standard-inspection", "ilacs-standard-inspection-length"],
         ),
+        # After a first conference, the next one is the review conference.
+        ("icpc was last week, when is the next conference", ["rcpc-first-review-timescale"]),
+        ("what are the child level spreadsheets", ["annex-a-what-is"]),
         # The inspection named decides between near ties: not placement notifications.
         ("jtai - isn't the notice only 5 working days?", ["jtai-notice"]),
         # A negated tag, and who said a figure, are no words of the question.
