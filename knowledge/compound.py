@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-# Where one question ends and another may begin.
-_QUESTION_BREAK = re.compile(r"\?+\s*|;\s*|\s+[-\u2013\u2014/]\s+|\n+")
+# Where one question ends and another may begin; an arrow joins the steps of a process
+# ("strat -> icpc -> core group").
+_QUESTION_BREAK = re.compile(r"\?+\s*|;\s*|\s+[-\u2013\u2014/]\s+|\s*(?:-+>|=>|\u2192)\s*|\n+")
 _JOINS = re.compile(
     r"\s*(?:,\s*)?\b(?:and\s+also|and\s+then|and|n|also|plus|as\s+well\s+as|then)\b\s*"
     r"|\s+[&+]\s+|\s*\+\s*",
@@ -27,6 +28,10 @@ _ONE_NAME = re.compile(
 # question is asked of each. The comparands are the words either side of "vs", as many on
 # each side as end in the same word ("ilacs call vs jtai call"), else one.
 _VERSUS = re.compile(r"\s+(?:vs\.?|versus|v\.?|compared\s+(?:to|with))\s+", re.I)
+# "The difference between a short and a standard ilacs": the "and" sets two side by side.
+_BETWEEN_AND = re.compile(
+    r"\b(?:differences?|compare|comparing)\s+between\s+(?P<first>.+?)\s+and\s+", re.I
+)
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
 _LONGEST_COMPARAND = 3
 MAX_PARTS = 3
@@ -60,13 +65,22 @@ def question_parts(text: str) -> list[str]:
 
 
 def _compared(text: str) -> list[str]:
-    """The message asked of each side of one "A vs B", its breaks read as spaces; none when
-    it sets nothing side by side (or more than two things)."""
-    found = list(_VERSUS.finditer(text))
-    if len(found) != 1:
+    """The message asked of each side of one "A vs B" (or "the difference between A and
+    B"), its breaks read as spaces; none when it sets nothing side by side (or more than
+    two things)."""
+    versus = list(_VERSUS.finditer(text))
+    between = _BETWEEN_AND.search(text)
+    if len(versus) == 1:
+        left, right = text[: versus[0].start()], text[versus[0].end() :]
+    elif between and not versus:
+        # The comparison's own words ask nothing of either side: "what's the difference
+        # between a short and a standard ilacs on site" asks "what's the ... on site".
+        left = text[: between.start()] + _ARTICLE.sub("", between["first"])
+        right = text[between.end() :]
+    else:
         return []
-    before = text[: found[0].start()].split()
-    after = _ARTICLE.sub("", text[found[0].end() :]).split()
+    before = left.split()
+    after = _ARTICLE.sub("", right).split()
     if not before or not after:
         return []
     size = next(

@@ -486,9 +486,11 @@ class KnowledgeBase:
             if find_date(text, today) and not asks(text) and not CARRIED_ASPECTS & set(found)
         ]
         for text, found in zip(texts, terms, strict=True):
-            if text in context or not set(found) - CARRIED_SUBJECTS - GENERIC_WORDS:
+            bare = not set(found) - CARRIED_SUBJECTS - GENERIC_WORDS
+            if text in context or (bare and not (asks(text) and CARRIED_SUBJECTS & set(found))):
                 # Nothing but what it is about ("SEND inspection - how much notice..."):
-                # context for the other parts, not a question of its own.
+                # context for the other parts, not a question of its own. "What is the
+                # jtai" asks about its subject; "how many of each" asks nothing alone.
                 continue
             # "What's the ILACS notice and how long are they on site": the second half is
             # about ILACS too; "ICPC and first core group timescales": both ask a timescale.

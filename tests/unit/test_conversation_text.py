@@ -93,6 +93,12 @@ def test_what_is_kept_has_names_and_dates_taken_out() -> None:
             ],
         ),
         ("icpc v. rcpc timescales", ["icpc timescales", "rcpc timescales"]),
+        (
+            "whats the difference between a short and a standard ilacs on site",
+            ["whats the short ilacs on site", "whats the standard ilacs on site"],
+        ),
+        # The steps of a process, joined by arrows.
+        ("strat -> icpc -> core group timescales", ["strat", "icpc", "core group timescales"]),
         # More than one "vs" is not a comparison of two: split as any other message.
         ("ilacs vs jtai vs send", ["ilacs vs jtai vs send"]),
     ],

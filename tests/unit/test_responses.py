@@ -80,6 +80,20 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
             ["ilacs-short-inspection-length", "ilacs-standard-inspection-length"],
         ),
         ("icpc v rcpc timescales", ["icpc-timescale", "rcpc-first-review-timescale"]),
+        (
+            "whats the difference between a short and a standard ilacs in terms of time on site",
+            ["ilacs-short-inspection-length", "ilacs-standard-inspection-length"],
+        ),
+        # A part that asks about its subject alone is a question of its own.
+        (
+            "what is the difference between an ilacs and a jtai",
+            ["ilacs-what-is-ilacs", "jtai-what-is"],
+        ),
+        # Steps joined by arrows are asked one by one.
+        (
+            "strat disc -> icpc -> first core group, what are the timescales for each",
+            ["strategy-discussion-timescale", "icpc-timescale", "first-core-group-timescale"],
+        ),
         # A council named first is what every part is about, and a name with "and" in it
         # is one name.
         (
