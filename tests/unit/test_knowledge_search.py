@@ -80,6 +80,7 @@ def test_stop_words_are_dropped_and_longest_phrase_wins() -> None:
         ("how many hours for a return interview", ["timescale", "return", "interview"]),
         ("how long does it go on for", ["timescale", "timescale"]),
         ("when is the next conference", ["rcpc"]),
+        ("first cp conference was last week", ["icpc", "last", "week"]),
     ],
 )
 def test_chat_shorthand_reads_as_the_words_it_stands_for(text: str, expected: list[str]) -> None:
