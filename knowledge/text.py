@@ -92,11 +92,41 @@ NAME_TERM = "name"
 ORDINALS = {"1st": "first", "2nd": "second", "3rd": "third"}
 
 
+# Units as people shorten them, alone ("15 wd") or stuck to their number ("15wd", "6mths").
+UNITS = {
+    "wd": ("working", "days"), "wds": ("working", "days"), "wdays": ("working", "days"),
+    "wk": ("week",), "wks": ("weeks",), "w": ("weeks",),
+    "mth": ("month",), "mths": ("months",), "mnth": ("month",), "mnths": ("months",),
+    "hr": ("hour",), "hrs": ("hours",), "h": ("hours",),
+    "yr": ("year",), "yrs": ("years",),
+    "d": ("days",), "day": ("day",), "days": ("days",), "week": ("week",), "weeks": ("weeks",),
+    "month": ("month",), "months": ("months",), "hour": ("hour",), "hours": ("hours",),
+    "year": ("year",), "years": ("years",),
+}  # fmt: skip
+# Alone, only the abbreviations that are no word of their own.
+_UNITS_ALONE = frozenset(
+    {"wd", "wds", "wdays", "wk", "wks", "mth", "mths", "mnth", "mnths", "hrs", "yrs"}
+)
+_NUMBER_AND_UNIT = re.compile(r"(\d+)([a-z]+)")
+
+
 def words(text: str) -> list[str]:
     """Lower-cased words and numbers, apostrophes dropped ("what's" -> "whats"), typed
-    ordinals spelt out ("1st" -> "first")."""
+    ordinals spelt out ("1st" -> "first"), shortened units written out ("15wd" -> "15
+    working days")."""
     found = WORD.findall(text.lower().replace("'", "").replace("\u2019", ""))
-    return [ORDINALS.get(w, w) for w in found]
+    spelt: list[str] = []
+    for word in found:
+        glued = _NUMBER_AND_UNIT.fullmatch(word)
+        if word in ORDINALS:
+            spelt.append(ORDINALS[word])
+        elif glued and glued[2] in UNITS:
+            spelt += [glued[1], *UNITS[glued[2]]]
+        elif word in _UNITS_ALONE:
+            spelt += UNITS[word]
+        else:
+            spelt.append(word)
+    return spelt
 
 
 class Vocabulary:

@@ -81,6 +81,10 @@ def test_stop_words_are_dropped_and_longest_phrase_wins() -> None:
         ("how long does it go on for", ["timescale", "timescale"]),
         ("when is the next conference", ["rcpc"]),
         ("first cp conference was last week", ["icpc", "last", "week"]),
+        # Units as people shorten them, alone or stuck to the number.
+        ("icpc is 15wd from what", ["icpc", "15", "work", "day"]),
+        ("6mths or 26wks", ["6", "month", "26", "week"]),
+        ("24 hrs for a strat", ["24", "hour", "strategy_discussion"]),
     ],
 )
 def test_chat_shorthand_reads_as_the_words_it_stands_for(text: str, expected: list[str]) -> None:
