@@ -125,6 +125,17 @@ _RECORD_STATUS = re.compile(
     r"|been (?:done|completed|held|reviewed|recorded|closed|allocated)|who is the|whos the)\b",
     re.IGNORECASE,
 )
+# A question that asks what a council's own next judgement will be: nobody can say.
+_PREDICTION = re.compile(
+    r"\b(?:will|would|are|is)\s+(?:we|they|us|our\s+\w+|the\s+(?:council|la))\s+"
+    r"(?:going\s+to\s+)?(?:get|be)\s+"
+    r"(?:judged\s+|rated\s+|graded\s+)?(?:outstanding|good|inadequate|ri|requires\s+improvement)\b"
+    r"(?!\s+(?:inspection|council|judgement|las?|authorit))"
+    r"|\b(?:will|ll|going\s+to)\s+(?:judge|rate|grade|mark)\s+us\b"
+    r"|\bwill\s+(?:ofsted|they|inspectors)\s+(?:judge|rate|grade|mark)\s+us\b"
+    r"|\b(?:our|the)\s+chances\s+of\b",
+    re.IGNORECASE,
+)
 # One pattern for all of them, longest first so that "care homes" is found, not "care home";
 # a plain plural ("EHCPs") is the same word.
 _OUT_OF_DOMAIN = re.compile(
@@ -436,8 +447,13 @@ class KnowledgeBase:
         # return interview" is not answered by the Annex A list that records interviews.
         unanswered_aspect = bool(ASPECTS & set(terms) - document)
         # Nor is one about services this knowledge does not cover (adults, pay, housing),
-        # however much of the rest of it an entry shares, or about one child's record.
-        elsewhere = self._elsewhere(question, entry) or about_a_record(question, today)
+        # however much of the rest of it an entry shares, about one child's record, or
+        # what the council's own next judgement will be.
+        elsewhere = (
+            self._elsewhere(question, entry)
+            or about_a_record(question, today)
+            or bool(_PREDICTION.search(question))
+        )
         # Nor one that shares nothing with the entry but numbers and words that name no
         # topic: "what is question number 12 about" is not about "12 months", nor "how long
         # does a blue badge application take" about any timescale that happens to match.

@@ -114,6 +114,11 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
         # After a first conference, the next one is the review conference.
         ("icpc was last week, when is the next conference", ["rcpc-first-review-timescale"]),
         ("what are the child level spreadsheets", ["annex-a-what-is"]),
+        # Asking which inspection comes next is no guess at the judgement.
+        (
+            "we were good last time, which inspection will we get",
+            ["ilacs-short-or-standard-inspection"],
+        ),
         # The inspection named decides between near ties: not placement notifications.
         ("jtai - isn't the notice only 5 working days?", ["jtai-notice"]),
         # A negated tag, and who said a figure, are no words of the question.
@@ -219,6 +224,10 @@ def test_a_plausible_match_is_offered_as_such_with_other_topics(
         "in scotland how soon does an initial cp case conference have to happen",
         "is the c&f assessment on case ref 45821 overdue",
         "ehcp 20 week timescale - when does the draft plan have to go out",
+        # What a council's own next judgement will be: nobody can say.
+        "will we get outstanding next time",
+        "do u reckon ofsted will judge us inadequate",
+        "what are our chances of getting good",
     ],
 )
 def test_questions_the_knowledge_cannot_answer_are_declined(
