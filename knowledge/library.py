@@ -107,6 +107,10 @@ OUT_OF_DOMAIN = (
     # Assessments and inspections of other kinds whose timescales the knowledge does not hold.
     "special guardianship assessment", "children's home", "childrens home",
     "interim care order", "asset plus", "assetplus", "yjs",
+    # The statutory complaints procedure and the ombudsman, whose stages have their own rules.
+    "complaints procedure", "stage 1 complaint", "stage 2 complaint", "stage 3 complaint",
+    "stage one complaint", "stage two complaint", "stage three complaint", "ombudsman",
+    "lgsco",
     # Schools and colleges, which Ofsted inspects under their own frameworks.
     "school inspection", "schools inspection", "inspect schools", "inspects schools",
     "inspecting schools", "inspect a school", "schools get", "a school get", "academy",
