@@ -18,6 +18,7 @@ from knowledge.compound import MAX_PARTS, asking_part, asks, question_parts
 from knowledge.dates import Deadline, deadline, find_date, without_dates
 from knowledge.entries import KnowledgeEntry, KnowledgeError, load_entries, national_files
 from knowledge.index import SearchIndex
+from knowledge.judged import with_implied_inspection
 from knowledge.privacy import looks_personal, redact
 from knowledge.small_talk import SmallTalk, small_talk, strip_typed_name
 from knowledge.text import Vocabulary
@@ -410,8 +411,10 @@ class KnowledgeBase:
             return Response(message, Certainty.SURE, small_talk=talk, searched=message)
         question = asking_part(strip_typed_name(message))
         personal = looks_personal(question)
-        whole = self.ask(question, today)
-        parts = self._answer_parts(question, today)
+        # What is searched; what is kept (`searched` below) is what was asked.
+        meant = with_implied_inspection(question)
+        whole = self.ask(meant, today)
+        parts = self._answer_parts(meant, today)
         if parts is not None and len(parts) == 1 and not parts[0].deadline and whole.sure:
             parts = None  # the whole message is sure of its entry: that one answers it
         if parts is not None:

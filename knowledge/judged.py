@@ -1,0 +1,49 @@
+"""This module reads the judgement a council says it had, for the inspection it implies.
+
+"We were RI last time - how long will they be on site?" asks how long a standard inspection
+lasts: Ofsted's 2017 announcement of ILACS gives a council last judged good or outstanding a
+short inspection, and one judged requires improvement a standard one (the entry
+`ilacs-short-or-standard-inspection`). Only a question about how long is read this way;
+which inspection comes, or how much notice it gives, is answered the same for both.
+"""
+
+from __future__ import annotations
+
+import re
+
+_GRADE = r"(?P<{name}>ri|requires\s+improvement|good|outstanding)"
+# "we were RI", "judged good", "last letter said requires improvement", "RI at the min":
+# the council's own judgement, not "good practice" or "a good example".
+_STATED = re.compile(
+    r"\b(?:we\s+were|we\s+are|were|we\s+got|got|judged|rated|graded"
+    r"|last\s+(?:letter|report|inspection|judgement|time)\s+(?:said|was|gave\s+us))\s+"
+    r"(?:judged\s+|rated\s+|graded\s+|as\s+)?" + _GRADE.format(name="after") + r"\b"
+    r"(?!\s+(?:at|in(?!\s+\d{4})|for|practice|work|feedback|news|relationships?|progress|idea|questions?"
+    r"|point|examples?|one|enough|to)\b)"
+    r"|\b" + _GRADE.format(name="before") + r"\s+(?:last\s+time|at\s+(?:the\s+)?(?:moment|min|mo)"
+    r"|currently)\b",
+    re.IGNORECASE,
+)
+_ASKS_HOW_LONG = re.compile(
+    r"\b(?:how\s+long|how\s+many\s+(?:weeks|days)|length|duration|on\s+site|stay|here\s+for"
+    r"|lasts?\s+for|take)\b",
+    re.IGNORECASE,
+)
+# An inspection or visit named already says which one is meant.
+_NAMED = re.compile(
+    r"\b(?:short|standard|jtai|joint|send|focus+ed|monitoring|sif|fv|mv)\b", re.IGNORECASE
+)
+SHORT = "short inspection"
+STANDARD = "standard inspection"
+
+
+def with_implied_inspection(question: str) -> str:
+    """`question` with a stated judgement read as the inspection it brings, when it asks
+    how long that inspection lasts and names none: "we were RI last time, how long do they
+    stay?" is searched as "standard inspection last time, how long do they stay?"."""
+    stated = _STATED.search(question)
+    if stated is None or _NAMED.search(question) or not _ASKS_HOW_LONG.search(question):
+        return question
+    grade = (stated["after"] or stated["before"]).lower()
+    implied = STANDARD if grade.startswith("r") else SHORT
+    return question[: stated.start()] + implied + question[stated.end() :]

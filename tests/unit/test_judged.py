@@ -1,0 +1,60 @@
+"""A council's stated judgement, read as the inspection it brings when asked how long."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from knowledge.judged import SHORT, STANDARD, with_implied_inspection
+from knowledge.library import KnowledgeBase
+
+
+@pytest.mark.parametrize(
+    ("question", "implied"),
+    [
+        ("we were ri last time. how long do they stay?", STANDARD),
+        (
+            "we're RI at the min - what type of inspection do we get next and for how long",
+            STANDARD,
+        ),
+        ("last letter said requires improvement, how many weeks is the next one", STANDARD),
+        ("we were good last time - how long are they here", SHORT),
+        ("judged outstanding in 2022, how long will the next inspection take", SHORT),
+    ],
+)
+def test_a_stated_judgement_asked_how_long_reads_as_its_inspection(
+    question: str, implied: str
+) -> None:
+    assert implied in with_implied_inspection(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Not asked how long: which inspection, or its notice, is the same answer for both.
+        "we were ri last time, which inspection do we get",
+        "we were good last time, how much notice do we get",
+        # An inspection named already.
+        "we were ri last time, how long is a jtai",
+        "we were good last time, how long is the short inspection",
+        # "Good" that is no judgement.
+        "we got good feedback, how long is an ilacs inspection",
+        "how long does a good c&f assessment take",
+    ],
+)
+def test_anything_else_is_searched_as_asked(question: str) -> None:
+    assert with_implied_inspection(question) == question
+
+
+def test_the_answer_is_the_length_of_the_inspection_the_judgement_brings(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    today = date(2026, 11, 25)
+    ri = shipped_knowledge.respond("we were ri last time, how long do they stay on site?", today)
+    good = shipped_knowledge.respond("we were good last time, how long are they on site?", today)
+
+    assert "ilacs-standard-inspection-length" in [p.entry.id for p in ri.parts]
+    assert "ilacs-short-inspection-length" in [p.entry.id for p in good.parts]
+    # What is kept for the coordinators is what was asked.
+    assert ri.searched == "we were ri last time, how long do they stay on site?"
