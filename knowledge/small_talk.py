@@ -173,6 +173,8 @@ _ASKING_PAIRS = frozenset(
     for verb in ("is", "are", "was", "do", "does", "did", "can", "should", "will", "would")
     for subject in ("it", "they", "we", "i", "you", "u", "that", "this", "there", "he", "she")
 )
+# Chat spellings read as the words they stand for: "are u a real person", "r u there".
+_CHAT_SPELLINGS = {"u": "you", "r": "are", "ya": "you"}
 # What opens the part of a thanks that says what it helped with.
 _WHAT_FOR = (("for",), ("saved", "me"), ("saved", "us"), ("saves", "me"), ("saving", "me"))
 _QUESTION_WORDS = frozenset(
@@ -223,7 +225,7 @@ def small_talk(text: str) -> SmallTalk | None:
     """The kind of small talk `text` is, or None if it is (or may be) a real question."""
     named = strip_typed_name(text)
     rest = _EMOTICON.sub(" ", named).replace("\u2019", "'")
-    words = _WORD.findall(rest.lower())
+    words = [_CHAT_SPELLINGS.get(w, w) for w in _WORD.findall(rest.lower())]
     if not words:
         # Nothing but emoji, emoticons or the bot's name: a thumbs-up, a wave, a mention.
         if not named.strip() or _WAVE in named:

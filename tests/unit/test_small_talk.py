@@ -144,6 +144,7 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
         "What sort of things can you help me with?",
         "are you an actual person or a bot",
         "am i talking to a human?",
+        "are u a real person or a bot?",
     ],
     # The last answer missed, said in words.
     SmallTalk.MISSED: [
