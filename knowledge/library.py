@@ -108,6 +108,9 @@ OUT_OF_DOMAIN = (
     # Assessments and inspections of other kinds whose timescales the knowledge does not hold.
     "special guardianship assessment", "children's home", "childrens home",
     "interim care order", "asset plus", "assetplus", "yjs",
+    # Health checks and assessments of other kinds than those the knowledge holds.
+    "dental", "dentist", "optician", "eye test", "immunisation", "immunisations",
+    "vaccination", "vaccinations", "viability assessment", "kinship assessment",
     # The statutory complaints procedure and the ombudsman, whose stages have their own rules.
     "complaints procedure", "stage 1 complaint", "stage 2 complaint", "stage 3 complaint",
     "stage one complaint", "stage two complaint", "stage three complaint", "ombudsman",

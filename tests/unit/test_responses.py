@@ -225,6 +225,8 @@ def test_a_plausible_match_is_offered_as_such_with_other_topics(
         "is the c&f assessment on case ref 45821 overdue",
         "ehcp 20 week timescale - when does the draft plan have to go out",
         "how long do we have to respond to a stage 2 complaint",
+        "how often should a looked after child have a dental check",
+        "how long should a viability assessment of a family member take",
         # What a council's own next judgement will be: nobody can say.
         "will we get outstanding next time",
         "do u reckon ofsted will judge us inadequate",
