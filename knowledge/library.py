@@ -52,6 +52,7 @@ CARRIED_SUBJECTS = frozenset(
         "kent", "cambridgeshire", "medway", "barnet", "barking_dagenham",
     }
 )  # fmt: skip
+COUNCILS = frozenset({"kent", "cambridgeshire", "medway", "barnet", "barking_dagenham"})
 # A first piece this short that asks nothing names the topic of the questions after it.
 LEADING_TOPIC_TERMS = 2
 # Words that name no topic of their own: "SEND inspection" is about SEND.
@@ -532,7 +533,14 @@ class KnowledgeBase:
                 # ("placement notification deadline and the first visit after a placement"):
                 # the part may name its own topic well enough alone.
                 alone = self.ask(text, today)
-                if alone.sure and alone.best is not None:
+                # A council named for the whole message holds for every part: "medway: ...
+                # and what they got for care leavers" is not answered by the national entry.
+                councils = COUNCILS & set(extra)
+                if (
+                    alone.sure
+                    and alone.best is not None
+                    and councils <= self._document_terms[self._number_of[alone.best.id]]
+                ):
                     answer = alone
             if answer.best is None or not answer.sure:
                 doubtful += asks(text) and answer.plausible

@@ -442,3 +442,16 @@ def test_an_entry_with_several_timescales_counts_the_one_asked_about(
 
     assert part.deadline is not None
     assert part.deadline.due == due
+
+
+def test_a_council_named_for_the_whole_message_holds_for_every_part(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    reply = shipped_knowledge.respond(
+        "medway: date the report was published and what they got for children in care and "
+        "care leavers",
+        TODAY,
+    )
+
+    assert reply.parts
+    assert all("Medway" in p.entry.title for p in reply.parts)
