@@ -94,6 +94,11 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
             "strat disc -> icpc -> first core group, what are the timescales for each",
             ["strategy-discussion-timescale", "icpc-timescale", "first-core-group-timescale"],
         ),
+        # A topic put first with a colon is what each part asks about.
+        (
+            "lac reviews: when's the first one, then after the second how often",
+            ["lac-first-review-timescale", "lac-later-reviews-timescale"],
+        ),
         # A council named first is what every part is about, and a name with "and" in it
         # is one name.
         (
