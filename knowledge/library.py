@@ -91,7 +91,7 @@ OUT_OF_DOMAIN = (
     "laptop", "password", "vpn", "wifi", "wi fi", "printer", "outlook", "helpdesk",
     "service desk", "login", "log in", "screen share", "lunch", "canteen", "coffee",
     # Weather, tax and other council services.
-    "weather", "rain", "snow", "forecast", "tax", "hmrc", "council tax", "parking", "bins",
+    "weather", "rain", "snow", "weather forecast", "tax", "hmrc", "council tax", "parking", "bins",
     "blue badge", "planning permission", "council housing", "housing benefit",
     "universal credit", "child benefit", "benefit claim",
     # Schools and early years, which Ofsted inspects under other frameworks.

@@ -94,6 +94,11 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
             "strat disc -> icpc -> first core group, what are the timescales for each",
             ["strategy-discussion-timescale", "icpc-timescale", "first-core-group-timescale"],
         ),
+        # "Forecast" in planning is no weather forecast.
+        (
+            "how often does the full ofsted inspection come round? trying to forecast ours",
+            ["ilacs-inspection-frequency"],
+        ),
         # A topic put first with a colon is what each part asks about.
         (
             "lac reviews: when's the first one, then after the second how often",
@@ -212,6 +217,7 @@ def test_a_plausible_match_is_offered_as_such_with_other_topics(
         "whats the timescale for a care act assessment for an adult",
         "when is payroll this month",
         "what's the weather tomorrow",
+        "whats the weather forecast for the inspection week",
         "what is question number 12 about",
         "what is question number 50 about",
         "is it going to snow on monday",
