@@ -34,11 +34,6 @@ _BETWEEN_AND = re.compile(
 )
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
 _LONGEST_COMPARAND = 3
-# "medway: when was the plan due" - a topic of at most three words and a colon.
-_LEADING_TOPIC = re.compile(r"^\s*(?P<topic>[^\s:]+(?:\s+[^\s:]+){0,2})\s*:\s+")
-_HEADERS = frozenset(
-    {"subject", "re", "fw", "fwd", "to", "from", "cc", "date", "hi", "hello", "q"}
-)
 MAX_PARTS = 3
 # A message longer than this is treated as a paste: only its asking sentences are searched.
 LONG_MESSAGE_CHARS = 280
@@ -61,23 +56,12 @@ def question_parts(text: str) -> list[str]:
     if compared:
         return compared
     kept_whole = _ONE_NAME.sub(r"\1_and_\2", text)
-    pieces = [
-        p.strip() for p in _QUESTION_BREAK.split(_topic_first(kept_whole)) if p and p.strip()
-    ]
+    pieces = [p.strip() for p in _QUESTION_BREAK.split(kept_whole) if p and p.strip()]
     parts = [h.strip(" ,") for piece in pieces for h in _JOINS.split(piece) if h]
     parts = [p for p in parts if _word_count(p)]
     if len(parts) < 2:
         return [text]
     return parts[: MAX_PARTS + 1]
-
-
-def _topic_first(text: str) -> str:
-    """`text` with a short topic put first before a colon ("lac reviews: when's the first
-    one, then how often") broken off as a piece of its own; an email's "Subject:" is not."""
-    lead = _LEADING_TOPIC.match(text)
-    if lead is None or lead["topic"].strip().lower() in _HEADERS:
-        return text
-    return f"{lead['topic']}\n{text[lead.end() :]}"
 
 
 def _compared(text: str) -> list[str]:

@@ -97,12 +97,6 @@ def test_what_is_kept_has_names_and_dates_taken_out() -> None:
             "whats the difference between a short and a standard ilacs on site",
             ["whats the short ilacs on site", "whats the standard ilacs on site"],
         ),
-        # A short topic and a colon put first is a piece of its own; an email's header is not.
-        (
-            "lac reviews: when's the first one, then how often",
-            ["lac reviews", "when's the first one", "how often"],
-        ),
-        ("Subject: icpc timescale", ["Subject: icpc timescale"]),
         # The steps of a process, joined by arrows.
         ("strat -> icpc -> core group timescales", ["strat", "icpc", "core group timescales"]),
         # More than one "vs" is not a comparison of two: split as any other message.

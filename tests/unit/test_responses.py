@@ -99,11 +99,6 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
             "how often does the full ofsted inspection come round? trying to forecast ours",
             ["ilacs-inspection-frequency"],
         ),
-        # A topic put first with a colon is what each part asks about.
-        (
-            "lac reviews: when's the first one, then after the second how often",
-            ["lac-first-review-timescale", "lac-later-reviews-timescale"],
-        ),
         # A council named first is what every part is about, and a name with "and" in it
         # is one name.
         (
