@@ -366,6 +366,10 @@ class KnowledgeBase:
         # better answer.
         ranked = self._speaking_of(ranked, CARRIED_SUBJECTS & set(terms), SUBJECT_TIE)
         ranked = self._speaking_of(ranked, ASPECTS & set(terms), ASPECT_TIE)
+        if self._elsewhere(question, ranked[0].entry):
+            # The best cannot answer something it never speaks of ("... the dental checks
+            # in it?"); a suggestion that does may.
+            ranked = sorted(ranked[:SUGGESTIONS], key=lambda r: self._elsewhere(question, r.entry))
         matches = tuple(Match(self.entries[r.entry], r.score) for r in ranked[:SUGGESTIONS])
         best = ranked[0]
         # Sure only when the question and the entry largely agree in both directions: most

@@ -461,3 +461,13 @@ def test_a_council_named_for_the_whole_message_holds_for_every_part(
 
     assert reply.parts
     assert all("Medway" in p.entry.title for p in reply.parts)
+
+
+def test_a_suggestion_speaking_of_what_the_best_never_mentions_answers_in_its_place(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    reply = shipped_knowledge.respond(
+        "which child-level data list has the last iro contact and the dental checks in it?", TODAY
+    )
+
+    assert [p.entry.id for p in reply.parts] == ["annex-a-list-8-children-in-care"]
