@@ -112,6 +112,8 @@ OUT_OF_DOMAIN = (
     # Health checks and assessments of other kinds than those the knowledge holds.
     "dental", "dentist", "optician", "eye test", "immunisation", "immunisations",
     "vaccination", "vaccinations", "viability assessment", "kinship assessment",
+    "sgo assessment", "sgo report", "special guardianship report", "cin plan",
+    "child in need plan", "cin review", "child in need review", "cin census",
     # The statutory complaints procedure and the ombudsman, whose stages have their own rules.
     "complaints procedure", "stage 1 complaint", "stage 2 complaint", "stage 3 complaint",
     "stage one complaint", "stage two complaint", "stage three complaint", "ombudsman",

@@ -148,7 +148,7 @@ _FILLER = """
     so very much really a lot loads lots many for that this it the your that's thats
     is was help info information answer answers reply quick speedy
     and too again as always just then now yet still today x xx xxx
-    oh ah well hope i i'm im we me my our ur but though or
+    oh ah well hope i i'm im we me my our ur but though or you're youre
 """
 # The bot's own name anywhere in the message ("hey inspection ready").
 _BOT_NAME = ("inspection ready", "inspectionready")

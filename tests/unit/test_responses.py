@@ -233,6 +233,9 @@ def test_a_plausible_match_is_offered_as_such_with_other_topics(
         "how long do we have to respond to a stage 2 complaint",
         "how often should a looked after child have a dental check",
         "how long should a viability assessment of a family member take",
+        "timescale for completing an sgo assessment for a kinship carer?",
+        "how often should child in need plans be reviewed?",
+        "when's the cin census due in to the dfe this year?",
         # What a council's own next judgement will be: nobody can say.
         "will we get outstanding next time",
         "do u reckon ofsted will judge us inadequate",

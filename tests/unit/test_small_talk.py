@@ -83,6 +83,7 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
         "cheers for the icpc answer",
         "thanks thats brill, saved me digging through the procedures",
         "cheers, saved me a job",
+        "you're a lifesaver 🙏",
     ],
     # Signing off.
     SmallTalk.FAREWELL: [
