@@ -32,6 +32,13 @@ _VERSUS = re.compile(r"\s+(?:vs\.?|versus|v\.?|compared\s+(?:to|with))\s+", re.I
 _BETWEEN_AND = re.compile(
     r"\b(?:differences?|compare|comparing)\s+between\s+(?P<first>.+?)\s+and\s+", re.I
 )
+# "jtai and area send, how much notice does each give": two things, then what is asked of
+# each of them.
+_EACH_OF_TWO = re.compile(
+    r"^\s*(?P<first>\S+(?:\s+\S+){0,2}?)\s+(?:and|&)\s+(?P<second>\S+(?:\s+\S+){0,2}?)"
+    r"\s*[,:\-\u2013\u2014]\s*(?P<rest>.*\b(?:each|both)\b.*)$",
+    re.I,
+)
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
 _LONGEST_COMPARAND = 3
 MAX_PARTS = 3
@@ -52,10 +59,10 @@ def question_parts(text: str) -> list[str]:
 
     A comparison ("ilacs call vs jtai call - when are they on site after each") is the same
     question asked of each side."""
-    compared = _compared(text)
+    kept_whole = _ONE_NAME.sub(r"\1_and_\2", text)
+    compared = compared_parts(kept_whole)
     if compared:
         return compared
-    kept_whole = _ONE_NAME.sub(r"\1_and_\2", text)
     pieces = [p.strip() for p in _QUESTION_BREAK.split(kept_whole) if p and p.strip()]
     parts = [h.strip(" ,") for piece in pieces for h in _JOINS.split(piece) if h]
     parts = [p for p in parts if _word_count(p)]
@@ -64,12 +71,15 @@ def question_parts(text: str) -> list[str]:
     return parts[: MAX_PARTS + 1]
 
 
-def _compared(text: str) -> list[str]:
+def compared_parts(text: str) -> list[str]:
     """The message asked of each side of one "A vs B" (or "the difference between A and
-    B"), its breaks read as spaces; none when it sets nothing side by side (or more than
-    two things)."""
+    B", or "A and B - ... each"), its breaks read as spaces; none when it sets nothing side
+    by side (or more than two things)."""
     versus = list(_VERSUS.finditer(text))
     between = _BETWEEN_AND.search(text)
+    each = _EACH_OF_TWO.match(text)
+    if each and not versus:
+        return [f"{side} {each['rest']}".strip() for side in (each["first"], each["second"])]
     if len(versus) == 1:
         left, right = text[: versus[0].start()], text[versus[0].end() :]
     elif between and not versus:
@@ -93,6 +103,10 @@ def _compared(text: str) -> list[str]:
     )
     head, rest = " ".join(before[:-size]), " ".join(after[size:])
     sides = (" ".join(before[-size:]), " ".join(after[:size]))
+    if head and not asks(head):
+        # "c&f assessment vs icpc timescales": words before that ask nothing belong to the
+        # first thing ("c&f assessment"); "how long is a short vs a standard" shares them.
+        sides, head = (f"{head} {sides[0]}", sides[1]), ""
     return [_QUESTION_BREAK.sub(" ", f"{head} {side} {rest}").strip() for side in sides]
 
 

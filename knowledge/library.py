@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from knowledge.claims import without_claimed_figure
-from knowledge.compound import MAX_PARTS, asking_part, asks, question_parts
+from knowledge.compound import MAX_PARTS, asking_part, asks, compared_parts, question_parts
 from knowledge.dates import Deadline, deadline, find_date, without_dates
 from knowledge.entries import KnowledgeEntry, KnowledgeError, load_entries, national_files
 from knowledge.index import SearchIndex
@@ -334,11 +334,12 @@ class KnowledgeBase:
         """One entry by id, if it is in force."""
         return self._by_id.get(entry_id)
 
-    def ask(self, question: str, today: date) -> Answer:
+    def ask(self, question: str, today: date, *, besides: Set[str] = frozenset()) -> Answer:
         """The best entries for `question`, whether the best one is a confident answer, and
-        a worked-out deadline when the question gives a date and the entry a timescale."""
+        a worked-out deadline when the question gives a date and the entry a timescale;
+        none of the entries `besides` (ids), which were given already."""
         searched = without_dates(question)
-        answer = self._ask(question, searched, today)
+        answer = self._ask(question, searched, today, besides)
         unclaimed = without_claimed_figure(searched)
         if unclaimed == searched:
             return answer
@@ -346,7 +347,7 @@ class KnowledgeBase:
         # belongs to ("first core group within 15 working days?" finds the ICPC's), or the
         # right one, naming the topic ("26 weeks - is that from issue?"). Read without it,
         # the question is answered by the entry that covers more of the rest of it.
-        checked = self._ask(question, unclaimed, today)
+        checked = self._ask(question, unclaimed, today, besides)
         if checked.best is None or not checked.sure:
             return answer
         if answer.best is None or not answer.sure:
@@ -355,10 +356,12 @@ class KnowledgeBase:
         covered = self._coverage(rest, self._document_terms[self._number_of[answer.best.id]])
         return checked if checked.agreement and checked.agreement.asked > covered else answer
 
-    def _ask(self, question: str, searched: str, today: date) -> Answer:
+    def _ask(
+        self, question: str, searched: str, today: date, besides: Set[str] = frozenset()
+    ) -> Answer:
         """`ask`, searching the words of `searched`."""
         terms = self._search_terms(searched)
-        ranked = self._rank(terms)
+        ranked = [r for r in self._rank(terms) if self.entries[r.entry].id not in besides]
         matches = tuple(Match(self.entries[r.entry], r.score) for r in ranked[:SUGGESTIONS])
         if not matches:
             return Answer(question, (), sure=False)
@@ -493,6 +496,7 @@ class KnowledgeBase:
         texts = question_parts(question)
         if len(texts) < 2:
             return None
+        compared = bool(compared_parts(question))
         terms = [self._vocabulary.terms(text) for text in texts]
         subjects = [t for found in terms for t in found if t in CARRIED_SUBJECTS]
         leading_topic = (
@@ -548,6 +552,11 @@ class KnowledgeBase:
                     and councils <= self._document_terms[self._number_of[alone.best.id]]
                 ):
                     answer = alone
+            if compared and answer.best is not None and answer.best.id in given:
+                # "care proceedings and pre-proceedings - how long is each": two things set
+                # side by side are two, so when the second's best was the first's, its own
+                # is the best of the rest.
+                answer = self.ask(" ".join([text, *dict.fromkeys(extra)]), today, besides=given)
             if answer.best is None or not answer.sure:
                 doubtful += asks(text) and answer.plausible
                 continue

@@ -97,6 +97,21 @@ def test_what_is_kept_has_names_and_dates_taken_out() -> None:
             "whats the difference between a short and a standard ilacs on site",
             ["whats the short ilacs on site", "whats the standard ilacs on site"],
         ),
+        # Two things, then what is asked of each.
+        (
+            "jtai and area send, how much notice does each give",
+            ["jtai how much notice does each give", "area send how much notice does each give"],
+        ),
+        # Words before "vs" that ask nothing belong to the first thing.
+        (
+            "c&f assessment vs icpc timescales",
+            ["c&f assessment timescales", "icpc timescales"],
+        ),
+        # A name with "and" in it is never two things.
+        (
+            "barking and dagenham, what did each recommendation say",
+            ["barking and dagenham, what did each recommendation say"],
+        ),
         # The steps of a process, joined by arrows.
         ("strat -> icpc -> core group timescales", ["strat", "icpc", "core group timescales"]),
         # More than one "vs" is not a comparison of two: split as any other message.

@@ -84,6 +84,16 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
             "whats the difference between a short and a standard ilacs in terms of time on site",
             ["ilacs-short-inspection-length", "ilacs-standard-inspection-length"],
         ),
+        # Two things, then what is asked of each: the second's own entry, even when the
+        # first's comes first for it too.
+        (
+            "jtai and area send, how much notice does each one give before fieldwork",
+            ["jtai-notice", "area-send-length-and-notice"],
+        ),
+        (
+            "care proceedings and pre-proceedings - how long is each meant to take",
+            ["care-proceedings-26-weeks", "plo-pre-proceedings"],
+        ),
         # A part that asks about its subject alone is a question of its own.
         (
             "what is the difference between an ilacs and a jtai",
