@@ -532,6 +532,9 @@ class KnowledgeBase:
             # "What's the ILACS notice and how long are they on site": the second half is
             # about ILACS too; "ICPC and first core group timescales": both ask a timescale.
             extra = [] if CARRIED_SUBJECTS & set(found) else list(subjects)
+            # A council named anywhere is what every part is about, whatever inspection a
+            # part names itself ("per kent's 2016 paper - ... when did send inspections start").
+            extra += [s for s in subjects if s in COUNCILS and s not in found and s not in extra]
             if not CARRIED_ASPECTS & set(found) and not asks(text):
                 # A bare topic takes what the others ask of theirs; "which inspectorates
                 # are in it" asks its own question.

@@ -116,6 +116,12 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
             "have to report by",
             ["example-medway-2019", "medway-2019-commissioner-tasks"],
         ),
+        # A council named anywhere holds for every part, even one that names an inspection.
+        (
+            "per kent's july 2016 paper - when were jtais launched and when did the send local "
+            "area inspections start?",
+            ["jtai-launch-2016-kent", "area-send-launch-2016-kent"],
+        ),
         # "Who does it" asks who inspects.
         (
             "area send inspection - who does it and what day does the call come",
