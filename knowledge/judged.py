@@ -18,8 +18,8 @@ _STATED = re.compile(
     r"\b(?:we\s+were|we\s+are|were|we\s+got|got|judged|rated|graded"
     r"|last\s+(?:letter|report|inspection|judgement|time)\s+(?:said|was|gave\s+us))\s+"
     r"(?:judged\s+|rated\s+|graded\s+|as\s+)?" + _GRADE.format(name="after") + r"\b"
-    r"(?!\s+(?:at|in(?!\s+\d{4})|for|practice|work|feedback|news|relationships?|progress|idea|questions?"
-    r"|point|examples?|one|enough|to)\b)"
+    r"(?!\s+(?:at|in(?!\s+\d{4})|for|practice|work|feedback|news|relationships?|progress"
+    r"|idea|questions?|point|examples?|one|enough|to)\b)"
     r"|\b" + _GRADE.format(name="before") + r"\s+(?:last\s+time|at\s+(?:the\s+)?(?:moment|min|mo)"
     r"|currently)\b",
     re.IGNORECASE,
