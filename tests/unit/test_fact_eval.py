@@ -28,6 +28,7 @@ FLOORS = {
     "dev14": 0.86,
     "dev15": 0.83,
     "dev16": 0.86,
+    "dev17": 0.90,
     "held_out": 0.86,
     "held_out2": 0.81,
     "held_out3": 0.90,
