@@ -114,6 +114,11 @@ OUT_OF_DOMAIN = (
     "vaccination", "vaccinations", "viability assessment", "kinship assessment",
     "sgo assessment", "sgo report", "special guardianship report", "cin plan",
     "child in need plan", "cin review", "child in need review", "cin census",
+    "child in need be visited", "child in need visit", "cin visit", "visit a child in need",
+    "visiting a child in need", "visits to children in need",
+    # Issuing an EHC plan is casework, not the area SEND inspection that looks at it.
+    "ehcp issued", "ehcp has to be issued", "ehcp be issued", "issue an ehcp", "issue the ehcp",
+    "issuing an ehcp", "issuing the ehcp",
     # The statutory complaints procedure and the ombudsman, whose stages have their own rules.
     "complaints procedure", "stage 1 complaint", "stage 2 complaint", "stage 3 complaint",
     "stage one complaint", "stage two complaint", "stage three complaint", "ombudsman",

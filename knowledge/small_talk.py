@@ -125,7 +125,8 @@ _MARKS: dict[SmallTalk, tuple[str, ...]] = {
         "what questions can i ask", "are you an actual person", "are you a real human",
         "are you an actual human", "are you real", "is this a person", "is this a human",
         "am i talking to a bot", "am i talking to a person", "am i talking to a real person",
-        "am i talking to a human",
+        "am i talking to a human", "who made you", "who built you", "who created you",
+        "who designed you", "who owns you", "who runs you",
         # After "is this a bot": "... or a person?"
         "or a person", "or a human", "or a real person", "or person", "or human", "or a bot",
         "or a robot", "or ai", "or an ai",

@@ -252,6 +252,8 @@ def test_a_plausible_match_is_offered_as_such_with_other_topics(
         "timescale for completing an sgo assessment for a kinship carer?",
         "how often should child in need plans be reviewed?",
         "when's the cin census due in to the dfe this year?",
+        "how often should a child in need be visited",
+        "ehcp has to be issued within how many weeks",
         # What a council's own next judgement will be: nobody can say.
         "will we get outstanding next time",
         "do u reckon ofsted will judge us inadequate",

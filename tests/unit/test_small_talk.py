@@ -146,6 +146,7 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
         "are you an actual person or a bot",
         "am i talking to a human?",
         "are u a real person or a bot?",
+        "who made you",
     ],
     # The last answer missed, said in words.
     SmallTalk.MISSED: [
