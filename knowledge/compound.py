@@ -27,18 +27,22 @@ _ONE_NAME = re.compile(
 # Two things set side by side ("short vs standard ilacs - how long is each on site"): the
 # question is asked of each. The comparands are the words either side of "vs", as many on
 # each side as end in the same word ("ilacs call vs jtai call"), else one.
-_VERSUS = re.compile(r"\s+(?:vs\.?|versus|v\.?|compared\s+(?:to|with))\s+", re.I)
+# ("R v Secretary of State" names a court case.)
+_VERSUS = re.compile(r"(?<!\b[rR]) (?:vs\.?|versus|v\.?|compared (?:to|with)) ", re.I)
 # "The difference between a short and a standard ilacs": the "and" sets two side by side.
 _BETWEEN_AND = re.compile(
-    r"\b(?:differences?|compare|comparing)\s+between\s+(?P<first>.+?)\s+and\s+", re.I
+    r"\b(?:differences?|compare|comparing) between (?P<first>.+?) and ", re.I
 )
 # "jtai and area send, how much notice does each give": two things, then what is asked of
 # each of them.
 _EACH_OF_TWO = re.compile(
-    r"^\s*(?P<first>\S+(?:\s+\S+){0,2}?)\s+(?:and|&)\s+(?P<second>\S+(?:\s+\S+){0,2}?)"
-    r"\s*[,:\-\u2013\u2014]\s*(?P<rest>.*\b(?:each|both)\b.*)$",
+    r"^ ?(?P<first>\S+(?: \S+){0,2}?) (?:and|&) (?P<second>\S+(?: \S+){0,2}?)"
+    r" ?[,:\-\u2013\u2014] ?(?P<rest>.*\b(?:each|both)\b.*)$",
     re.I,
 )
+# Runs of spaces and tabs, read as one space before anything is split: no pattern then
+# tries a long run of them from every place it starts.
+_SPACES = re.compile(r"[^\S\n]+")
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
 _LONGEST_COMPARAND = 3
 MAX_PARTS = 3
@@ -59,10 +63,10 @@ def question_parts(text: str) -> list[str]:
 
     A comparison ("ilacs call vs jtai call - when are they on site after each") is the same
     question asked of each side."""
-    kept_whole = _ONE_NAME.sub(r"\1_and_\2", text)
-    compared = compared_parts(kept_whole)
+    compared = compared_parts(text)
     if compared:
         return compared
+    kept_whole = _ONE_NAME.sub(r"\1_and_\2", _SPACES.sub(" ", text))
     pieces = [p.strip() for p in _QUESTION_BREAK.split(kept_whole) if p and p.strip()]
     parts = [h.strip(" ,") for piece in pieces for h in _JOINS.split(piece) if h]
     parts = [p for p in parts if _word_count(p)]
@@ -74,7 +78,9 @@ def question_parts(text: str) -> list[str]:
 def compared_parts(text: str) -> list[str]:
     """The message asked of each side of one "A vs B" (or "the difference between A and
     B", or "A and B - ... each"), its breaks read as spaces; none when it sets nothing side
-    by side (or more than two things)."""
+    by side (or more than two things, or asks something else first: "how long is an icpc -
+    and what is the difference between an s47 and a strat")."""
+    text = _ONE_NAME.sub(r"\1_and_\2", _SPACES.sub(" ", text))
     versus = list(_VERSUS.finditer(text))
     between = _BETWEEN_AND.search(text)
     each = _EACH_OF_TWO.match(text)
@@ -88,6 +94,8 @@ def compared_parts(text: str) -> list[str]:
         left = text[: between.start()] + _ARTICLE.sub("", between["first"])
         right = text[between.end() :]
     else:
+        return []
+    if _QUESTION_BREAK.search(left) or _JOINS.search(_until_a_break(right)):
         return []
     before = left.split()
     after = _ARTICLE.sub("", right).split()
@@ -110,8 +118,15 @@ def compared_parts(text: str) -> list[str]:
     return [_QUESTION_BREAK.sub(" ", f"{head} {side} {rest}").strip() for side in sides]
 
 
+def _until_a_break(text: str) -> str:
+    """`text` up to its first question break: where a third thing would be named."""
+    return _QUESTION_BREAK.split(text, maxsplit=1)[0]
+
+
 def _bare(word: str) -> str:
-    return word.strip(",.?!:;").lower()
+    """A word as compared across "vs": no punctuation, no case, no plural ("1 week vs 2
+    weeks")."""
+    return word.strip(",.?!:;").lower().removesuffix("s")
 
 
 def asking_part(text: str) -> str:

@@ -12,21 +12,29 @@ from __future__ import annotations
 import re
 
 _GRADE = r"(?P<{name}>ri|requires\s+improvement|good|outstanding)"
-# "we were RI", "judged good", "last letter said requires improvement", "RI at the min":
-# the council's own judgement, not "good practice" or "a good example".
+# When it was given: part of the statement, replaced with it.
+_WHEN = (
+    r"(?:\s+(?:last\s+time|at\s+(?:the\s+)?(?:moment|min|mo)|currently|previously"
+    r"|in\s+(?:our|the)\s+last\s+(?:inspection|one|ilacs)))?"
+)
+# "we were RI last time", "judged good", "last letter said requires improvement", "RI at the
+# min": the council's own judgement, not "good practice" or "a good example".
 _STATED = re.compile(
-    r"\b(?:we\s+were|we\s+are|were|we\s+got|got|judged|rated|graded"
+    r"\b(?:we\s+were|we\s+are|we['\u2019]re|we\s+got|we['\u2019]?ve\s+been|judged|rated|graded"
     r"|last\s+(?:letter|report|inspection|judgement|time)\s+(?:said|was|gave\s+us))\s+"
     r"(?:judged\s+|rated\s+|graded\s+|as\s+)?" + _GRADE.format(name="after") + r"\b"
-    r"(?!\s+(?:at|in(?!\s+\d{4})|for|practice|work|feedback|news|relationships?|progress"
-    r"|idea|questions?|point|examples?|one|enough|to)\b)"
-    r"|\b" + _GRADE.format(name="before") + r"\s+(?:last\s+time|at\s+(?:the\s+)?(?:moment|min|mo)"
+    r"(?!\s+(?:at\s+(?!the\s+(?:moment|min|mo))|for|practice|work|feedback|news|relationships?"
+    r"|progress|idea|questions?|point|examples?|one|enough|to)\b)"
+    + _WHEN
+    + r"|\b"
+    + _GRADE.format(name="before")
+    + r"\s+(?:last\s+time|at\s+(?:the\s+)?(?:moment|min|mo)"
     r"|currently)\b",
     re.IGNORECASE,
 )
 _ASKS_HOW_LONG = re.compile(
     r"\b(?:how\s+long|how\s+many\s+(?:weeks|days)|length|duration|on\s+site|stay|here\s+for"
-    r"|lasts?\s+for|take)\b",
+    r"|lasts?\s+for)\b",
     re.IGNORECASE,
 )
 # An inspection or visit named already says which one is meant.

@@ -41,18 +41,17 @@ UNKNOWN_WORD_WEIGHT = 1.0
 PLAUSIBLE_AGREEMENT = 0.9
 PLAUSIBLE_EACH = 0.2
 SUGGESTIONS = 3
+# The councils whose reports the knowledge holds: "medway: when was the plan due + when did
+# the commissioner report" is about Medway throughout.
+COUNCILS = frozenset({"kent", "cambridgeshire", "medway", "barnet", "barking_dagenham"})
 # What a compound question's first half is about, carried to a second half that does not
-# say: the inspection or visit asked about.
+# say: the inspection or visit asked about, or the council.
 CARRIED_SUBJECTS = frozenset(
     {
         "ilacs", "jtai", "sif", "send", "focused_visit", "monitoring_visit",
         "short_inspection", "standard_inspection", "annex_a",
-        # The councils whose reports the knowledge holds: "medway: when was the plan due
-        # + when did the commissioner report" is about Medway throughout.
-        "kent", "cambridgeshire", "medway", "barnet", "barking_dagenham",
     }
-)  # fmt: skip
-COUNCILS = frozenset({"kent", "cambridgeshire", "medway", "barnet", "barking_dagenham"})
+) | COUNCILS  # fmt: skip
 # A first piece this short that asks nothing names the topic of the questions after it.
 LEADING_TOPIC_TERMS = 2
 # Words that name no topic of their own: "SEND inspection" is about SEND.
@@ -142,14 +141,20 @@ _RECORD_STATUS = re.compile(
     re.IGNORECASE,
 )
 # A question that asks what a council's own next judgement will be: nobody can say.
+_GRADE_GOT = (
+    r"(?:outstanding|good|inadequate|ri|requires\s+improvement)"
+    # The grade is what is got, with nothing after it but when: "will we get good next
+    # time", not "will we get good notice".
+    r"(?=\s*(?:$|[?.!,;]|next\b|this\s+time|overall|again|at\s+the\s+next|in\s+the\s+next"
+    r"|when\b|if\b|or\b))"
+)
 _PREDICTION = re.compile(
     r"\b(?:will|would|are|is)\s+(?:we|they|us|our\s+\w+|the\s+(?:council|la))\s+"
-    r"(?:going\s+to\s+)?(?:get|be)\s+"
-    r"(?:judged\s+|rated\s+|graded\s+)?(?:outstanding|good|inadequate|ri|requires\s+improvement)\b"
-    r"(?!\s+(?:inspection|council|judgement|las?|authorit))"
-    r"|\b(?:will|ll|going\s+to)\s+(?:judge|rate|grade|mark)\s+us\b"
-    r"|\bwill\s+(?:ofsted|they|inspectors)\s+(?:judge|rate|grade|mark)\s+us\b"
-    r"|\b(?:our|the)\s+chances\s+of\b",
+    r"(?:going\s+to\s+)?(?:get|be)\s+(?:judged\s+|rated\s+|graded\s+)?"
+    + _GRADE_GOT
+    + r"|\b(?:will|ll|going\s+to)\s+(?:judge|rate|grade|mark)\s+us\s+(?:as\s+)?"
+    + _GRADE_GOT
+    + r"|\b(?:our|the)\s+chances\s+of\b",
     re.IGNORECASE,
 )
 # One pattern for all of them, longest first so that "care homes" is found, not "care home";
@@ -367,8 +372,7 @@ class KnowledgeBase:
         """`ask`, searching the words of `searched`."""
         terms = self._search_terms(searched)
         ranked = [r for r in self._rank(terms) if self.entries[r.entry].id not in besides]
-        matches = tuple(Match(self.entries[r.entry], r.score) for r in ranked[:SUGGESTIONS])
-        if not matches:
+        if not ranked:
             return Answer(question, (), sure=False)
         # Nearly tied, the entry that speaks of the inspection asked about ("jtai - isn't the
         # notice only 5 working days?" is not about placement notifications), and then of
@@ -564,7 +568,11 @@ class KnowledgeBase:
                 # "care proceedings and pre-proceedings - how long is each": two things set
                 # side by side are two, so when the second's best was the first's, its own
                 # is the best of the rest.
-                answer = self.ask(" ".join([text, *dict.fromkeys(extra)]), today, besides=given)
+                other = self.ask(" ".join([text, *dict.fromkeys(extra)]), today, besides=given)
+                # Unless the shared entry answers both better ("short vs standard ilacs - how
+                # much notice for each" has one answer for the two).
+                if _closeness(other) >= _closeness(answer):
+                    answer = other
             if answer.best is None or not answer.sure:
                 doubtful += asks(text) and answer.plausible
                 continue
@@ -661,6 +669,12 @@ _STATES_FREQUENCY = re.compile(
     r"|\b(?:annually|yearly|quarterly|monthly|weekly|daily|fortnightly)\b",
     re.IGNORECASE,
 )
+
+
+def _closeness(answer: Answer) -> float:
+    """How far question and best entry agree, both ways together; 0 without an answer."""
+    agreement = answer.agreement
+    return agreement.asked + agreement.phrased if agreement and answer.sure else 0.0
 
 
 def about_a_record(question: str, today: date) -> bool:

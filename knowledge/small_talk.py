@@ -16,7 +16,7 @@ from enum import StrEnum
 from itertools import pairwise
 
 # People type the bot's name as well as mentioning it: "@Inspection Ready thanks".
-_TYPED_NAME = re.compile(r"^\s*@?\s*inspection[\s-]*ready\b[\s,:;.!-]*", re.IGNORECASE)
+_TYPED_NAME = re.compile(r"^\s*(?:@\s*)?inspection[\s-]*ready\b[\s,:;.!-]*", re.IGNORECASE)
 _WORD = re.compile(r"[a-z']+")
 # Emoticons typed as text: ":)", ";-)", ":D", ":P", "<3", "^_^", "(y)".
 _EMOTICON = re.compile(
@@ -172,12 +172,15 @@ MAX_WORDS_FOR_WHAT = 6
 _ASKING_PAIRS = frozenset(
     (verb, subject)
     for verb in ("is", "are", "was", "do", "does", "did", "can", "should", "will", "would")
-    for subject in ("it", "they", "we", "i", "you", "u", "that", "this", "there", "he", "she")
+    for subject in ("it", "they", "we", "i", "you", "that", "this", "there", "he", "she")
 )
 # Chat spellings read as the words they stand for: "are u a real person", "r u there".
 _CHAT_SPELLINGS = {"u": "you", "r": "are", "ya": "you"}
 # What opens the part of a thanks that says what it helped with.
-_WHAT_FOR = (("for",), ("saved", "me"), ("saved", "us"), ("saves", "me"), ("saving", "me"))
+_WHAT_FOR = (
+    ("for",),
+    *((saved, who) for saved in ("saved", "saves", "saving") for who in ("me", "us")),
+)
 _QUESTION_WORDS = frozenset(
     {"what", "whats", "when", "whens", "how", "hows", "who", "which", "why", "where", "and"}
 )

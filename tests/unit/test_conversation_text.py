@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from knowledge.compound import LONG_MESSAGE_CHARS, asking_part, question_parts
@@ -93,6 +95,25 @@ def test_what_is_kept_has_names_and_dates_taken_out() -> None:
             ],
         ),
         ("icpc v. rcpc timescales", ["icpc timescales", "rcpc timescales"]),
+        # A bare "v" names a case; more than two things, or a question asked first, are no
+        # comparison of two.
+        (
+            "R v Secretary of State - what did it decide",
+            ["R v Secretary of State", "what did it decide"],
+        ),
+        (
+            "difference between icpc and rcpc and core group timescales",
+            ["difference between icpc", "rcpc", "core group timescales"],
+        ),
+        (
+            "how long is an icpc - and what is the difference between an s47 and a strat",
+            ["how long is an icpc", "what is the difference between an s47", "a strat"],
+        ),
+        # Plurals match across "vs".
+        (
+            "is a short inspection 1 week versus 2 weeks",
+            ["is a short inspection 1 week", "is a short inspection 2 weeks"],
+        ),
         (
             "whats the difference between a short and a standard ilacs on site",
             ["whats the short ilacs on site", "whats the standard ilacs on site"],
@@ -132,3 +153,10 @@ def test_a_long_paste_is_answered_on_its_question() -> None:
     assert len(email) > LONG_MESSAGE_CHARS
     assert asking_part(email) == "When is the first core group due after the conference?"
     assert asking_part("icpc timescale") == "icpc timescale"
+
+
+def test_a_long_run_of_spaces_is_read_in_time() -> None:
+    started = time.perf_counter()
+    parts = question_parts(" " * 50_000 + "icpc and rcpc timescales")
+    assert time.perf_counter() - started < 0.5
+    assert parts == ["icpc", "rcpc timescales"]

@@ -20,7 +20,9 @@ from knowledge.library import KnowledgeBase
         ),
         ("last letter said requires improvement, how many weeks is the next one", STANDARD),
         ("we were good last time - how long are they here", SHORT),
-        ("judged outstanding in 2022, how long will the next inspection take", SHORT),
+        ("judged outstanding in 2022, how long will the next inspection be on site", SHORT),
+        ("judged good in our last inspection, how long will they be here", SHORT),
+        ("we’re ri, how long", STANDARD),
     ],
 )
 def test_a_stated_judgement_asked_how_long_reads_as_its_inspection(
@@ -41,10 +43,19 @@ def test_a_stated_judgement_asked_how_long_reads_as_its_inspection(
         # "Good" that is no judgement.
         "we got good feedback, how long is an ilacs inspection",
         "how long does a good c&f assessment take",
+        # "Take" asks no length; "were" alone is no statement about ourselves.
+        "what does it take to be judged outstanding",
+        "how long were outstanding councils given notice",
     ],
 )
 def test_anything_else_is_searched_as_asked(question: str) -> None:
     assert with_implied_inspection(question) == question
+
+
+def test_when_the_judgement_was_given_goes_with_it() -> None:
+    assert with_implied_inspection("we were RI last time - how long are they here?") == (
+        f"{STANDARD} - how long are they here?"
+    )
 
 
 def test_the_answer_is_the_length_of_the_inspection_the_judgement_brings(

@@ -79,7 +79,7 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
             "short vs standard ilacs - how long is each one on site?",
             ["ilacs-short-inspection-length", "ilacs-standard-inspection-length"],
         ),
-        ("icpc v rcpc timescales", ["icpc-timescale", "rcpc-first-review-timescale"]),
+        ("icpc vs rcpc timescales", ["icpc-timescale", "rcpc-first-review-timescale"]),
         (
             "whats the difference between a short and a standard ilacs in terms of time on site",
             ["ilacs-short-inspection-length", "ilacs-standard-inspection-length"],
@@ -135,10 +135,20 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
         # After a first conference, the next one is the review conference.
         ("icpc was last week, when is the next conference", ["rcpc-first-review-timescale"]),
         ("what are the child level spreadsheets", ["annex-a-what-is"]),
+        # Two things that share one answer get it once.
+        ("short vs standard ilacs - how much notice does each get?", ["ilacs-notice-call-to-dcs"]),
+        # What is judged, or a notice that is good, is no guess at the judgement.
+        ("will we get good notice before a jtai?", ["jtai-notice"]),
+        ("will they judge us on care leavers?", ["ilacs-focus-care-leavers"]),
         # Asking which inspection comes next is no guess at the judgement.
         (
             "we were good last time, which inspection will we get",
             ["ilacs-short-or-standard-inspection"],
+        ),
+        # A stated judgement and when it was given are read together as its inspection.
+        (
+            "we were RI last time - how long will they be on site?",
+            ["ilacs-standard-inspection-length"],
         ),
         # The inspection named decides between near ties: not placement notifications.
         ("jtai - isn't the notice only 5 working days?", ["jtai-notice"]),
@@ -258,6 +268,7 @@ def test_a_plausible_match_is_offered_as_such_with_other_topics(
         "will we get outstanding next time",
         "do u reckon ofsted will judge us inadequate",
         "what are our chances of getting good",
+        "is the council going to be inadequate",
     ],
 )
 def test_questions_the_knowledge_cannot_answer_are_declined(

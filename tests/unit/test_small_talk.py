@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from knowledge.small_talk import SmallTalk, small_talk
@@ -208,3 +210,9 @@ def test_small_talk_is_recognised(text: str, kind: SmallTalk) -> None:
 )
 def test_questions_that_start_politely_are_not_small_talk(text: str) -> None:
     assert small_talk(text) is None
+
+
+def test_a_long_run_of_spaces_is_read_in_time() -> None:
+    started = time.perf_counter()
+    assert small_talk(" " * 50_000 + "hi") is SmallTalk.GREETING
+    assert time.perf_counter() - started < 0.5
