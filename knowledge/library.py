@@ -54,6 +54,8 @@ CARRIED_SUBJECTS = frozenset(
 ) | COUNCILS  # fmt: skip
 # A first piece this short that asks nothing names the topic of the questions after it.
 LEADING_TOPIC_TERMS = 2
+# "icpc from strat": a piece that says what a timescale counts from asks that timescale.
+_COUNTED_FROM = re.compile(r"\b(?:from|after|since)\b", re.IGNORECASE)
 # Words that name no topic of their own: "SEND inspection" is about SEND.
 GENERIC_WORDS = frozenset({"inspection", "ofsted", "inspect", "question", "quick", "number"})
 # Nor do the words any timescale question uses, whatever it is about ("how long does an
@@ -512,6 +514,7 @@ class KnowledgeBase:
             len(terms[0]) <= LEADING_TOPIC_TERMS
             and not ASKED_OF_A_TOPIC & set(terms[0])
             and not asks(texts[0])
+            and not _COUNTED_FROM.search(texts[0])
             and asks(texts[1])
         )
         if leading_topic:

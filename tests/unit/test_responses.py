@@ -135,6 +135,11 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
         # After a first conference, the next one is the review conference.
         ("icpc was last week, when is the next conference", ["rcpc-first-review-timescale"]),
         ("what are the child level spreadsheets", ["annex-a-what-is"]),
+        # A first piece that says what a timescale counts from asks it: no mere topic.
+        (
+            "icpc from strat and then when's the first rcpc?",
+            ["icpc-timescale", "rcpc-first-review-timescale"],
+        ),
         # Two things that share one answer get it once.
         ("short vs standard ilacs - how much notice does each get?", ["ilacs-notice-call-to-dcs"]),
         # What is judged, or a notice that is good, is no guess at the judgement.
