@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 
 _GRADE = r"(?P<{name}>ri|requires\s+improvement|good|outstanding)"
-# When it was given: part of the statement, replaced with it.
-_WHEN = (
-    r"(?:\s+(?:last\s+time|at\s+(?:the\s+)?(?:moment|min|mo)|currently|previously"
-    r"|in\s+(?:our|the)\s+last\s+(?:inspection|one|ilacs)))?"
-)
+# When it was given: part of the statement, replaced with it. "RI at the min" needs one of
+# the first few; "judged good previously" may have any.
+_LATELY = r"last\s+time|at\s+(?:the\s+)?(?:moment|min|mo)|currently"
+_WHEN = rf"(?:\s+(?:{_LATELY}|previously|in\s+(?:our|the)\s+last\s+(?:inspection|one|ilacs)))?"
 # "we were RI last time", "judged good", "last letter said requires improvement", "RI at the
 # min": the council's own judgement, not "good practice" or "a good example".
 _STATED = re.compile(
@@ -28,8 +27,7 @@ _STATED = re.compile(
     + _WHEN
     + r"|\b"
     + _GRADE.format(name="before")
-    + r"\s+(?:last\s+time|at\s+(?:the\s+)?(?:moment|min|mo)"
-    r"|currently)\b",
+    + rf"\s+(?:{_LATELY})\b",
     re.IGNORECASE,
 )
 _ASKS_HOW_LONG = re.compile(
@@ -48,7 +46,7 @@ STANDARD = "standard inspection"
 def with_implied_inspection(question: str) -> str:
     """`question` with a stated judgement read as the inspection it brings, when it asks
     how long that inspection lasts and names none: "we were RI last time, how long do they
-    stay?" is searched as "standard inspection last time, how long do they stay?"."""
+    stay?" is searched as "standard inspection, how long do they stay?"."""
     stated = _STATED.search(question)
     if stated is None or _NAMED.search(question) or not _ASKS_HOW_LONG.search(question):
         return question
