@@ -66,7 +66,7 @@ def question_parts(text: str) -> list[str]:
     compared = compared_parts(text)
     if compared:
         return compared
-    kept_whole = _ONE_NAME.sub(r"\1_and_\2", _SPACES.sub(" ", text))
+    kept_whole = _kept_whole(text)
     pieces = [p.strip() for p in _QUESTION_BREAK.split(kept_whole) if p and p.strip()]
     parts = [h.strip(" ,") for piece in pieces for h in _JOINS.split(piece) if h]
     parts = [p for p in parts if _word_count(p)]
@@ -80,7 +80,7 @@ def compared_parts(text: str) -> list[str]:
     B", or "A and B - ... each"), its breaks read as spaces; none when it sets nothing side
     by side (or more than two things, or asks something else first: "how long is an icpc -
     and what is the difference between an s47 and a strat")."""
-    text = _ONE_NAME.sub(r"\1_and_\2", _SPACES.sub(" ", text))
+    text = _kept_whole(text)
     versus = list(_VERSUS.finditer(text))
     between = _BETWEEN_AND.search(text)
     each = _EACH_OF_TWO.match(text)
@@ -116,6 +116,12 @@ def compared_parts(text: str) -> list[str]:
         # first thing ("c&f assessment"); "how long is a short vs a standard" shares them.
         sides, head = (f"{head} {sides[0]}", sides[1]), ""
     return [_QUESTION_BREAK.sub(" ", f"{head} {side} {rest}").strip() for side in sides]
+
+
+def _kept_whole(text: str) -> str:
+    """`text` with its runs of spaces read as one and its names with "and" in them joined
+    ("barking_and_dagenham"), so that neither is split."""
+    return _ONE_NAME.sub(r"\1_and_\2", _SPACES.sub(" ", text))
 
 
 def _until_a_break(text: str) -> str:
