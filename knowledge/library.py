@@ -551,7 +551,8 @@ class KnowledgeBase:
                 # A bare topic takes what the others ask of theirs; "which inspectorates
                 # are in it" asks its own question.
                 extra += aspects
-            answer = self.ask(" ".join([text, *dict.fromkeys(extra)]), today)
+            carried = " ".join([text, *dict.fromkeys(extra)])
+            answer = self.ask(carried, today)
             given = {p.entry.id for p in parts}
             if extra and (not answer.sure or answer.best is None or answer.best.id in given):
                 # What was carried found nothing sure, or led back to an entry already given
@@ -571,7 +572,7 @@ class KnowledgeBase:
                 # "care proceedings and pre-proceedings - how long is each": two things set
                 # side by side are two, so when the second's best was the first's, its own
                 # is the best of the rest.
-                other = self.ask(" ".join([text, *dict.fromkeys(extra)]), today, besides=given)
+                other = self.ask(carried, today, besides=given)
                 # Unless the shared entry answers both better ("short vs standard ilacs - how
                 # much notice for each" has one answer for the two).
                 if _closeness(other) >= _closeness(answer):
