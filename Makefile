@@ -24,12 +24,15 @@ typecheck: $(VENV)/.installed-test
 # The integration tests need PostgreSQL: start (or reuse) a loopback server for them. The
 # browser tests need Chromium: installed from the system packages when it is missing.
 # Everything runs on botbuilder (the default SDK); then every test that goes through the
-# edge runs again on the Microsoft 365 Agents SDK.
+# edge runs again on the Microsoft 365 Agents SDK. Tests run in parallel, one worker a core
+# (`make test PYTEST_WORKERS=0` runs them in one process).
+PYTEST_WORKERS ?= auto
 pytest: $(VENV)/.installed-test node_modules/.installed
 	INSPECTION_READY_TEST_POSTGRES_URL="$$(scripts/test-postgres.sh start)" \
-		INSPECTION_READY_TEST_CHROMIUM="$$(scripts/test-chromium.sh)" $(BIN)/pytest
+		INSPECTION_READY_TEST_CHROMIUM="$$(scripts/test-chromium.sh)" \
+		$(BIN)/pytest -n $(PYTEST_WORKERS)
 	INSPECTION_READY_TEST_POSTGRES_URL="$$(scripts/test-postgres.sh start)" \
-		INSPECTION_READY_SDK=agents $(BIN)/pytest -m edge
+		INSPECTION_READY_SDK=agents $(BIN)/pytest -n $(PYTEST_WORKERS) -m edge
 
 install: $(VENV)/.installed
 
