@@ -15,15 +15,19 @@ _GRADE = r"(?P<{name}>ri|requires\s+improvement|good|outstanding)"
 # When it was given: part of the statement, replaced with it. "RI at the min" needs one of
 # the first few; "judged good previously" may have any.
 _LATELY = r"last\s+time|at\s+(?:the\s+)?(?:moment|min|mo)|currently"
-_WHEN = rf"(?:\s+(?:{_LATELY}|previously|in\s+(?:our|the)\s+last\s+(?:inspection|one|ilacs)))?"
+_WHEN = (
+    rf"(?:\s+(?:{_LATELY}|previously"
+    r"|(?:in|at)\s+(?:our|the)\s+last\s+(?:inspection|one|ilacs)))?"
+)
 # "we were RI last time", "judged good", "last letter said requires improvement", "RI at the
 # min": the council's own judgement, not "good practice" or "a good example".
 _STATED = re.compile(
     r"\b(?:we\s+were|we\s+are|we['\u2019]re|we\s+got|we['\u2019]?ve\s+been|judged|rated|graded"
     r"|last\s+(?:letter|report|inspection|judgement|time)\s+(?:said|was|gave\s+us))\s+"
-    r"(?:judged\s+|rated\s+|graded\s+|as\s+)?" + _GRADE.format(name="after") + r"\b"
-    r"(?!\s+(?:at\s+(?!the\s+(?:moment|min|mo))|for|practice|work|feedback|news|relationships?"
-    r"|progress|idea|questions?|point|examples?|one|enough|to)\b)"
+    r"(?:currently\s+|still\s+)?(?:judged\s+|rated\s+|graded\s+|as\s+)?"
+    + _GRADE.format(name="after")
+    + r"\b(?!\s+(?:at\s+(?!the\s+(?:moment|min|mo)|(?:our|the)\s+last)|for|practice|work"
+    r"|feedback|news|relationships?|progress|idea|questions?|point|examples?|one|enough|to)\b)"
     + _WHEN
     + r"|\b"
     + _GRADE.format(name="before")

@@ -23,6 +23,9 @@ from knowledge.library import KnowledgeBase
         ("judged outstanding in 2022, how long will the next inspection be on site", SHORT),
         ("judged good in our last inspection, how long will they be here", SHORT),
         ("we’re ri, how long", STANDARD),
+        ("we were RI at our last ilacs, how long will they be in the building", STANDARD),
+        ("we're currently outstanding. how long will the next one be on site for", SHORT),
+        ("we are still rated good, how long is the next inspection", SHORT),
     ],
 )
 def test_a_stated_judgement_asked_how_long_reads_as_its_inspection(
@@ -46,6 +49,8 @@ def test_a_stated_judgement_asked_how_long_reads_as_its_inspection(
         # "Take" asks no length; "were" alone is no statement about ourselves.
         "what does it take to be judged outstanding",
         "how long were outstanding councils given notice",
+        # "At" a place is no time: good at something says nothing of a judgement.
+        "we are good at our jobs, how long is an icpc",
     ],
 )
 def test_anything_else_is_searched_as_asked(question: str) -> None:
@@ -67,5 +72,9 @@ def test_the_answer_is_the_length_of_the_inspection_the_judgement_brings(
 
     assert "ilacs-standard-inspection-length" in [p.entry.id for p in ri.parts]
     assert "ilacs-short-inspection-length" in [p.entry.id for p in good.parts]
+    in_the_building = shipped_knowledge.respond(
+        "we were RI at our last ilacs, how long will inspectors be in the building", today
+    )
+    assert "ilacs-standard-inspection-length" in [p.entry.id for p in in_the_building.parts]
     # What is kept for the coordinators is what was asked.
     assert ri.searched == "we were ri last time, how long do they stay on site?"
