@@ -108,13 +108,17 @@ _UNITS_ALONE = frozenset(
     {"wd", "wds", "wdays", "wk", "wks", "mth", "mths", "mnth", "mnths", "hrs", "yrs"}
 )
 _NUMBER_AND_UNIT = re.compile(r"(\d+)([a-z]+)")
+# "b&d's", "c&f's": the possessive of a name shortened round "&" is the name ("b&d"), not
+# "b" and a word "ds".
+_AMPERSAND_POSSESSIVE = re.compile(r"(&[a-z]{1,3})['\u2019]s\b")
 
 
 def words(text: str) -> list[str]:
     """Lower-cased words and numbers, apostrophes dropped ("what's" -> "whats"), typed
     ordinals spelt out ("1st" -> "first"), shortened units written out ("15wd" -> "15
     working days")."""
-    found = WORD.findall(text.lower().replace("'", "").replace("\u2019", ""))
+    lowered = _AMPERSAND_POSSESSIVE.sub(r"\1", text.lower())
+    found = WORD.findall(lowered.replace("'", "").replace("\u2019", ""))
     spelt: list[str] = []
     for word in found:
         glued = _NUMBER_AND_UNIT.fullmatch(word)
