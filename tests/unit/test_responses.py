@@ -10,6 +10,7 @@ from dialogs.ask_dialog import reply_text
 from knowledge.library import Certainty, KnowledgeBase, stated_aspects
 from knowledge.privacy import REMINDER
 from knowledge.small_talk import SmallTalk
+from knowledge.text import words
 
 TODAY = date(2026, 11, 25)
 
@@ -169,6 +170,15 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
         (
             "area send: how much notice do we get and how long does it go on for",
             ["area-send-length-and-notice"],
+        ),
+        # A definition answers what a term means, not how many of them come.
+        ("how many hmicfrs inspectors on a jtai team", ["jtai-team"]),
+        ("what does hmicfrs stand for", ["glossary-hmicfrs"]),
+        # The council named comes first when its entry is nearly as close as a national one.
+        ("b&d overall grade last ilacs?", ["barking-dagenham-2019-judgements"]),
+        (
+            "who did the dfe appoint as childrens services commissioner for medway",
+            ["medway-2019-statutory-direction"],
         ),
     ],
 )
@@ -508,3 +518,22 @@ def test_a_suggestion_speaking_of_what_the_best_never_mentions_answers_in_its_pl
     )
 
     assert [p.entry.id for p in reply.parts] == ["annex-a-list-8-children-in-care"]
+
+
+def test_a_name_shortened_round_an_ampersand_keeps_its_possessive(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    # "b&d's" is Barking and Dagenham's, not "b" and a word "ds".
+    assert words("b&d's standard inspection, c&f\u2019s") == [
+        "b",
+        "d",
+        "standard",
+        "inspection",
+        "c",
+        "f",
+    ]
+    reply = shipped_knowledge.respond("when was b&d's standard inspection", TODAY)
+
+    assert [p.entry.id for p in reply.parts] == [
+        "barking-dagenham-2019-inspection-dates-and-letter"
+    ]
