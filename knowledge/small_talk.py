@@ -56,7 +56,8 @@ _MARKS: dict[SmallTalk, tuple[str, ...]] = {
         "you're a legend", "youre a legend", "nice one", "top man", "top woman", "tyvm",
         "kindly", "muchly", "obliged", "much obliged", "thanks a million", "thanks a bunch",
         "bless you", "bless", "gem", "you're a gem", "youre a gem", "ur a star",
-        "ur a legend", "ur a gem", "cheers bud", "cheers pal",
+        "ur a legend", "ur a gem", "cheers bud", "cheers pal", "you are a star",
+        "you are a legend", "you are a gem", "you are a lifesaver",
     ),
     SmallTalk.FAREWELL: (
         "bye", "byee", "goodbye", "bye bye", "cya", "see ya", "see you", "later", "laters",
@@ -150,6 +151,7 @@ _FILLER = """
     is was help info information answer answers reply quick speedy
     and too again as always just then now yet still today x xx xxx
     oh ah well hope i i'm im we me my our ur but though or you're youre
+    honestly seriously genuinely truly literally absolutely
 """
 # The bot's own name anywhere in the message ("hey inspection ready").
 _BOT_NAME = ("inspection ready", "inspectionready")

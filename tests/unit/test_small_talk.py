@@ -86,6 +86,8 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
         "thanks thats brill, saved me digging through the procedures",
         "cheers, saved me a job",
         "you're a lifesaver 🙏",
+        "ur a lifesaver honestly",
+        "you are a star",
     ],
     # Signing off.
     SmallTalk.FAREWELL: [
@@ -206,6 +208,7 @@ def test_small_talk_is_recognised(text: str, kind: SmallTalk) -> None:
         "thanks for that is it 15 days",
         "cheers for the info, do we need to log it",
         "saved me - when is the icpc",
+        "honestly, how long is an icpc",
     ],
 )
 def test_questions_that_start_politely_are_not_small_talk(text: str) -> None:
