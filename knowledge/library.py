@@ -90,7 +90,8 @@ OUT_OF_DOMAIN = (
     "timesheet",
     # IT and the office.
     "laptop", "password", "vpn", "wifi", "wi fi", "printer", "outlook", "helpdesk",
-    "service desk", "login", "log in", "screen share", "lunch", "canteen", "coffee",
+    "service desk", "login", "log in", "screen share", "share my screen", "sharing my screen",
+    "screen sharing", "keeps freezing", "keeps crashing", "lunch", "canteen", "coffee",
     # Weather, tax and other council services.
     "weather", "rain", "snow", "weather forecast", "tax", "hmrc", "council tax", "parking", "bins",
     "blue badge", "planning permission", "council housing", "housing benefit",
@@ -117,9 +118,12 @@ OUT_OF_DOMAIN = (
     "child in need plan", "cin review", "child in need review", "cin census",
     "child in need be visited", "child in need visit", "cin visit", "visit a child in need",
     "visiting a child in need", "visits to children in need",
-    # Issuing an EHC plan is casework, not the area SEND inspection that looks at it.
+    # Issuing or finalising an EHC plan is casework, not the area SEND inspection that
+    # looks at it.
     "ehcp issued", "ehcp has to be issued", "ehcp be issued", "issue an ehcp", "issue the ehcp",
-    "issuing an ehcp", "issuing the ehcp",
+    "issuing an ehcp", "issuing the ehcp", "ehcp finalised", "ehcp finalized",
+    "ehcp has to be finalised", "ehcp be finalised", "finalise an ehcp", "finalise the ehcp",
+    "finalising an ehcp", "finalising the ehcp", "finalised ehcp",
     # The statutory complaints procedure and the ombudsman, whose stages have their own rules.
     "complaints procedure", "stage 1 complaint", "stage 2 complaint", "stage 3 complaint",
     "stage one complaint", "stage two complaint", "stage three complaint", "ombudsman",
@@ -396,6 +400,12 @@ class KnowledgeBase:
         # better answer.
         ranked = self._speaking_of(ranked, CARRIED_SUBJECTS & set(terms), SUBJECT_TIE)
         ranked = self._speaking_of(ranked, ASPECTS & set(terms), ASPECT_TIE)
+        if "timescale" in terms and find_date(question, today):
+            # "strat disc was mon 15 dec, latest date for the icpc?": a date to count from
+            # asks for a deadline, which only an entry with a timescale can work out.
+            ranked = _first_within(
+                ranked, ASPECT_TIE, lambda r: bool(self.entries[r.entry].timescales)
+            )
         if _ASKS_A_FACT.search(question) and not _ASKS_A_MEANING.search(question):
             ranked = self._beyond_definition(ranked)
         if self._elsewhere(question, ranked[0].entry):

@@ -180,6 +180,25 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
             "who did the dfe appoint as childrens services commissioner for medway",
             ["medway-2019-statutory-direction"],
         ),
+        # A date to count from asks a deadline: the entry with the timescale answers it.
+        (
+            "strat disc was mon 15 dec, whats the latest date we can hold the icpc",
+            ["icpc-timescale"],
+        ),
+        # "Supposed to" asks nothing of its own.
+        (
+            "care proceedings are 26 wks, and how long is PLO pre proceedings supposed to take?",
+            ["care-proceedings-26-weeks", "plo-pre-proceedings"],
+        ),
+        (
+            "for the induction pack:\n* short inspection how long\n* standard inspection how long"
+            "\n* how often",
+            [
+                "ilacs-short-inspection-length",
+                "ilacs-standard-inspection-length",
+                "ilacs-inspection-frequency",
+            ],
+        ),
     ],
 )
 def test_chat_phrasings_find_each_entry_asked(
@@ -279,6 +298,8 @@ def test_a_plausible_match_is_offered_as_such_with_other_topics(
         "when's the cin census due in to the dfe this year?",
         "how often should a child in need be visited",
         "ehcp has to be issued within how many weeks",
+        "ehcp has to be finalised in how many weeks again",
+        "teams keeps freezing when i share my screen in core groups, any fix?",
         # What a council's own next judgement will be: nobody can say.
         "will we get outstanding next time",
         "do u reckon ofsted will judge us inadequate",
