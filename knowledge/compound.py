@@ -45,6 +45,8 @@ _EACH_OF_TWO = re.compile(
 _SPACES = re.compile(r"[^\S\n]+")
 _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
 _LONGEST_COMPARAND = 3
+# Said alone on each side of "vs", these name the kinds of ILACS inspection.
+_KINDS_OF_INSPECTION = frozenset({"short", "standard"})
 MAX_PARTS = 3
 # A message longer than this is treated as a paste: only its asking sentences are searched.
 LONG_MESSAGE_CHARS = 280
@@ -111,6 +113,9 @@ def compared_parts(text: str) -> list[str]:
     )
     head, rest = " ".join(before[:-size]), " ".join(after[size:])
     sides = (" ".join(before[-size:]), " ".join(after[:size]))
+    if all(_bare(side) in _KINDS_OF_INSPECTION for side in sides):
+        # "short vs standard, how long is each": the two kinds of ILACS inspection.
+        sides = (f"{_bare(sides[0])} inspection", f"{_bare(sides[1])} inspection")
     if head and not asks(head):
         # "c&f assessment vs icpc timescales": words before that ask nothing belong to the
         # first thing ("c&f assessment"); "how long is a short vs a standard" shares them.

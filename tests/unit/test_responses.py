@@ -80,6 +80,11 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
             "short vs standard ilacs - how long is each one on site?",
             ["ilacs-short-inspection-length", "ilacs-standard-inspection-length"],
         ),
+        # Alone either side of "vs", short and standard are the kinds of inspection.
+        (
+            "short vs standard, how long is each on site",
+            ["ilacs-short-inspection-length", "ilacs-standard-inspection-length"],
+        ),
         ("icpc vs rcpc timescales", ["icpc-timescale", "rcpc-first-review-timescale"]),
         (
             "whats the difference between a short and a standard ilacs in terms of time on site",
