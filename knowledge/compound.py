@@ -47,6 +47,7 @@ _ARTICLE = re.compile(r"^(?:a|an|the)\s+", re.I)
 _LONGEST_COMPARAND = 3
 # Said alone on each side of "vs", these name the kinds of ILACS inspection.
 _KINDS_OF_INSPECTION = frozenset({"short", "standard"})
+_NAMES_INSPECTION = re.compile(r"\b(?:ilacs|inspections?|ones?)\b", re.I)
 MAX_PARTS = 3
 # A message longer than this is treated as a paste: only its asking sentences are searched.
 LONG_MESSAGE_CHARS = 280
@@ -113,8 +114,10 @@ def compared_parts(text: str) -> list[str]:
     )
     head, rest = " ".join(before[:-size]), " ".join(after[size:])
     sides = (" ".join(before[-size:]), " ".join(after[:size]))
-    if all(_bare(side) in _KINDS_OF_INSPECTION for side in sides):
-        # "short vs standard, how long is each": the two kinds of ILACS inspection.
+    kinds_alone = all(_bare(side) in _KINDS_OF_INSPECTION for side in sides)
+    if kinds_alone and not _NAMES_INSPECTION.search(rest):
+        # "short vs standard, how long is each": the two kinds of ILACS inspection, when
+        # the rest does not say so itself ("short vs a standard inspection").
         sides = (f"{_bare(sides[0])} inspection", f"{_bare(sides[1])} inspection")
     if head and not asks(head):
         # "c&f assessment vs icpc timescales": words before that ask nothing belong to the
