@@ -83,6 +83,14 @@ def test_what_is_kept_has_names_and_dates_taken_out() -> None:
                 "standard ilacs how long is each one on site",
             ],
         ),
+        # Alone, "short" and "standard" are the kinds of inspection.
+        (
+            "short vs standard, how long is each on site",
+            [
+                "short inspection how long is each on site",
+                "standard inspection how long is each on site",
+            ],
+        ),
         (
             "how long is a short vs a standard inspection",
             ["how long is a short inspection", "how long is a standard inspection"],
