@@ -96,6 +96,10 @@ OUT_OF_DOMAIN = (
     "weather", "rain", "snow", "weather forecast", "tax", "hmrc", "council tax", "parking", "bins",
     "blue badge", "planning permission", "council housing", "housing benefit",
     "universal credit", "child benefit", "benefit claim",
+    # Data protection, with its own regulator and deadlines ("ICO" is also an interim care
+    # order, so only the words that are never one).
+    "data breach", "data breaches", "information commissioner", "subject access request",
+    "subject access requests", "foi request", "freedom of information",
     # Schools and early years, which Ofsted inspects under other frameworks.
     "school admission", "admissions", "curriculum", "sats", "gcse", "phonics", "homework",
     "term dates", "fire drill", "primary school", "secondary school", "nursery",

@@ -185,6 +185,14 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
             "who did the dfe appoint as childrens services commissioner for medway",
             ["medway-2019-statutory-direction"],
         ),
+        # What priority actions are, and how soon the plan they bring is due, are two
+        # entries: the first one's pointer to the second is no timescale of its own.
+        (
+            "just got the fv letter and theres areas for priority action in it. what do we "
+            "need to send ofsted and how quickly",
+            ["focused-visit-priority-action-plan-deadline"],
+        ),
+        ("what does areas for priority action mean", ["ilacs-focused-visit-priority-actions"]),
         # A date to count from asks a deadline: the entry with the timescale answers it.
         (
             "strat disc was mon 15 dec, whats the latest date we can hold the icpc",
@@ -305,6 +313,7 @@ def test_a_plausible_match_is_offered_as_such_with_other_topics(
         "ehcp has to be issued within how many weeks",
         "ehcp has to be finalised in how many weeks again",
         "teams keeps freezing when i share my screen in core groups, any fix?",
+        "how long have we got to report a data breach to the ico",
         # What a council's own next judgement will be: nobody can say.
         "will we get outstanding next time",
         "do u reckon ofsted will judge us inadequate",
