@@ -15,6 +15,7 @@ import yaml
 
 from knowledge.claims import without_claimed_figure
 from knowledge.compound import MAX_PARTS, asking_part, asks, compared_parts, question_parts
+from knowledge.councils import another_councils_record
 from knowledge.dates import Deadline, deadline, find_date, without_dates
 from knowledge.entries import KnowledgeEntry, KnowledgeError, load_entries, national_files
 from knowledge.index import SearchIndex
@@ -132,6 +133,15 @@ OUT_OF_DOMAIN = (
     "complaints procedure", "stage 1 complaint", "stage 2 complaint", "stage 3 complaint",
     "stage one complaint", "stage two complaint", "stage three complaint", "ombudsman",
     "lgsco",
+    # How long a section 47 enquiry itself may take: the brief gives the ICPC's timescale
+    # from the strategy discussion, not one for completing the enquiry.
+    "s47 completed", "s47 enquiry completed", "s47 has to be completed",
+    "s47 enquiry has to be completed", "complete a s47", "complete an s47", "completing a s47",
+    "completing an s47", "section 47 completed", "section 47 enquiry completed",
+    "complete a section 47", "completing a section 47",
+    # A person's contact details, and the council's own threshold document.
+    "phone number", "contact number", "contact details", "email address", "s number",
+    "threshold doc", "threshold document",
     # Schools and colleges, which Ofsted inspects under their own frameworks.
     "school inspection", "schools inspection", "inspect schools", "inspects schools",
     "inspecting schools", "inspect a school", "schools get", "a school get", "academy",
@@ -164,7 +174,11 @@ _PREDICTION = re.compile(
     + _GRADE_GOT
     + r"|\b(?:will|ll|going\s+to)\s+(?:judge|rate|grade|mark)\s+us\s+(?:as\s+)?"
     + _GRADE_GOT
-    + r"|\b(?:our|the)\s+chances\s+of\b",
+    + r"|\b(?:our|the)\s+chances\s+of\b"
+    # Nor the date of its own next inspection, which only Ofsted's call will tell.
+    + r"|\b(?:date|day)\s+(?:of\s+|for\s+)?(?:our|the)\s+next\s+"
+    r"(?:ilacs|inspection|jtai|visit|focused\s+visit|monitoring\s+visit)\b"
+    r"|\bwhat\s+(?:date|day)\s+(?:are\s+|is\s+|will\s+)?ofsted\s+(?:are\s+|be\s+)?coming\b",
     re.IGNORECASE,
 )
 # One pattern for all of them, longest first so that "care homes" is found, not "care home";
@@ -504,12 +518,14 @@ class KnowledgeBase:
         # return interview" is not answered by the Annex A list that records interviews.
         unanswered_aspect = bool(ASPECTS & set(terms) - document)
         # Nor is one about services this knowledge does not cover (adults, pay, housing),
-        # however much of the rest of it an entry shares, about one child's record, or
-        # what the council's own next judgement will be.
+        # however much of the rest of it an entry shares, about one child's record, what
+        # the council's own next judgement will be, or what another council's inspection
+        # found ("what did hampshire get in their jtai").
         elsewhere = (
             self._elsewhere(question, entry)
             or about_a_record(question, today)
             or bool(_PREDICTION.search(question))
+            or another_councils_record(question, self._texts[entry])
         )
         # Nor one that shares nothing with the entry but numbers and words that name no
         # topic: "what is question number 12 about" is not about "12 months", nor "how long

@@ -314,6 +314,12 @@ def test_a_plausible_match_is_offered_as_such_with_other_topics(
         "ehcp has to be finalised in how many weeks again",
         "teams keeps freezing when i share my screen in core groups, any fix?",
         "how long have we got to report a data breach to the ico",
+        "s47 enquiry has to be completed within how many days",
+        "our local threshold doc - what level is a cin case",
+        "can u give me the lado's number",
+        # The date of the council's own next inspection: only Ofsted's call will tell.
+        "can u tell me the date of our next ilacs so i can book leave around it",
+        "do you know what date ofsted are coming to us next?",
         # What a council's own next judgement will be: nobody can say.
         "will we get outstanding next time",
         "do u reckon ofsted will judge us inadequate",
@@ -559,6 +565,7 @@ def test_a_name_shortened_round_an_ampersand_keeps_its_possessive(
     shipped_knowledge: KnowledgeBase,
 ) -> None:
     # "b&d's" is Barking and Dagenham's, not "b" and a word "ds".
+    assert words("area send insp") == ["area", "send", "inspection"]
     assert words("b&d's standard inspection, c&f\u2019s") == [
         "b",
         "d",

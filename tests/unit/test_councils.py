@@ -1,0 +1,70 @@
+"""Another council's inspection, told from a question asked there."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from knowledge.councils import OTHER_COUNCILS, another_councils_record
+from knowledge.library import Certainty, KnowledgeBase
+
+TODAY = date(2026, 11, 25)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what did surreys last ilacs say about their front door",
+        "what did hampshire get in their jtai last yr",
+        "what does the birmingham improvement plan say about the front door",
+        "essex got outstanding, what did they do",
+        "did bath and north east somerset get good",
+        "leeds’s report on care leavers",
+    ],
+)
+def test_a_question_about_another_councils_inspection_is_seen(question: str) -> None:
+    assert another_councils_record(question, entry_text="ilacs judgements")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Asked there, about the national rules.
+        "we're in surrey, how long is an icpc",
+        "hampshire sw here - how often are lac reviews",
+        # The five councils whose reports are held.
+        "what did medway get in 2019",
+        "kent's deep dive audits",
+        # Everyday words that are also places.
+        "what does the reading list for new starters say",
+    ],
+)
+def test_anything_else_is_not(question: str) -> None:
+    assert not another_councils_record(question, entry_text="ilacs judgements")
+
+
+def test_an_entry_that_names_the_council_may_answer() -> None:
+    assert not another_councils_record(
+        "how much notice did norfolk's focused visit give", entry_text="norfolk was told ..."
+    )
+
+
+def test_the_councils_held_and_everyday_words_are_not_among_the_others() -> None:
+    assert not {"kent", "medway", "barnet", "cambridgeshire", "barking and dagenham"} & (
+        OTHER_COUNCILS
+    )
+    assert not {"reading", "bury", "slough"} & OTHER_COUNCILS
+    assert {"surrey", "hampshire", "birmingham", "tower hamlets"} <= OTHER_COUNCILS
+
+
+def test_the_knowledge_declines_another_councils_inspection_and_answers_one_asked_there(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    declined = shipped_knowledge.respond("what did hampshire get in their jtai last yr", TODAY)
+    answered = shipped_knowledge.respond("we're in surrey, how long is an icpc", TODAY)
+
+    assert declined.certainty is Certainty.UNSURE
+    assert declined.parts == ()
+    assert answered.certainty is Certainty.SURE
+    assert [p.entry.id for p in answered.parts] == ["icpc-timescale"]
