@@ -579,3 +579,26 @@ def test_a_name_shortened_round_an_ampersand_keeps_its_possessive(
     assert [p.entry.id for p in reply.parts] == [
         "barking-dagenham-2019-inspection-dates-and-letter"
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        (
+            "lac reviews: when's the first one, then after the second how often",
+            ["20 working days", "3 months", "6 months"],
+        ),
+        (
+            "iro here, quick one - lac reviews: 1st, 2nd, then??",
+            ["20 working days", "3 months", "6 months"],
+        ),
+        ("rcpc how often", ["3 months", "6 months"]),
+    ],
+)
+def test_a_series_of_reviews_is_answered_from_the_first(
+    shipped_knowledge: KnowledgeBase, question: str, said: list[str]
+) -> None:
+    # Asked about the series, whichever entry answers gives the first one's timing too.
+    text = reply_text(shipped_knowledge.respond(question, TODAY))
+
+    assert all(figure in text for figure in said)
