@@ -21,6 +21,9 @@ TODAY = date(2026, 11, 25)
         "essex got outstanding, what did they do",
         "did bath and north east somerset get good",
         "leeds’s report on care leavers",
+        # Written with hyphens or "&".
+        "what did stoke-on-trent get at their last ilacs",
+        "brighton & hove ilacs report findings",
     ],
 )
 def test_a_question_about_another_councils_inspection_is_seen(question: str) -> None:
@@ -38,6 +41,10 @@ def test_a_question_about_another_councils_inspection_is_seen(question: str) -> 
         "kent's deep dive audits",
         # Everyday words that are also places.
         "what does the reading list for new starters say",
+        # A county's short form, and a council named with nothing it found asked.
+        "i work in north yorks - what did ofsted say about icpcs",
+        "hampshire's jtai notice period?",
+        "hampshire was my last job, how long is an icpc",
     ],
 )
 def test_anything_else_is_not(question: str) -> None:
@@ -68,3 +75,20 @@ def test_the_knowledge_declines_another_councils_inspection_and_answers_one_aske
     assert declined.parts == ()
     assert answered.certainty is Certainty.SURE
     assert [p.entry.id for p in answered.parts] == ["icpc-timescale"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # A timescale, notice or frequency named beside another council is the national one.
+        "hampshire's icpc timescale?",
+        "in hampshire's procedures the icpc is 15 days, is that national",
+        "how long do councils like hampshire get to send the annex a",
+        "brent was told the icpc is 15 days, right?",
+        "i work in north yorks - how long is an icpc",
+    ],
+)
+def test_a_national_rule_asked_beside_another_council_is_answered(
+    shipped_knowledge: KnowledgeBase, question: str
+) -> None:
+    assert shipped_knowledge.respond(question, TODAY).certainty is Certainty.SURE
