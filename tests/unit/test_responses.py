@@ -566,6 +566,7 @@ def test_a_name_shortened_round_an_ampersand_keeps_its_possessive(
 ) -> None:
     # "b&d's" is Barking and Dagenham's, not "b" and a word "ds".
     assert words("area send insp") == ["area", "send", "inspection"]
+    assert words("b&ds") == ["b", "d"]
     assert words("b&d's standard inspection, c&f\u2019s") == [
         "b",
         "d",
@@ -579,6 +580,37 @@ def test_a_name_shortened_round_an_ampersand_keeps_its_possessive(
     assert [p.entry.id for p in reply.parts] == [
         "barking-dagenham-2019-inspection-dates-and-letter"
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # The words of an out-of-scope rule that in-scope questions use too.
+        ("how long after completing a s47 is the icpc", "icpc-timescale"),
+        ("what's number 5 on the annex a lists", "annex-a-list-5-section-47"),
+        (
+            "annex a contact numbers - do we count every contact in list 1",
+            "annex-a-list-1-contacts",
+        ),
+        ("the upload keeps crashing - when is annex a due after the call", "annex-a-deadline"),
+        (
+            "on the last day of the next inspection do they give feedback",
+            "sif-final-day-judgements",
+        ),
+        # "When" is no sign that a definition cannot answer.
+        ("when is a child cin rather than cp", "glossary-cin"),
+        ("nfa on a referral, when is it used", "glossary-nfa"),
+        # "Still good" with casework named is no judgement of the council's.
+        ("we are still good with timescales, how long is an icpc", "icpc-timescale"),
+    ],
+)
+def test_in_scope_questions_beside_the_out_of_scope_rules_are_answered(
+    shipped_knowledge: KnowledgeBase, question: str, expected: str
+) -> None:
+    reply = shipped_knowledge.respond(question, TODAY)
+
+    assert reply.certainty is Certainty.SURE
+    assert expected in [p.entry.id for p in reply.parts]
 
 
 @pytest.mark.parametrize(
