@@ -115,9 +115,9 @@ def compared_parts(text: str) -> list[str]:
     head, rest = " ".join(before[:-size]), " ".join(after[size:])
     sides = (" ".join(before[-size:]), " ".join(after[:size]))
     kinds_alone = all(_bare(side) in _KINDS_OF_INSPECTION for side in sides)
-    if kinds_alone and not _NAMES_INSPECTION.search(rest):
+    if kinds_alone and not _NAMES_INSPECTION.match(rest):
         # "short vs standard, how long is each": the two kinds of ILACS inspection, when
-        # the rest does not say so itself ("short vs a standard inspection").
+        # the word after them does not say so itself ("short vs a standard inspection").
         sides = (f"{_bare(sides[0])} inspection", f"{_bare(sides[1])} inspection")
     if head and not asks(head):
         # "c&f assessment vs icpc timescales": words before that ask nothing belong to the

@@ -26,12 +26,9 @@ _STATED = re.compile(
     r"|last\s+(?:letter|report|inspection|judgement|time)\s+(?:said|was|gave\s+us))\s+"
     r"(?:currently\s+|still\s+)?(?:judged\s+|rated\s+|graded\s+|as\s+)?"
     + _GRADE.format(name="after")
-    + r"\b(?!\s+(?:at\s+(?!the\s+(?:moment|min|mo)|(?:our|the)\s+last)|for|practice|work"
-    r"|feedback|news|relationships?|progress|idea|questions?|point|examples?|one|enough|to)\b)"
-    + _WHEN
-    + r"|\b"
-    + _GRADE.format(name="before")
-    + rf"\s+(?:{_LATELY})\b",
+    + r"\b(?!\s+(?:at\s+(?!the\s+(?:moment|min|mo)|(?:our|the)\s+last\s+(?:inspection|one|ilacs))"
+    r"|for|practice|work|feedback|news|relationships?|progress|idea|questions?|point|examples?"
+    r"|one|enough|to)\b)" + _WHEN + r"|\b" + _GRADE.format(name="before") + rf"\s+(?:{_LATELY})\b",
     re.IGNORECASE,
 )
 _ASKS_HOW_LONG = re.compile(
@@ -39,9 +36,13 @@ _ASKS_HOW_LONG = re.compile(
     r"|lasts?\s+for)\b",
     re.IGNORECASE,
 )
-# An inspection or visit named already says which one is meant.
+# An inspection or visit named already says which one is meant; a piece of casework named
+# is what "how long" asks about ("we are still good with timescales, how long is an icpc").
 _NAMED = re.compile(
-    r"\b(?:short|standard|jtai|joint|send|focus+ed|monitoring|sif|fv|mv)\b", re.IGNORECASE
+    r"\b(?:short|standard|jtai|joint|send|focus+ed|monitoring|sif|fv|mv|icpc|rcpc|core\s+group"
+    r"|strat|strategy|conference|s47|section\s+47|c&f|assessment|referral|placement|review"
+    r"|plo|proceedings|annex)\b",
+    re.IGNORECASE,
 )
 SHORT = "short inspection"
 STANDARD = "standard inspection"

@@ -108,13 +108,13 @@ _UNITS_ALONE = frozenset(
     {"wd", "wds", "wdays", "wk", "wks", "mth", "mths", "mnth", "mnths", "hrs", "yrs"}
 )
 _NUMBER_AND_UNIT = re.compile(r"(\d+)([a-z]+)")
-# Other words as people shorten them in chat: "area send insp how long". ("mtg" for
-# meeting was measured too: it let "legal planning mtg" pull a question about care
-# proceedings towards pre-proceedings.)
-_SHORT_FORMS = {"insp": ("inspection",), "insps": ("inspections",), "inspn": ("inspection",)}
-# "b&d's", "c&f's": the possessive of a name shortened round "&" is the name ("b&d"), not
+# Other words as people shorten them in chat: "area send insp how long". ("insps" is as
+# often inspectors as inspections; "mtg" for meeting was measured too: it let "legal
+# planning mtg" pull a question about care proceedings towards pre-proceedings.)
+_SHORT_FORMS = {"insp": ("inspection",), "inspn": ("inspection",)}
+# "b&d's", "b&ds", "c&f's": the possessive of a name shortened round "&" is the name ("b&d"), not
 # "b" and a word "ds".
-_AMPERSAND_POSSESSIVE = re.compile(r"(&[a-z]{1,3})['\u2019]s\b")
+_AMPERSAND_POSSESSIVE = re.compile(r"(&[a-z]{1,3})['\u2019]?s\b")
 
 
 def words(text: str) -> list[str]:

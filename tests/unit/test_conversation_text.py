@@ -92,6 +92,14 @@ def test_what_is_kept_has_names_and_dates_taken_out() -> None:
             ],
         ),
         (
+            "short vs standard, how long is each one on site",
+            [
+                "short inspection how long is each one on site",
+                "standard inspection how long is each one on site",
+            ],
+        ),
+        ("short vs standard ones how long", ["short ones how long", "standard ones how long"]),
+        (
             "how long is a short vs a standard inspection",
             ["how long is a short inspection", "how long is a standard inspection"],
         ),

@@ -51,6 +51,11 @@ def test_a_stated_judgement_asked_how_long_reads_as_its_inspection(
         "how long were outstanding councils given notice",
         # "At" a place is no time: good at something says nothing of a judgement.
         "we are good at our jobs, how long is an icpc",
+        # Casework named is what "how long" asks about.
+        "we are still good with timescales, how long is an icpc",
+        "we are currently good, how long is the icpc timescale",
+        # "At the last" that is no inspection.
+        "we were good at the last minute, how long is an inspection",
     ],
 )
 def test_anything_else_is_searched_as_asked(question: str) -> None:
