@@ -25,14 +25,15 @@ typecheck: $(VENV)/.installed-test
 # browser tests need Chromium: installed from the system packages when it is missing.
 # Everything runs on botbuilder (the default SDK); then every test that goes through the
 # edge runs again on the Microsoft 365 Agents SDK. Tests run in parallel, one worker a core
-# (`make test PYTEST_WORKERS=0` runs them in one process).
+# (`make test PYTEST_WORKERS=0` runs them in one process), each file's on one worker: the
+# browser and playground files share one service and one browser between their tests.
 PYTEST_WORKERS ?= auto
 pytest: $(VENV)/.installed-test node_modules/.installed
 	INSPECTION_READY_TEST_POSTGRES_URL="$$(scripts/test-postgres.sh start)" \
 		INSPECTION_READY_TEST_CHROMIUM="$$(scripts/test-chromium.sh)" \
-		$(BIN)/pytest -n $(PYTEST_WORKERS)
+		$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 	INSPECTION_READY_TEST_POSTGRES_URL="$$(scripts/test-postgres.sh start)" \
-		INSPECTION_READY_SDK=agents $(BIN)/pytest -n $(PYTEST_WORKERS) -m edge
+		INSPECTION_READY_SDK=agents $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile -m edge
 
 install: $(VENV)/.installed
 
