@@ -634,3 +634,18 @@ def test_a_series_of_reviews_is_answered_from_the_first(
     text = reply_text(shipped_knowledge.respond(question, TODAY))
 
     assert all(figure in text for figure in said)
+
+
+def test_the_sif_files_audited_tracked_and_sampled_are_answered_together(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    # One Barnet summary gave the three figures; either entry now gives all three.
+    text = reply_text(
+        shipped_knowledge.respond(
+            "barnet's sif summary: how many cases audited by the la, how many tracked, how many "
+            "sampled",
+            TODAY,
+        )
+    )
+
+    assert all(figure in text for figure in ("18", "25 to 30", "at least 50"))
