@@ -30,6 +30,7 @@ from tests.clocks import Clock
 from tests.conftest import SDK_ENV
 from tests.fakes import FakeConnector
 from tests.importing import STAFF_HEADER, run, write_csv
+from tests.waiting import until
 
 LONDON = ZoneInfo("Europe/London")
 QUIET = QuietHours(LONDON, WorkingHours(time(8), time(18)), WorkingDays())
@@ -228,14 +229,6 @@ async def test_a_nudge_sends_new_messages_while_a_drain_waits_for_retries(
     assert connector.sent[0]["text"] == "message 0"
     assert connector.sent[0]["_conversation_id"] == "a:b"
     assert (report.retried, report.sent) == (1, 1)
-
-
-async def until(condition: Callable[[], bool]) -> None:
-    """Waits (10 s at most) for something the sender does in the background."""
-    async with asyncio.timeout(10):
-        # The fake connector records requests in a list, not an event to wait on.
-        while not condition():  # noqa: ASYNC110
-            await asyncio.sleep(0.02)
 
 
 async def test_server_errors_back_off_and_give_up_after_the_limit(

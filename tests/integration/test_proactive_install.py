@@ -37,6 +37,7 @@ from tests.fake_microsoft import (
 )
 from tests.fake_notify import EMAIL_TEMPLATE, FakeNotify
 from tests.fakes import FakeConnector
+from tests.waiting import until
 
 StartClient = Callable[..., Awaitable[TestClient]]
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -204,6 +205,9 @@ async def test_the_alerts_of_those_with_a_chat_do_not_wait_for_the_installations
 
     microsoft.graph.users[RACHEL].on_install = slow_graph
     await confirm(client, connector)
+    # Tom's app was installed already: his chat is found while Rachel's installation waits,
+    # and his alert is let go when it is (in the background, so it is waited for).
+    await until(lambda: chat_of(TOM) in delivered_to(connector))
     await client.app[NOTIFICATIONS].drain()
 
     # Rachel's installation has not finished, and everyone with a chat has the alert.
