@@ -103,17 +103,17 @@ UNITS = {
     "month": ("month",), "months": ("months",), "hour": ("hour",), "hours": ("hours",),
     "year": ("year",), "years": ("years",),
 }  # fmt: skip
-# Alone, only the abbreviations that are no word of their own.
-_UNITS_ALONE = frozenset(
-    {"wd", "wds", "wdays", "wk", "wks", "mth", "mths", "mnth", "mnths", "hrs", "yrs"}
-)
 _NUMBER_AND_UNIT = re.compile(r"(\d+)([a-z]+)")
-# Other words as people shorten them in chat: "area send insp how long". ("insps" is as
+# Written out when they stand alone: the unit abbreviations that are no word of their own,
+# and other words as people shorten them in chat ("area send insp how long"). ("insps" is as
 # often inspectors as inspections; "mtg" for meeting was measured too: it let "legal
 # planning mtg" pull a question about care proceedings towards pre-proceedings.)
-_SHORT_FORMS = {"insp": ("inspection",), "inspn": ("inspection",)}
-# "b&d's", "b&ds", "c&f's": the possessive of a name shortened round "&" is the name ("b&d"), not
-# "b" and a word "ds".
+_SHORTENED_ALONE = {
+    unit: UNITS[unit]
+    for unit in ("wd", "wds", "wdays", "wk", "wks", "mth", "mths", "mnth", "mnths", "hrs", "yrs")
+} | {"insp": ("inspection",), "inspn": ("inspection",)}
+# "b&d's", "b&ds", "c&f's": the possessive of a name shortened round "&" is the name
+# ("b&d"), not "b" and a word "ds".
 _AMPERSAND_POSSESSIVE = re.compile(r"(&[a-z]{1,3})['\u2019]?s\b")
 
 
@@ -130,10 +130,8 @@ def words(text: str) -> list[str]:
             spelt.append(ORDINALS[word])
         elif glued and glued[2] in UNITS:
             spelt += [glued[1], *UNITS[glued[2]]]
-        elif word in _UNITS_ALONE:
-            spelt += UNITS[word]
-        elif word in _SHORT_FORMS:
-            spelt += _SHORT_FORMS[word]
+        elif word in _SHORTENED_ALONE:
+            spelt += _SHORTENED_ALONE[word]
         else:
             spelt.append(word)
     return spelt
