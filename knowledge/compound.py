@@ -66,9 +66,12 @@ def question_parts(text: str) -> list[str]:
 
     A comparison ("ilacs call vs jtai call - when are they on site after each") is the same
     question asked of each side."""
-    compared = compared_parts(text)
-    if compared:
-        return compared
+    return compared_parts(text) or split_parts(text)
+
+
+def split_parts(text: str) -> list[str]:
+    """`question_parts` for a message that sets nothing side by side: its pieces between
+    breaks and joins, or the whole message when it has fewer than two."""
     kept_whole = _kept_whole(text)
     pieces = [p.strip() for p in _QUESTION_BREAK.split(kept_whole) if p and p.strip()]
     parts = [h.strip(" ,") for piece in pieces for h in _JOINS.split(piece) if h]

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from knowledge.claims import without_claimed_figure
-from knowledge.compound import MAX_PARTS, asking_part, asks, compared_parts, question_parts
+from knowledge.compound import MAX_PARTS, asking_part, asks, compared_parts, split_parts
 from knowledge.councils import another_councils_record
 from knowledge.dates import Deadline, deadline, find_date, without_dates
 from knowledge.entries import KnowledgeEntry, KnowledgeError, load_entries, national_files
@@ -515,10 +515,11 @@ class KnowledgeBase:
     def _declines(self, question: str, terms: list[str], entry: int, today: date) -> bool:
         """Whether the entry cannot answer the question, however well it matches."""
         document = self._document_terms[entry]
+        asked_aspects = ASPECTS & set(terms)
         # A question asking a timescale, a frequency or a notice period that the entry does
         # not speak of is not answered by it: "how long after a missing episode is the
         # return interview" is not answered by the Annex A list that records interviews.
-        unanswered_aspect = bool(ASPECTS & set(terms) - document)
+        unanswered_aspect = bool(asked_aspects - document)
         # Nor is one about services this knowledge does not cover (adults, pay, housing),
         # however much of the rest of it an entry shares, about one child's record, what
         # the council's own next judgement will be, or what another council's inspection
@@ -528,7 +529,7 @@ class KnowledgeBase:
             or about_a_record(question, today)
             or bool(_PREDICTION.search(question))
             or bool(_S47_COMPLETION.search(question) and not _NAMES_THE_ICPC.search(question))
-            or (not ASPECTS & set(terms) and another_councils_record(question, self._texts[entry]))
+            or (not asked_aspects and another_councils_record(question, self._texts[entry]))
         )
         # Nor one that shares nothing with the entry but numbers and words that name no
         # topic: "what is question number 12 about" is not about "12 months", nor "how long
@@ -549,10 +550,10 @@ class KnowledgeBase:
     def _answer_parts(self, question: str, today: date) -> tuple[Part, ...] | None:
         """An answer for each part of a compound question, when the parts are each sure of
         a different entry; None when the question asks one thing (or the parts do not)."""
-        texts = question_parts(question)
+        compared = compared_parts(question)
+        texts = compared or split_parts(question)
         if len(texts) < 2:
             return None
-        compared = bool(compared_parts(question))
         terms = [self._vocabulary.terms(text) for text in texts]
         subjects = [t for found in terms for t in found if t in CARRIED_SUBJECTS]
         leading_topic = (
