@@ -159,6 +159,9 @@ export M365_AGENTS_PLAYGROUND_CONFIG_PATH="$PWD/var/playground.json"
 export M365_AGENTS_PLAYGROUND_LOGFILE="$PWD/$playground_log"
 # The playground writes its log only once it is running: an old one would mislead.
 rm -f "$playground_log"
+# Made empty here, not only by the redirection below: that happens in the child, which on a
+# busy machine may not have run yet when the loop first reads the file.
+: > "$playground_out"
 TEAMSAPPTESTER_BROWSER=none npx --no-install agentsplayground start \
   -e "http://127.0.0.1:${port}/api/messages" -c msteams -p "$playground_port" \
   --disable-telemetry < /dev/null > "$playground_out" 2>&1 &
