@@ -1,6 +1,6 @@
 """Framework answers judged by what they say: the development and held-out question sets.
 
-Usage: python -m benchmarks.fact_eval [--set dev ... dev21 held_out ... held_out4]
+Usage: python -m benchmarks.fact_eval [--set dev ... dev24 held_out ... held_out4]
        [--show-misses]
 
 Each question in tests/knowledge_eval/dev*.yaml and held_out*.yaml was written from
@@ -45,6 +45,7 @@ HELD_OUT_SETS = frozenset({HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4})
 SET_NAMES = (
     "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11",
     "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "dev19", "dev20", "dev21",
+    "dev22", "dev23", "dev24",
     HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4,
 )  # fmt: skip
 KINDS = ("plain", "compound", "indirect", "dated", "out_of_scope", "small_talk")
