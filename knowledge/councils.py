@@ -92,3 +92,50 @@ def another_councils_record(question: str, entry_text: str) -> bool:
 def _names_apart(name: str, entry_text: str) -> bool:
     """Whether the entry does not name the council (however its words are joined)."""
     return not re.search(rf"\b{_pattern(name)}\b", entry_text)
+
+
+# The five councils whose reports are held, as people name them, and the year of each
+# report: what an inspection after it found is in no report here.
+_HELD_REPORTS = (
+    (re.compile(r"\b(?:kent|kcc)\b", re.IGNORECASE), 2016),
+    (re.compile(r"\bbarnet\b", re.IGNORECASE), 2013),
+    (re.compile(r"\b(?:cambridgeshire|cambs)\b", re.IGNORECASE), 2014),
+    (re.compile(r"\bmedway\b", re.IGNORECASE), 2019),
+    (re.compile(r"\b(?:barking|dagenham|lbbd|b\s?&\s?d|b\s?and\s?d)\b", re.IGNORECASE), 2019),
+)
+# What a council comes out of: "did they come out of inadequate", not "what came out of the
+# meetings".
+_LEFT_BEHIND = r"(?:inadequate|intervention|special\s+measures|requires\s+improvement|ri)"
+# Asking what happened after the report: "its latest ilacs", "the sif in the end", "did they
+# come out of inadequate at their next inspection".
+_LATER = re.compile(
+    r"\b(?:latest|most\s+recent|in\s+the\s+end|eventually|since\s+then"
+    r"|(?:at|in)\s+(?:its|their|the)\s+next\s+(?:full\s+)?(?:inspection|ilacs|sif|one)"
+    r"|(?:come|came|coming)\s+out\s+of\s+" + _LEFT_BEHIND + r")\b",
+    re.IGNORECASE,
+)
+# "What did Ofsted find", "did they come out of inadequate": asked of a held council, a
+# finding ("where do I find Hampshire's procedure" is not, so the other councils' check
+# leaves these out).
+_FIND = re.compile(r"\b(?:find|c[oa]me\s+out\s+of\s+" + _LEFT_BEHIND + r")\b", re.IGNORECASE)
+_YEAR = re.compile(r"\b20\d\d\b")
+_ILACS = re.compile(r"\bilacs\b", re.IGNORECASE)
+# The year ILACS inspections began: a council's ILACS came after any report before it.
+_ILACS_BEGAN = 2018
+
+
+def a_later_record(question: str) -> bool:
+    """Whether `question` asks what an inspection of one of the five councils found after
+    the report the knowledge holds ("what did kent get at its latest ilacs", "what did
+    ofsted find at kent's SIF in 2017"): no report here says."""
+    if not _FOUND.search(question) and not _FIND.search(question):
+        return False
+    years = [int(y) for y in _YEAR.findall(question)]
+    for name, reported in _HELD_REPORTS:
+        if not name.search(question):
+            continue
+        if _LATER.search(question) or any(year > reported for year in years):
+            return True
+        if _ILACS.search(question) and reported < _ILACS_BEGAN:
+            return True
+    return False

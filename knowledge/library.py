@@ -15,7 +15,7 @@ import yaml
 
 from knowledge.claims import without_claimed_figure
 from knowledge.compound import MAX_PARTS, asking_part, asks, compared_parts, split_parts
-from knowledge.councils import another_councils_record
+from knowledge.councils import a_later_record, another_councils_record
 from knowledge.dates import Deadline, deadline, find_date, without_dates
 from knowledge.entries import KnowledgeEntry, KnowledgeError, load_entries, national_files
 from knowledge.index import SearchIndex
@@ -160,12 +160,17 @@ _GRADE_GOT = (
     r"(?:outstanding|good|inadequate|ri|requires\s+improvement)"
     # The grade is what is got, with nothing after it but when: "will we get good next
     # time", not "will we get good notice".
-    r"(?=\s*(?:$|[?.!,;]|next\b|this\s+time|overall|again|at\s+the\s+next|in\s+the\s+next"
-    r"|when\b|if\b|or\b))"
+    r"(?=\s*(?:$|[?.!,;]|next\b|this\s+time|overall|again|(?:at|in)\s+(?:the|our|their|its)"
+    r"\s+next|when\b|if\b|or\b))"
 )
 _PREDICTION = re.compile(
     r"\b(?:will|would|are|is)\s+(?:we|they|us|our\s+\w+|the\s+(?:council|la))\s+"
     r"(?:going\s+to\s+)?(?:get|be)\s+(?:judged\s+|rated\s+|graded\s+)?"
+    + _GRADE_GOT
+    # Said the other way round, of any council: "do you think we'll get good at our next
+    # inspection", "do you think medway will be rated good at their next ilacs".
+    + r"|\b(?:think|reckon|expect|likely)\b[^?.!]*?(?:\bwill|['\u2019]?ll|\bgoing\s+to)\s+"
+    r"(?:get|be)\s+(?:judged\s+|rated\s+|graded\s+)?"
     + _GRADE_GOT
     + r"|\b(?:will|ll|going\s+to)\s+(?:judge|rate|grade|mark)\s+us\s+(?:as\s+)?"
     + _GRADE_GOT
@@ -522,14 +527,16 @@ class KnowledgeBase:
         unanswered_aspect = bool(asked_aspects - document)
         # Nor is one about services this knowledge does not cover (adults, pay, housing),
         # however much of the rest of it an entry shares, about one child's record, what
-        # the council's own next judgement will be, or what another council's inspection
-        # found ("what did hampshire get in their jtai").
+        # the council's own next judgement will be, what another council's inspection
+        # found ("what did hampshire get in their jtai"), or what one of the five found
+        # after the report held ("what did kent get at its latest ilacs").
         elsewhere = (
             self._elsewhere(question, entry)
             or about_a_record(question, today)
             or bool(_PREDICTION.search(question))
             or bool(_S47_COMPLETION.search(question) and not _NAMES_THE_ICPC.search(question))
             or (not asked_aspects and another_councils_record(question, self._texts[entry]))
+            or a_later_record(question)
         )
         # Nor one that shares nothing with the entry but numbers and words that name no
         # topic: "what is question number 12 about" is not about "12 months", nor "how long

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from knowledge.councils import OTHER_COUNCILS
+
 REMINDER = (
     "Please use case references only, never a child's or family member's name or date of "
     "birth. I have not kept what you typed."
@@ -51,6 +53,17 @@ _NOT_NAMES = frozenset(
         "judgement", "judgements", "grade", "grades", "teams", "chat", "bot", "ready",
     }
 )  # fmt: skip
+# Places are not people. The five councils whose reports are held, and the words councils
+# are called by, own records without naming anyone ("Medway's plan", "the council's case").
+_HELD_COUNCILS = frozenset(
+    {"kent", "kcc", "medway", "barnet", "cambridgeshire", "cambs", "barking", "dagenham",
+     "lbbd", "council", "councils", "county", "borough", "city", "london"}
+)  # fmt: skip
+# England's other councils count only as a pair of place words ("Milton Keynes", "Tower
+# Hamlets", "Surrey County"): many of their words are surnames too ("Jayden Sutton").
+_PLACE_WORDS = _HELD_COUNCILS | {
+    word for name in OTHER_COUNCILS for word in name.split() if word != "and"
+}
 # Record words that follow a possessive without it naming anyone: "the child's plan".
 _NOT_OWNERS = frozenset(
     {"child", "childs", "councils", "council", "todays", "ofsteds", "someone", "today",
@@ -69,7 +82,7 @@ _NOT_OWNERS = frozenset(
 
 
 # Words that may own a record without naming anyone: "the child's plan", "Ofsted's visit".
-_NOT_OWNER_WORDS = _NOT_OWNERS | _NOT_NAMES
+_NOT_OWNER_WORDS = _NOT_OWNERS | _NOT_NAMES | _HELD_COUNCILS
 
 
 def looks_personal(text: str) -> bool:
@@ -98,8 +111,9 @@ def redact(text: str) -> str:
 
 
 def _is_name(first: str, second: str) -> bool:
-    # Two capitalised words, neither of them one of the framework's own.
-    return not {_plain(first), _plain(second)} & _NOT_NAMES
+    # Two capitalised words, neither of them one of the framework's own, and not a place.
+    pair = {_plain(first), _plain(second)}
+    return not pair & _NOT_NAMES and not pair <= _PLACE_WORDS
 
 
 def _is_owner(word: str) -> bool:

@@ -1,4 +1,5 @@
-"""Another council's inspection, told from a question asked there."""
+"""Another council's inspection, told from a question asked there; and what one of the five
+found after the report held, told from what the report says."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from knowledge.councils import OTHER_COUNCILS, another_councils_record
+from knowledge.councils import OTHER_COUNCILS, a_later_record, another_councils_record
 from knowledge.library import Certainty, KnowledgeBase
 
 TODAY = date(2026, 11, 25)
@@ -92,3 +93,47 @@ def test_a_national_rule_asked_beside_another_council_is_answered(
     shipped_knowledge: KnowledgeBase, question: str
 ) -> None:
     assert shipped_knowledge.respond(question, TODAY).certainty is Certainty.SURE
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what did kent get at its latest ilacs?",
+        "what grade did kent get in the sif in the end",
+        "what did ofsted find at kent's SIF in 2017",
+        "did medway come out of inadequate at their next inspection?",
+        "barnet's ilacs judgement?",
+        "what did b&d get at their most recent inspection",
+    ],
+)
+def test_what_one_of_the_five_found_after_its_report_is_seen(question: str) -> None:
+    assert a_later_record(question) is True
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # What the reports themselves say, the years before them included.
+        "what grades did kent get for its inspections before the sif",
+        "b&d's 2014 judgements compared with 2019",
+        "what did medway get at its 2019 ilacs",
+        "how did cambridgeshire get out of intervention",
+        "kent's 2016 paper on the sif - what did it say about notice",
+        # A later year asked of no finding.
+        "medway's action plan deadline, was it 2020?",
+        "kent JTAI readiness - what came out of the meetings",
+    ],
+)
+def test_what_the_reports_hold_is_not_taken_for_later(question: str) -> None:
+    assert a_later_record(question) is False
+
+
+def test_the_knowledge_declines_a_later_finding_and_answers_the_reports_own(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    later = shipped_knowledge.respond("what did ofsted find at kent's SIF in 2017", TODAY)
+    held = shipped_knowledge.respond("what did medway get at its 2019 ilacs", TODAY)
+
+    assert later.certainty is Certainty.UNSURE
+    assert later.parts == ()
+    assert held.answers_given

@@ -325,6 +325,8 @@ def test_a_plausible_match_is_offered_as_such_with_other_topics(
         "do u reckon ofsted will judge us inadequate",
         "what are our chances of getting good",
         "is the council going to be inadequate",
+        "do u think we'll get good at our next inspection, our audits are mostly RI",
+        "do you think medway will be rated good at their next ilacs",
     ],
 )
 def test_questions_the_knowledge_cannot_answer_are_declined(
