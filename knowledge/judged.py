@@ -19,11 +19,13 @@ _WHEN = (
     rf"(?:\s+(?:{_LATELY}|previously"
     r"|(?:in|at)\s+(?:our|the)\s+last\s+(?:inspection|one|ilacs)))?"
 )
-# "we were RI last time", "judged good", "last letter said requires improvement", "RI at the
-# min": the council's own judgement, not "good practice" or "a good example".
+# "we were RI last time", "judged good", "last letter said requires improvement", "our last
+# ilacs came out as RI", "RI at the min": the council's own judgement, not "good practice"
+# or "a good example".
 _STATED = re.compile(
     r"\b(?:we\s+were|we\s+are|we['\u2019]re|we\s+got|we['\u2019]?ve\s+been|judged|rated|graded"
-    r"|last\s+(?:letter|report|inspection|judgement|time)\s+(?:said|was|gave\s+us))\s+"
+    r"|last\s+(?:letter|report|inspection|judgement|time|ilacs|one|grade|rating)"
+    r"\s+(?:said|was|gave\s+us|c[oa]me\s+(?:out|back)(?:\s+as|\s+at)?))\s+"
     r"(?:currently\s+|still\s+)?(?:judged\s+|rated\s+|graded\s+|as\s+)?"
     + _GRADE.format(name="after")
     + r"\b(?!\s+(?:at\s+(?!the\s+(?:moment|min|mo)|(?:our|the)\s+last\s+(?:inspection|one|ilacs))"

@@ -88,11 +88,13 @@ OUT_OF_DOMAIN = (
     "payslip", "pay slip", "wages", "overtime", "expenses claim", "mileage", "annual leave",
     "sick leave", "sickness", "sick day", "absence management", "maternity", "paternity",
     "flexi", "toil", "probation period", "probationary", "grievance", "disciplinary",
-    "timesheet",
-    # IT and the office.
+    "timesheet", "allowance", "allowances", "bonus", "pay award", "market supplement",
+    "retention payment", "golden hello",
+    # IT and the office, the case recording systems and document stores among it.
     "laptop", "password", "vpn", "wifi", "wi fi", "printer", "outlook", "helpdesk",
     "service desk", "login", "log in", "screen share", "share my screen", "sharing my screen",
-    "screen sharing", "lunch", "canteen", "coffee",
+    "screen sharing", "lunch", "canteen", "coffee", "mosaic", "liquidlogic", "sharepoint",
+    "onedrive", "access denied", "permission denied", "locked out", "referral form",
     # Weather, tax and other council services.
     "weather", "rain", "snow", "weather forecast", "tax", "hmrc", "council tax", "parking", "bins",
     "blue badge", "planning permission", "council housing", "housing benefit",
@@ -115,7 +117,10 @@ OUT_OF_DOMAIN = (
     "foster carer's review", "fostering panel", "form f",
     # Assessments and inspections of other kinds whose timescales the knowledge does not hold.
     "special guardianship assessment", "children's home", "childrens home",
-    "interim care order", "asset plus", "assetplus", "yjs",
+    "interim care order", "asset plus", "assetplus", "yjs", "secure accommodation",
+    "section 25", "s25 review",
+    # Conferences before birth, whose timing local procedures set.
+    "unborn", "pre-birth", "pre birth", "prebirth",
     # Health checks and assessments of other kinds than those the knowledge holds.
     "dental", "dentist", "optician", "eye test", "immunisation", "immunisations",
     "vaccination", "vaccinations", "viability assessment", "kinship assessment",
@@ -125,6 +130,7 @@ OUT_OF_DOMAIN = (
     "visiting a child in need", "visits to children in need",
     # Issuing or finalising an EHC plan is casework, not the area SEND inspection that
     # looks at it.
+    "ehcp needs assessment", "ehcp assessment", "assessment for an ehcp",
     "ehcp issued", "ehcp has to be issued", "ehcp be issued", "issue an ehcp", "issue the ehcp",
     "issuing an ehcp", "issuing the ehcp", "ehcp finalised", "ehcp finalized",
     "ehcp has to be finalised", "ehcp be finalised", "finalise an ehcp", "finalise the ehcp",

@@ -89,6 +89,10 @@ _MARKS: dict[SmallTalk, tuple[str, ...]] = {
         "question for you", "can i ask you something", "can i ask you a question",
         "can i ask a question", "can you help", "can you help me", "test", "testing",
         "test message", "just testing",
+        # How the day is going, said on the way in.
+        "long day", "long day ahead", "long day of visits", "long day of visits ahead",
+        "busy day", "busy day ahead", "busy day of visits", "busy week", "long week",
+        "manic day", "mad day", "what a day", "what a week", "day of visits ahead",
     ),
     SmallTalk.ACKNOWLEDGED: (
         "ok", "okay", "okey", "okie", "k", "kk", "cool", "great", "nice", "got it", "fine",
@@ -103,6 +107,8 @@ _MARKS: dict[SmallTalk, tuple[str, ...]] = {
         "okie dokie", "righto", "alrighty", "phew", "exactly what i needed",
         "just what i needed", "what i needed", "that helps", "that helped", "good bot",
         "great stuff", "good stuff", "lovely stuff", "smashing",
+        "that was quick", "that was fast", "you're quick", "youre quick", "you're fast",
+        "youre fast", "quick response", "fast response", "speedy response",
     ),
     # Taking a message back: a slip, a wrong chat.
     SmallTalk.DISMISSED: (
@@ -131,6 +137,12 @@ _MARKS: dict[SmallTalk, tuple[str, ...]] = {
         # After "is this a bot": "... or a person?"
         "or a person", "or a human", "or a real person", "or person", "or human", "or a bot",
         "or a robot", "or ai", "or an ai",
+        # "... or is someone actually reading these?"
+        "is someone reading these", "is someone reading this", "is anyone reading these",
+        "is anyone reading this", "does anyone read these", "does someone read these",
+        "is a person reading these", "is a human reading these", "is a real person reading",
+        "is someone actually reading these", "is anyone actually reading these",
+        "is someone actually reading this", "is anyone actually reading this",
     ),
     # The last answer missed: said plainly rather than with the card's button.
     SmallTalk.MISSED: (
@@ -151,7 +163,7 @@ _FILLER = """
     is was help info information answer answers reply quick speedy
     and too again as always just then now yet still today x xx xxx
     oh ah well hope i i'm im we me my our ur but though or you're youre
-    honestly seriously genuinely truly literally absolutely
+    honestly seriously genuinely truly literally absolutely actually
 """
 # The bot's own name anywhere in the message ("hey inspection ready").
 _BOT_NAME = ("inspection ready", "inspectionready")

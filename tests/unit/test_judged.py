@@ -19,6 +19,11 @@ from knowledge.library import KnowledgeBase
             STANDARD,
         ),
         ("last letter said requires improvement, how many weeks is the next one", STANDARD),
+        (
+            "our last ILACS came out as requires improvement. how long will they be on site?",
+            STANDARD,
+        ),
+        ("last one came back good - how many days are they here for", SHORT),
         ("we were good last time - how long are they here", SHORT),
         ("judged outstanding in 2022, how long will the next inspection be on site", SHORT),
         ("judged good in our last inspection, how long will they be here", SHORT),

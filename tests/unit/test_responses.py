@@ -327,6 +327,13 @@ def test_a_plausible_match_is_offered_as_such_with_other_topics(
         "is the council going to be inadequate",
         "do u think we'll get good at our next inspection, our audits are mostly RI",
         "do you think medway will be rated good at their next ilacs",
+        # Pay, the systems people record in, and casework the knowledge holds no timescale for.
+        "is there an inspection readiness allowance for team managers",
+        "where's the lado referral form",
+        "how do i get into the evidence store sharepoint, it says access denied",
+        "what's the statutory timescale for an EHCP needs assessment",
+        "timescale for a secure accommodation review under s25?",
+        "icpc timescale for an unborn baby",
     ],
 )
 def test_questions_the_knowledge_cannot_answer_are_declined(

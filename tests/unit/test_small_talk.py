@@ -13,6 +13,7 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
     SmallTalk.GREETING: [
         "hi",
         "Good morning all",
+        "morning! long day of visits ahead 😩",
         "@Inspection Ready hello",
         "@Inspection Ready",
         "Inspection Ready",
@@ -103,6 +104,7 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
     ],
     # Acknowledgements, and emoji on their own.
     SmallTalk.ACKNOWLEDGED: [
+        "ha that was quick",
         "👍",
         "🙏🙏",
         "ok great",
@@ -151,6 +153,7 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
         "am i talking to a human?",
         "are u a real person or a bot?",
         "who made you",
+        "r u a bot or is someone actually reading these lol",
     ],
     # The last answer missed, said in words.
     SmallTalk.MISSED: [
@@ -209,6 +212,9 @@ def test_small_talk_is_recognised(text: str, kind: SmallTalk) -> None:
         "cheers for the info, do we need to log it",
         "saved me - when is the icpc",
         "honestly, how long is an icpc",
+        "long day - how long is an icpc",
+        "actually how long is an icpc",
+        "is anyone reading these complaints about the icpc",
     ],
 )
 def test_questions_that_start_politely_are_not_small_talk(text: str) -> None:
