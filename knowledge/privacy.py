@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from knowledge.councils import OTHER_COUNCILS
+from knowledge.councils import HELD_COUNCIL_WORDS, OTHER_COUNCILS
 
 REMINDER = (
     "Please use case references only, never a child's or family member's name or date of "
@@ -55,10 +55,9 @@ _NOT_NAMES = frozenset(
 )  # fmt: skip
 # Places are not people. The five councils whose reports are held, and the words councils
 # are called by, own records without naming anyone ("Medway's plan", "the council's case").
-_HELD_COUNCILS = frozenset(
-    {"kent", "kcc", "medway", "barnet", "cambridgeshire", "cambs", "barking", "dagenham",
-     "lbbd", "council", "councils", "county", "borough", "city", "london"}
-)  # fmt: skip
+_HELD_COUNCILS = HELD_COUNCIL_WORDS | {
+    "council", "councils", "county", "borough", "city", "london"
+}  # fmt: skip
 # England's other councils count only as a pair of place words ("Milton Keynes", "Tower
 # Hamlets", "Surrey County"): many of their words are surnames too ("Jayden Sutton").
 _PLACE_WORDS = _HELD_COUNCILS | {
