@@ -114,11 +114,18 @@ _HELD_REPORTS = tuple(
 # meetings".
 _LEFT_BEHIND = r"(?:inadequate|intervention|special\s+measures|requires\s+improvement|ri)"
 # Asking what happened after the report: "its latest ilacs", "the sif in the end", "did they
-# come out of inadequate at their next inspection".
+# come out of inadequate at their next inspection", what a re-inspection found.
 _LATER = re.compile(
     r"\b(?:latest|most\s+recent|in\s+the\s+end|eventually|since\s+then"
     r"|(?:at|in)\s+(?:its|their|the)\s+next\s+(?:full\s+)?(?:inspection|ilacs|sif|one)"
-    r"|(?:come|came|coming)\s+out\s+of\s+" + _LEFT_BEHIND + r")\b",
+    r"|(?:come|came|coming)\s+out\s+of\s+"
+    + _LEFT_BEHIND
+    # "what did kent end up getting", "their outcome when they were finally re-inspected",
+    # "did medway get out of intervention after the re-inspection".
+    + r"|end(?:ed|s)?\s+up"
+    r"|when\s+(?:they|it)\s+(?:was|were)\s+(?:finally\s+)?re-?inspected"
+    r"|(?:went|came|go)\s+back\s+(?:in\s+)?and\s+re-?inspected"
+    r"|after\s+(?:the|their|its)\s+re-?inspection)\b",
     re.IGNORECASE,
 )
 # "What did Ofsted find", "did they come out of inadequate": asked of a held council, a

@@ -189,7 +189,10 @@ _ASKING_PAIRS = frozenset(
     for subject in ("it", "they", "we", "i", "you", "that", "this", "there", "he", "she")
 )
 # Chat spellings read as the words they stand for: "are u a real person", "r u there".
-_CHAT_SPELLINGS = {"u": "you", "r": "are", "ya": "you"}
+_CHAT_SPELLINGS = {"u": "you", "r": "are", "ya": "you", "v": "very"}
+# Which team someone is in, or writes from, changes no pleasantry: "hi from the qa team",
+# "r u a bot or a real person in the qa team?".
+_TEAM = re.compile(r"\b(?:in|from|on)\s+(?:the\s+|our\s+)?(?:[a-z&]+\s+){0,2}team\b")
 # What opens the part of a thanks that says what it helped with.
 _WHAT_FOR = (
     ("for",),
@@ -243,7 +246,7 @@ def small_talk(text: str) -> SmallTalk | None:
     """The kind of small talk `text` is, or None if it is (or may be) a real question."""
     named = strip_typed_name(text)
     rest = _EMOTICON.sub(" ", named).replace("\u2019", "'")
-    words = [_CHAT_SPELLINGS.get(w, w) for w in _WORD.findall(rest.lower())]
+    words = [_CHAT_SPELLINGS.get(w, w) for w in _WORD.findall(_TEAM.sub(" ", rest.lower()))]
     if not words:
         # Nothing but emoji, emoticons or the bot's name: a thumbs-up, a wave, a mention.
         if not named.strip() or _WAVE in named:

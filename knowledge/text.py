@@ -17,6 +17,7 @@ _STOP_WORD_TEXT = """
     dont doesnt didnt isnt arent wasnt werent wont cant cannot couldnt shouldnt wouldnt havent
     hasnt hadnt mustnt someone somebody anyone anybody said says reckon reckons reckoned
     thought think thinks apparently true correct only r u wot wat wats supposed meant ought
+    something anything everything now yet ive weve youve theyve theyll youll thats theres
 """
 STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
 # Irregular plurals the suffix rules below would get wrong.

@@ -104,6 +104,10 @@ def test_a_national_rule_asked_beside_another_council_is_answered(
         "did medway come out of inadequate at their next inspection?",
         "barnet's ilacs judgement?",
         "what did b&d get at their most recent inspection",
+        "what did kent end up getting when their sif finally happened?",
+        "what was medway's judgement when ofsted went back and re-inspected them?",
+        "what was cambridgeshire's outcome when they were finally re-inspected",
+        "did medway get out of intervention after the re-inspection? what grade did they get",
     ],
 )
 def test_what_one_of_the_five_found_after_its_report_is_seen(question: str) -> None:
@@ -122,6 +126,8 @@ def test_what_one_of_the_five_found_after_its_report_is_seen(question: str) -> N
         # A later year asked of no finding.
         "medway's action plan deadline, was it 2020?",
         "kent JTAI readiness - what came out of the meetings",
+        "medway paper: when do they get re-inspected roughly",
+        "after an inadequate how long until re-inspection - medway's report gives a figure",
     ],
 )
 def test_what_the_reports_hold_is_not_taken_for_later(question: str) -> None:

@@ -63,6 +63,14 @@ def test_stop_words_are_dropped_and_longest_phrase_wins() -> None:
     assert terms == ["timescale", "icpc"]
 
 
+def test_words_that_say_nothing_of_the_topic_are_stop_words() -> None:
+    terms = load_vocabulary().terms(
+        "we've got a yp turned 16, is there something I need to do now?"
+    )
+
+    assert terms == ["yp", "turn", "16"]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

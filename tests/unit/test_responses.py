@@ -185,6 +185,11 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
             "who did the dfe appoint as childrens services commissioner for medway",
             ["medway-2019-statutory-direction"],
         ),
+        # Further down, within reach of a national entry that never names it, too.
+        (
+            "medway ilacs, what was the judgement for children in care and care leavers",
+            ["medway-2019-judgements"],
+        ),
         # What priority actions are, and how soon the plan they bring is due, are two
         # entries: the first one's pointer to the second is no timescale of its own.
         (
@@ -334,6 +339,8 @@ def test_a_plausible_match_is_offered_as_such_with_other_topics(
         "what's the statutory timescale for an EHCP needs assessment",
         "timescale for a secure accommodation review under s25?",
         "icpc timescale for an unborn baby",
+        # A request to look into one child's record, without a case reference.
+        "can you check if jayden's s47 outcome has been recorded yet",
     ],
 )
 def test_questions_the_knowledge_cannot_answer_are_declined(

@@ -40,6 +40,7 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
         "morning! you awake?",
         "you around?",
         "hi 👋",
+        "hi from the audit team",
         "👋",
         "",
         "hey inspection ready",
@@ -58,6 +59,7 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
         "thanks",
         "Thank you!",
         "thank u",
+        "ta v much, that's sorted it 🙏",
         "thankyou so much",
         "thanks a lot",
         "thanks loads, really helpful",
@@ -154,6 +156,7 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
         "are u a real person or a bot?",
         "who made you",
         "r u a bot or is someone actually reading these lol",
+        "r u a bot or a real person in the qa team?",
     ],
     # The last answer missed, said in words.
     SmallTalk.MISSED: [
@@ -215,6 +218,8 @@ def test_small_talk_is_recognised(text: str, kind: SmallTalk) -> None:
         "long day - how long is an icpc",
         "actually how long is an icpc",
         "is anyone reading these complaints about the icpc",
+        "how long for the audit team",
+        "is the qa team a bot",
     ],
 )
 def test_questions_that_start_politely_are_not_small_talk(text: str) -> None:
