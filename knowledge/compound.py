@@ -95,6 +95,9 @@ def compared_parts(text: str) -> list[str]:
     if len(versus) == 1:
         left, right = text[: versus[0].start()], text[versus[0].end() :]
     elif between and not versus:
+        whole = _whole_comparands(text, between)
+        if whole:
+            return whole
         # The comparison's own words ask nothing of either side: "what's the difference
         # between a short and a standard ilacs on site" asks "what's the ... on site".
         left = text[: between.start()] + _ARTICLE.sub("", between["first"])
@@ -127,6 +130,25 @@ def compared_parts(text: str) -> list[str]:
         # first thing ("c&f assessment"); "how long is a short vs a standard" shares them.
         sides, head = (f"{head} {sides[0]}", sides[1]), ""
     return [_QUESTION_BREAK.sub(" ", f"{head} {side} {rest}").strip() for side in sides]
+
+
+def _whole_comparands(text: str, between: re.Match[str]) -> list[str]:
+    """Each side of "the difference between the X of A and the X of B" whole, when both
+    start with the same word: "the deadline to publish the report and the deadline for the
+    action plan" sets two deadlines side by side, not "report" and "deadline". What follows
+    the second side's break is asked of both."""
+    first = _ARTICLE.sub("", between["first"].strip())
+    after = text[between.end() :]
+    second = _ARTICLE.sub("", _until_a_break(after).strip())
+    rest = after[len(_until_a_break(after)) :]
+    first_words, second_words = first.split(), second.split()
+    if len(first_words) < 2 or len(second_words) < 2:
+        return []
+    if _bare(first_words[0]) != _bare(second_words[0]):
+        return []
+    head = text[: between.start()]
+    asked = (_QUESTION_BREAK.sub(" ", f"{head} {side} {rest}") for side in (first, second))
+    return [" ".join(part.split()) for part in asked]
 
 
 def _kept_whole(text: str) -> str:

@@ -145,6 +145,15 @@ def test_what_is_kept_has_names_and_dates_taken_out() -> None:
             "whats the difference between a short and a standard ilacs on site",
             ["whats the short ilacs on site", "whats the standard ilacs on site"],
         ),
+        # Two of the same thing, each named whole; what follows the break asks of both.
+        (
+            "difference between the deadline to publish the report and the deadline for the "
+            "action plan? both from when we get it?",
+            [
+                "deadline to publish the report both from when we get it",
+                "deadline for the action plan both from when we get it",
+            ],
+        ),
         # Two things, then what is asked of each.
         (
             "jtai and area send, how much notice does each give",
