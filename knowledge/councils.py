@@ -153,3 +153,35 @@ def a_later_record(question: str) -> bool:
         if _ILACS.search(question) and reported < _ILACS_BEGAN:
             return True
     return False
+
+
+# How many children a council's services held: "how many children were on cp plans in
+# medway at the time of the ilacs", "how many care leavers did b&d have". No report here
+# gives a council's numbers of children; what the inspectors looked at is another matter
+# ("how many cases did inspectors track", "how many children did kent audit a month").
+_HOW_MANY_CHILDREN = re.compile(
+    r"\bhow\s+many\s+(?:children|kids|young\s+people|yp|care\s+leavers|cla|lac|families)\b",
+    re.IGNORECASE,
+)
+_HELD_BY_SERVICES = re.compile(
+    r"\b(?:on\s+(?:a\s+)?(?:cp|child\s+protection)\s+plans?|subject\s+to\s+(?:a\s+)?plans?"
+    r"|in\s+care|looked\s+after|leaving\s+care|care\s+leavers|(?:did|does)\s+\S+(?:\s+\S+){0,3}"
+    r"\s+(?:have|support|look\s+after))\b",
+    re.IGNORECASE,
+)
+_LOOKED_AT = re.compile(
+    r"\b(?:audit\w*|sampl\w*|track\w*|select\w*|look(?:ed)?\s+at|files?|inspectors?"
+    r"|deep\s+dive|face\s+to\s+face|each\s+month|a\s+month|per\s+month)\b",
+    re.IGNORECASE,
+)
+
+
+def a_councils_numbers(question: str) -> bool:
+    """Whether `question` asks how many children one of the five councils' services held,
+    which none of their reports says."""
+    return bool(
+        _HOW_MANY_CHILDREN.search(question)
+        and _HELD_BY_SERVICES.search(question)
+        and not _LOOKED_AT.search(question)
+        and any(name.search(question) for name, _ in _HELD_REPORTS)
+    )

@@ -15,7 +15,7 @@ import yaml
 
 from knowledge.claims import without_claimed_figure
 from knowledge.compound import MAX_PARTS, asking_part, asks, compared_parts, split_parts
-from knowledge.councils import a_later_record, another_councils_record
+from knowledge.councils import a_councils_numbers, a_later_record, another_councils_record
 from knowledge.dates import Deadline, deadline, find_date, without_dates
 from knowledge.entries import KnowledgeEntry, KnowledgeError, load_entries, national_files
 from knowledge.index import SearchIndex
@@ -554,8 +554,9 @@ class KnowledgeBase:
         # Nor is one about services this knowledge does not cover (adults, pay, housing),
         # however much of the rest of it an entry shares, about one child's record, what
         # the council's own next judgement will be, what another council's inspection
-        # found ("what did hampshire get in their jtai"), or what one of the five found
-        # after the report held ("what did kent get at its latest ilacs").
+        # found ("what did hampshire get in their jtai"), what one of the five found
+        # after the report held ("what did kent get at its latest ilacs"), or how many
+        # children one of them had on plans or in care (no report says).
         elsewhere = (
             self._elsewhere(question, entry)
             or about_a_record(question, today)
@@ -563,6 +564,7 @@ class KnowledgeBase:
             or bool(_S47_COMPLETION.search(question) and not _NAMES_THE_ICPC.search(question))
             or (not asked_aspects and another_councils_record(question, self._texts[entry]))
             or a_later_record(question)
+            or a_councils_numbers(question)
         )
         # Nor one that shares nothing with the entry but numbers and words that name no
         # topic: "what is question number 12 about" is not about "12 months", nor "how long

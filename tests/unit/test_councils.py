@@ -7,7 +7,12 @@ from datetime import date
 
 import pytest
 
-from knowledge.councils import OTHER_COUNCILS, a_later_record, another_councils_record
+from knowledge.councils import (
+    OTHER_COUNCILS,
+    a_councils_numbers,
+    a_later_record,
+    another_councils_record,
+)
 from knowledge.library import Certainty, KnowledgeBase
 
 TODAY = date(2026, 11, 25)
@@ -143,3 +148,31 @@ def test_the_knowledge_declines_a_later_finding_and_answers_the_reports_own(
     assert later.certainty is Certainty.UNSURE
     assert later.parts == ()
     assert held.answers_given
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how many children were on cp plans in barking and dagenham at the time of the 2019 ilacs?",
+        "how many care leavers did b&d actually have at the time of the inspection",
+        "how many children were on child protection plans in medway at the time of the ilacs",
+        "how many children in care did kent have in 2016",
+    ],
+)
+def test_how_many_children_one_of_the_five_held_is_seen(question: str) -> None:
+    assert a_councils_numbers(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # What the inspectors or the council looked at, which the reports do give.
+        "how many children did kent audit each month",
+        "how many children's files were tracked in barnet's sif summary",
+        "how many children in care cases did inspectors sample at cambridgeshire",
+        # No council named: a national question.
+        "how many children are on cp plans in england",
+    ],
+)
+def test_what_was_looked_at_is_not_taken_for_a_councils_numbers(question: str) -> None:
+    assert not a_councils_numbers(question)
