@@ -64,7 +64,8 @@ _NAMED = re.compile(rf"\b({_NAME})(?:['\u2019]s|s(?<!yorks)(?<!derbys))?\b", re.
 # What an inspection found: its judgement, grade, report, letter or plan ("what did
 # hampshire get in their jtai", "what did surreys last ilacs say").
 _FOUND = re.compile(
-    r"\b(?:got|get|gets|getting|judged|judgements?|graded?|grades|rated|ratings?|found"
+    r"\b(?:got|get|gets|getting|give|gave|given|judged|judgements?|graded?|grades|rated"
+    r"|ratings?|found"
     r"|findings?|say|said|says|outcomes?|results?|reports?|letter|improvement\s+plan"
     r"|recommendations?)\b",
     re.IGNORECASE,

@@ -98,7 +98,13 @@ OUT_OF_DOMAIN = (
     # Weather, tax and other council services.
     "weather", "rain", "snow", "weather forecast", "tax", "hmrc", "council tax", "parking", "bins",
     "blue badge", "planning permission", "council housing", "housing benefit",
-    "universal credit", "child benefit", "benefit claim",
+    "universal credit", "child benefit", "benefit claim", "homeless", "homelessness",
+    # Staffing: caseload limits and apprenticeships have no rule in these frameworks (an
+    # entry on a council's caseloads still answers a question about them; "a child on my
+    # caseload" is no question about caseloads).
+    "max caseload", "maximum caseload", "caseload limit", "caseload cap", "caseload size",
+    "recommended caseload", "average caseload", "caseloads", "apprenticeship",
+    "apprenticeships",
     # Data protection, with its own regulator and deadlines ("ICO" is also an interim care
     # order, so only the words that are never one).
     "data breach", "data breaches", "information commissioner", "subject access request",
@@ -107,14 +113,14 @@ OUT_OF_DOMAIN = (
     "school admission", "admissions", "curriculum", "sats", "gcse", "phonics", "homework",
     "term dates", "fire drill", "primary school", "secondary school", "nursery",
     "nurseries", "childminder", "childminders", "school exclusion", "excluded",
-    "exclusions",
+    "exclusions", "persistent absence", "school attendance",
     # Children's work beside the frameworks whose timescales the knowledge does not hold.
     "private fostering", "privately fostered", "youth offending", "youth justice", "yot",
     "lado", "ehcp", "ehc plan", "ehc needs assessment", "20 week", "20-week", "draft ehcp",
     "final ehcp", "ehcp timescale", "ehcp deadline", "ehcp review", "ehcp annual review",
     # Fostering's own processes: carers' reviews and approval, not the child's.
     "foster carer's annual review", "foster carers annual review", "foster carer review",
-    "foster carer's review", "fostering panel", "form f",
+    "foster carer's review", "foster carer annual review", "fostering panel", "form f",
     # Assessments and inspections of other kinds whose timescales the knowledge does not hold.
     "special guardianship assessment", "children's home", "childrens home",
     "interim care order", "asset plus", "assetplus", "yjs", "secure accommodation",
@@ -143,6 +149,7 @@ OUT_OF_DOMAIN = (
     # and the council's own threshold document as people shorten it.
     "phone number", "contact details", "email address", "lado's number", "lados number",
     "number for the lado", "mobile number", "direct line", "threshold doc",
+    "threshold document",
     # Schools and colleges, which Ofsted inspects under their own frameworks.
     "school inspection", "schools inspection", "inspect schools", "inspects schools",
     "inspecting schools", "inspect a school", "schools get", "a school get", "academy",
@@ -190,7 +197,9 @@ _PREDICTION = re.compile(
     # Nor the date of its own next inspection, which only Ofsted's call will tell.
     + r"|\bdate\s+(?:of\s+|for\s+)?(?:our|the)\s+next\s+"
     r"(?:ilacs|inspection|jtai|visit|focused\s+visit|monitoring\s+visit)\b"
-    r"|\bwhat\s+date\s+(?:are\s+|is\s+|will\s+)?ofsted\s+(?:are\s+|be\s+)?coming\b",
+    r"|\bwhat\s+date\s+(?:are\s+|is\s+|will\s+)?ofsted\s+(?:are\s+|be\s+)?coming\b"
+    r"|\b(?:ofsted|they|inspectors)\s+(?:are\s+|is\s+)?next\s+due\b"
+    r"|\bnext\s+due\s+to\s+(?:inspect|visit|come)\b",
     re.IGNORECASE,
 )
 # How long a section 47 enquiry itself may take: the brief gives the ICPC's timescale from

@@ -153,7 +153,7 @@ def test_the_knowledge_declines_a_later_finding_and_answers_the_reports_own(
 @pytest.mark.parametrize(
     "question",
     [
-        "how many children were on cp plans in barking and dagenham at the time of the 2019 ilacs?",
+        "how many children were on cp plans in barking and dagenham at the time of the ilacs?",
         "how many care leavers did b&d actually have at the time of the inspection",
         "how many children were on child protection plans in medway at the time of the ilacs",
         "how many children in care did kent have in 2016",

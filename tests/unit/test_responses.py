@@ -341,6 +341,11 @@ def test_a_plausible_match_is_offered_as_such_with_other_topics(
         "icpc timescale for an unborn baby",
         # A request to look into one child's record, without a case reference.
         "can you check if jayden's s47 outcome has been recorded yet",
+        # Housing, staffing rules, another council's grade, the next inspection's date.
+        "family presenting as homeless tonight, how long has housing got to make a decision",
+        "iro max caseload? ours are on 90",
+        "what did ofsted give essex at their last ilacs",
+        "when is ofsted next due to inspect barking and dagenham",
     ],
 )
 def test_questions_the_knowledge_cannot_answer_are_declined(
@@ -618,6 +623,12 @@ def test_a_name_shortened_round_an_ampersand_keeps_its_possessive(
         ("nfa on a referral, when is it used", "glossary-nfa"),
         # "Still good" with casework named is no judgement of the council's.
         ("we are still good with timescales, how long is an icpc", "icpc-timescale"),
+        # A child on someone's caseload is no question about caseloads.
+        (
+            "young person on my caseload just turned 16 in care, when does the needs "
+            "assessment for his pathway plan have to be done",
+            "pathway-needs-assessment-age-16",
+        ),
     ],
 )
 def test_in_scope_questions_beside_the_out_of_scope_rules_are_answered(
