@@ -11,7 +11,7 @@ from cards.rendering import render_card
 from dialogs.people import Person
 from dialogs.replies import Reply
 from knowledge.entries import Confidence, KnowledgeEntry
-from knowledge.library import Certainty, KnowledgeBase, Part, Response
+from knowledge.library import KnowledgeBase, Part, Response
 from knowledge.privacy import REMINDER
 from store.repositories import knowledge as knowledge_repository
 
@@ -65,12 +65,12 @@ def reply_text(response: Response) -> str:
         if response.suggestions:
             lines.append("Nearest topics: " + "; ".join(e.title for e in response.suggestions))
         return "\n".join(lines)
-    if response.certainty is Certainty.PLAUSIBLE:
-        lines += [THINK.format(title=response.parts[0].entry.title), ""]
     for number, part in enumerate(response.parts):
         if number:
             lines.append("")
         entry = part.entry
+        if part.likely:
+            lines += [THINK.format(title=entry.title), ""]
         lines += [entry.title, "", entry.answer]
         if part.deadline is not None:
             lines += ["", part.deadline.describe()]
@@ -127,11 +127,7 @@ async def ask(
         card = render_card("not_sure", suggestions=response.suggestions, reminder=reminder)
         return Reply(card=card)
     first, *more = response.parts
-    heading = (
-        THINK.format(title=first.entry.title)
-        if response.certainty is Certainty.PLAUSIBLE
-        else None
-    )
+    heading = THINK.format(title=first.entry.title) if first.likely else None
     card = answer_card(
         first.entry,
         answer_ref=new_ref(),
@@ -205,6 +201,8 @@ def _part_view(part: Part) -> dict[str, Any]:
     """What the card shows of a further entry in a compound answer."""
     return {
         "entry": part.entry,
+        # A part answered by its likely entry says so, as a likely single answer does.
+        "heading": THINK.format(title=part.entry.title) if part.likely else None,
         "deadline": part.deadline.describe() if part.deadline else None,
         "warnings": warnings_for(part.entry),
         "source_line": source_line(part.entry),

@@ -325,6 +325,8 @@ class Part:
 
     entry: KnowledgeEntry
     deadline: Deadline | None = None
+    # The entry is the likely answer to its part, not a sure one: said as such.
+    likely: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -524,9 +526,8 @@ class KnowledgeBase:
         if parts is not None and len(parts) == 1 and not parts[0].deadline and whole.sure:
             parts = None  # the whole message is sure of its entry: that one answers it
         if parts is not None:
-            return Response(
-                question, Certainty.SURE, parts, (), personal=personal, searched=question
-            )
+            certainty = Certainty.PLAUSIBLE if any(p.likely for p in parts) else Certainty.SURE
+            return Response(question, certainty, parts, (), personal=personal, searched=question)
         others = tuple(m.entry for m in whole.matches[1:])
         if whole.best is not None and whole.sure:
             part = Part(whole.best, whole.deadline)
@@ -534,7 +535,7 @@ class KnowledgeBase:
                 question, Certainty.SURE, (part,), personal=personal, searched=question
             )
         if whole.best is not None and whole.plausible:
-            part = Part(whole.best, self._deadline(question, whole.best, today))
+            part = Part(whole.best, self._deadline(question, whole.best, today), likely=True)
             return Response(
                 question,
                 Certainty.PLAUSIBLE,
@@ -667,14 +668,20 @@ class KnowledgeBase:
                 # much notice for each" has one answer for the two).
                 if _closeness(other) >= _closeness(answer):
                     answer = other
-            if answer.best is None or not answer.sure:
-                doubtful += asks(text) and answer.plausible
+            # A part that asks something and is likely, not sure, of its entry is answered
+            # as likely beside the sure ones ("when does the overall effectiveness grade go,
+            # and what's the new framework called"); alone, it is the whole message's.
+            likely = not answer.sure and answer.plausible and asks(text)
+            if answer.best is None or not (answer.sure or likely):
                 continue
+            doubtful += likely
             if answer.best.id not in given:
                 found_deadline = self._deadline(text, answer.best, today) or self._from_context(
                     text, context, answer.best, today
                 )
-                parts.append(Part(answer.best, found_deadline))
+                parts.append(Part(answer.best, found_deadline, likely=likely))
+        if all(p.likely for p in parts):
+            return None  # nothing sure to stand beside
         if len(parts) == 1 and context:
             # One question and the date it counts from, written apart.
             return tuple(parts) if parts[0].deadline else None

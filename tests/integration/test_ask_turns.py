@@ -250,6 +250,27 @@ async def test_a_compound_question_gets_both_answers_on_one_card(
     assert sum(t.startswith("Source: ") for t in texts) == 2
 
 
+async def test_a_part_answered_by_its_likely_entry_says_so_on_the_card(
+    client: TestClient, connector: FakeConnector
+) -> None:
+    card = only_card(
+        await say(
+            client,
+            connector,
+            "when exactly does the overall effectiveness grade go, and what's the new "
+            "framework ofsted is consulting on called?",
+        )
+    )
+
+    texts = card_texts(card)
+    assert texts[0] == "Overall effectiveness judgement removed (April 2026)"
+    think = texts.index(
+        "I think you are asking about New children and families services framework (2027)."
+    )
+    assert texts[think + 1] == "New children and families services framework (2027)"
+    assert sum(t.startswith("Source: ") for t in texts) == 2
+
+
 async def test_a_likely_answer_says_so_and_offers_the_other_topics(
     client: TestClient, connector: FakeConnector, database: Database
 ) -> None:

@@ -190,13 +190,6 @@ def test_the_second_half_of_a_question_keeps_its_subject(shipped_knowledge: Know
             "medway ilacs, what was the judgement for children in care and care leavers",
             ["medway-2019-judgements"],
         ),
-        # What priority actions are, and how soon the plan they bring is due, are two
-        # entries: the first one's pointer to the second is no timescale of its own.
-        (
-            "just got the fv letter and theres areas for priority action in it. what do we "
-            "need to send ofsted and how quickly",
-            ["focused-visit-priority-action-plan-deadline"],
-        ),
         ("what does areas for priority action mean", ["ilacs-focused-visit-priority-actions"]),
         # A date to count from asks a deadline: the entry with the timescale answers it.
         (
@@ -226,6 +219,38 @@ def test_chat_phrasings_find_each_entry_asked(
 
     assert reply.certainty is Certainty.SURE
     assert [p.entry.id for p in reply.parts] == expected
+
+
+def test_a_part_likely_of_its_entry_is_answered_as_likely_beside_a_sure_one(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    reply = shipped_knowledge.respond(
+        "dcs office: when exactly does the overall effectiveness grade go, and what's the new "
+        "framework ofsted is consulting on called?",
+        TODAY,
+    )
+
+    assert [(p.entry.id, p.likely) for p in reply.parts] == [
+        ("ilacs-overall-effectiveness-removed", False),
+        ("ilacs-new-framework-2027", True),
+    ]
+    assert reply.certainty is Certainty.PLAUSIBLE
+    text = reply_text(reply)
+    assert "I think you are asking about New children and families services framework" in text
+    assert not text.startswith("I think")
+
+
+def test_what_priority_actions_are_and_how_soon_their_plan_is_due_are_two_entries(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    # The first one's pointer to the second is no timescale of its own.
+    reply = shipped_knowledge.respond(
+        "just got the fv letter and theres areas for priority action in it. what do we need to "
+        "send ofsted and how quickly",
+        TODAY,
+    )
+
+    assert "focused-visit-priority-action-plan-deadline" in [p.entry.id for p in reply.parts]
 
 
 @pytest.mark.parametrize(
