@@ -21,6 +21,7 @@ MAX_ANSWER_WORDS = 130
 MAX_TITLE_LENGTH = 70
 TIMESCALE_UNITS = ("working_days", "days", "weeks", "months")
 FIELDS = {
+    "cycle",
     "id",
     "topic",
     "title",
@@ -85,6 +86,17 @@ class Timescale:
 
 
 @dataclass(frozen=True, slots=True)
+class Cycle:
+    """How often something an entry describes comes round, and how far either side of the
+    anniversary it may fall: "every 3 years, within 6 months either side"."""
+
+    years: int
+    either_side_months: int
+    # What the cycle counts from ("last inspection").
+    start: str
+
+
+@dataclass(frozen=True, slots=True)
 class KnowledgeEntry:
     """One reviewed answer to a family of questions."""
 
@@ -107,6 +119,8 @@ class KnowledgeEntry:
     # More ways people put the question, in their own words: they add to the words the
     # entry is found by, but no answer is sure on its closeness to one of them alone.
     also_asked: tuple[str, ...] = ()
+    # When it comes round again, for "our last one was March 2024: when is the next due?".
+    cycle: Cycle | None = None
 
     def timescale_for(self, question: str) -> Timescale | None:
         """The timescale `question` asks about: the one whose words it uses, or whose ages
@@ -213,6 +227,7 @@ def parse_entry(raw: Any, file_name: str, *, local: bool = False) -> KnowledgeEn
         timescales=timescales,
         replaces=tuple(_texts(raw, "replaces", name, required=False)),
         local=local,
+        cycle=_cycle(raw.get("cycle"), name),
     )
 
 
@@ -248,6 +263,26 @@ def _source(raw: Any, name: str) -> Source:
     return Source(
         document=raw["document"].strip(), url=url, section=str(section) if section else None
     )
+
+
+def _cycle(raw: Any, name: str) -> Cycle | None:
+    if raw is None:
+        return None
+    whole = ("years", "either_side_months")
+    if (
+        not isinstance(raw, dict)
+        or set(raw) != {*whole, "from"}
+        or not all(isinstance(raw[f], int) and not isinstance(raw[f], bool) for f in whole)
+        or raw["years"] < 1
+        or not 0 <= raw["either_side_months"] < 12 * raw["years"]
+        or not isinstance(raw["from"], str)
+        or not raw["from"].strip()
+    ):
+        raise KnowledgeError(
+            f"{name}: cycle needs years (a whole number, at least 1), either_side_months (a "
+            "whole number of months, less than the cycle) and from (the event it counts from)"
+        )
+    return Cycle(raw["years"], raw["either_side_months"], raw["from"].strip())
 
 
 def _timescales(raw: Any, name: str) -> tuple[Timescale, ...]:

@@ -16,6 +16,7 @@ import yaml
 from knowledge.claims import without_claimed_figure
 from knowledge.compound import MAX_PARTS, asking_part, asks, compared_parts, split_parts
 from knowledge.councils import a_councils_numbers, a_later_record, another_councils_record
+from knowledge.cycles import NextDue, next_due
 from knowledge.dates import Deadline, deadline, find_date, without_dates
 from knowledge.entries import KnowledgeEntry, KnowledgeError, load_entries, national_files
 from knowledge.index import SearchIndex
@@ -278,7 +279,7 @@ class Answer:
     question: str
     matches: tuple[Match, ...]
     sure: bool
-    deadline: Deadline | None = None
+    deadline: Deadline | NextDue | None = None
     agreement: Agreement | None = None
 
     # Not sure, but close enough to give as "I think you are asking about ...".
@@ -324,7 +325,7 @@ class Part:
     """One entry given in a reply, with the deadline worked out for it, if any."""
 
     entry: KnowledgeEntry
-    deadline: Deadline | None = None
+    deadline: Deadline | NextDue | None = None
     # The entry is the likely answer to its part, not a sure one: said as such.
     likely: bool = False
 
@@ -701,7 +702,7 @@ class KnowledgeBase:
 
     def _from_context(
         self, asked: str, context: list[str], entry: KnowledgeEntry, today: date
-    ) -> Deadline | None:
+    ) -> Deadline | NextDue | None:
         """The deadline from a statement elsewhere in the message that names what the
         entry's timescale counts from ("... strategy discussion was on 20 November")."""
         timescale = entry.timescale_for(" ".join([asked, *context]))
@@ -717,10 +718,11 @@ class KnowledgeBase:
 
     def _deadline(
         self, text: str, entry: KnowledgeEntry, today: date, *, asked: str = ""
-    ) -> Deadline | None:
+    ) -> Deadline | NextDue | None:
         timescale = entry.timescale_for(f"{asked} {text}")
         if timescale is None:
-            return None
+            # "Our last one was March 2024": when something on a cycle is next due.
+            return next_due(text, entry.cycle, today) if entry.cycle else None
         start = find_date(text, today)
         return deadline(start, timescale, self._working_days) if start else None
 
