@@ -37,6 +37,7 @@ FLOORS = {
     "dev23": 0.9,
     "dev24": 0.78,
     "dev26": 0.88,
+    "dev27": 0.88,
     "held_out": 0.89,
     "held_out2": 0.85,
     "held_out3": 0.93,
