@@ -48,6 +48,14 @@ _LONGEST_COMPARAND = 3
 # Said alone on each side of "vs", these name the kinds of ILACS inspection.
 _KINDS_OF_INSPECTION = frozenset({"short", "standard"})
 _NAMES_INSPECTION = re.compile(r"\b(?:ilacs|inspections?|ones?)\b", re.I)
+# "What's it called": asking the name of what the piece before it asked about is one
+# question with it ("when is it due" is a question of its own about the same thing).
+_OF_IT = re.compile(
+    r"^(?:what|whats|what['\u2019]s)\s+(?:(?:is|are|was|were)\s+)?(?:it|they|that|this)\s+"
+    r"(?:going\s+to\s+be\s+|gonna\s+be\s+)?called\b",
+    re.I,
+)
+_FOLLOW_UP_WORDS = 6
 MAX_PARTS = 3
 # A message longer than this is treated as a paste: only its asking sentences are searched.
 LONG_MESSAGE_CHARS = 280
@@ -71,11 +79,18 @@ def question_parts(text: str) -> list[str]:
 
 def split_parts(text: str) -> list[str]:
     """`question_parts` for a message that sets nothing side by side: its pieces between
-    breaks and joins, or the whole message when it has fewer than two."""
+    breaks and joins, or the whole message when it has fewer than two. Asking what "it" is
+    called ("is ofsted bringing in a new framework? what's it called") asks about the piece
+    before it, and stays with it."""
     kept_whole = _kept_whole(text)
     pieces = [p.strip() for p in _QUESTION_BREAK.split(kept_whole) if p and p.strip()]
-    parts = [h.strip(" ,") for piece in pieces for h in _JOINS.split(piece) if h]
-    parts = [p for p in parts if _word_count(p)]
+    split = [h.strip(" ,") for piece in pieces for h in _JOINS.split(piece) if h]
+    parts: list[str] = []
+    for part in (p for p in split if _word_count(p)):
+        if parts and _word_count(part) <= _FOLLOW_UP_WORDS and _OF_IT.match(part):
+            parts[-1] = f"{parts[-1]} {part}"
+        else:
+            parts.append(part)
     if len(parts) < 2:
         return [text]
     return parts[: MAX_PARTS + 1]

@@ -142,6 +142,8 @@ OUT_OF_DOMAIN = (
     "issuing an ehcp", "issuing the ehcp", "ehcp finalised", "ehcp finalized",
     "ehcp has to be finalised", "ehcp be finalised", "finalise an ehcp", "finalise the ehcp",
     "finalising an ehcp", "finalising the ehcp", "finalised ehcp",
+    # Appeals against SEND decisions go to a tribunal with its own rules.
+    "tribunal", "send tribunal", "first-tier tribunal", "first tier tribunal",
     # The statutory complaints procedure and the ombudsman, whose stages have their own rules.
     "complaints procedure", "stage 1 complaint", "stage 2 complaint", "stage 3 complaint",
     "stage one complaint", "stage two complaint", "stage three complaint", "ombudsman",

@@ -93,6 +93,9 @@ _MARKS: dict[SmallTalk, tuple[str, ...]] = {
         "long day", "long day ahead", "long day of visits", "long day of visits ahead",
         "busy day", "busy day ahead", "busy day of visits", "busy week", "long week",
         "manic day", "mad day", "what a day", "what a week", "day of visits ahead",
+        "it's been a long week", "its been a long week", "it's been a long day",
+        "its been a long day", "been a long week", "been a long day", "long week on duty",
+        "long day on duty", "on duty", "on duty today",
     ),
     SmallTalk.ACKNOWLEDGED: (
         "ok", "okay", "okey", "okie", "k", "kk", "cool", "great", "nice", "got it", "fine",
@@ -134,6 +137,9 @@ _MARKS: dict[SmallTalk, tuple[str, ...]] = {
         "am i talking to a bot", "am i talking to a person", "am i talking to a real person",
         "am i talking to a human", "who made you", "who built you", "who created you",
         "who designed you", "who owns you", "who runs you",
+        # Asked for a joke: what it is, and what it is for, is the answer.
+        "tell me a joke", "tell us a joke", "know any jokes", "do you know any jokes",
+        "got any jokes", "say something funny",
         # After "is this a bot": "... or a person?"
         "or a person", "or a human", "or a real person", "or person", "or human", "or a bot",
         "or a robot", "or ai", "or an ai",

@@ -145,6 +145,12 @@ def test_what_is_kept_has_names_and_dates_taken_out() -> None:
             "whats the difference between a short and a standard ilacs on site",
             ["whats the short ilacs on site", "whats the standard ilacs on site"],
         ),
+        # Asking what "it" is called asks about the piece before; "when is it due" is its own.
+        (
+            "is ofsted bringing in a new framework to replace ilacs? what's it called",
+            ["is ofsted bringing in a new framework to replace ilacs? what's it called"],
+        ),
+        ("annex a - what is it and when is it due", ["annex a", "what is it", "when is it due"]),
         # Two of the same thing, each named whole; what follows the break asks of both.
         (
             "difference between the deadline to publish the report and the deadline for the "

@@ -157,6 +157,7 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
         "who made you",
         "r u a bot or is someone actually reading these lol",
         "r u a bot or a real person in the qa team?",
+        "tell me a joke, it's been a long week on duty",
     ],
     # The last answer missed, said in words.
     SmallTalk.MISSED: [
@@ -220,6 +221,7 @@ def test_small_talk_is_recognised(text: str, kind: SmallTalk) -> None:
         "is anyone reading these complaints about the icpc",
         "how long for the audit team",
         "is the qa team a bot",
+        "tell me about the jtai",
     ],
 )
 def test_questions_that_start_politely_are_not_small_talk(text: str) -> None:
