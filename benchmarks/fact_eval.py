@@ -45,7 +45,7 @@ HELD_OUT_SETS = frozenset({HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4})
 SET_NAMES = (
     "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11",
     "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "dev19", "dev20", "dev21",
-    "dev22", "dev23", "dev24", "dev26", "dev27",
+    "dev22", "dev23", "dev24", "dev25", "dev26", "dev27",
     HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4,
 )  # fmt: skip
 KINDS = ("plain", "compound", "indirect", "dated", "out_of_scope", "small_talk")
