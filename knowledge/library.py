@@ -39,8 +39,10 @@ MIN_EACH = 0.4
 # word's weight: a question mostly about something else is not answered.
 UNKNOWN_WORD_WEIGHT = 1.0
 # Below sure but at least this close, the best entry is given as "I think you are asking
-# about ...", with the next topics offered beside it.
-PLAUSIBLE_AGREEMENT = 0.9
+# about ...", with the next topics offered beside it. 0.9 until the out-of-scope words
+# grew; then 0.8 gained 14 and lost 2 (out-of-scope questions answered as likely) over the
+# 3,192 development questions, and gained 1 and lost none on dev25, scored fresh.
+PLAUSIBLE_AGREEMENT = 0.8
 PLAUSIBLE_EACH = 0.2
 SUGGESTIONS = 3
 # The councils whose reports the knowledge holds: "medway: when was the plan due + when did
