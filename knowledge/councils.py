@@ -133,6 +133,13 @@ _LATER = re.compile(
 # finding ("where do I find Hampshire's procedure" is not, so the other councils' check
 # leaves these out).
 _FIND = re.compile(r"\b(?:find|c[oa]me\s+out\s+of\s+" + _LEFT_BEHIND + r")\b", re.IGNORECASE)
+# What a monitoring visit after the report found ("what did ofsted find at medway's first
+# monitoring visit"), not what the report said of the visits to come.
+_LATER_VISIT_FOUND = re.compile(
+    r"\b(?:find|found|findings?|got|get|outcomes?|results?|judged)\b[^?.!]*\b(?:first|second"
+    r"|third|next|latest|last|later)\s+monitoring\s+visits?\b",
+    re.IGNORECASE,
+)
 _YEAR = re.compile(r"\b20\d\d\b")
 _ILACS = re.compile(r"\bilacs\b", re.IGNORECASE)
 # The year ILACS inspections began: a council's ILACS came after any report before it.
@@ -150,6 +157,8 @@ def a_later_record(question: str) -> bool:
         if not name.search(question):
             continue
         if _LATER.search(question) or any(year > reported for year in years):
+            return True
+        if _LATER_VISIT_FOUND.search(question):
             return True
         if _ILACS.search(question) and reported < _ILACS_BEGAN:
             return True

@@ -61,7 +61,8 @@ _NAMED_DAY = re.compile(rf"\b({WEEKDAYS})\b\.?,?\s*(?:the\s+)?(?:on\s+)?\d")
 _WEEKDAY_NUMBER = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 _WEEKDAY_WORD = re.compile(rf"\b(?:{WEEKDAYS})\b\.?", re.IGNORECASE)
 _RELATIVE_DAY = re.compile(
-    r"\b(?:today|yesterday|this morning|this afternoon|tonight|earlier today)\b", re.I
+    r"\b(?:today|yesterday|last night|this morning|this afternoon|tonight|earlier today)\b",
+    re.I,
 )
 # The patterns above read lower-cased text; these find the same dates in text as typed.
 _ANY_CASE_DATES = tuple(
@@ -123,7 +124,7 @@ def find_date(text: str, today: date) -> date | None:
 
 def _told_by_name(lowered: str, today: date) -> date | None:
     """A date given as "yesterday", "this morning", "last friday", "the 4th", "xmas eve"."""
-    if re.search(r"\byesterday\b", lowered):
+    if re.search(r"\b(?:yesterday|last\s+night)\b", lowered):
         return today - timedelta(days=1)
     if _RELATIVE_DAY.search(lowered):
         return today

@@ -110,6 +110,7 @@ def test_a_national_rule_asked_beside_another_council_is_answered(
         "barnet's ilacs judgement?",
         "what did b&d get at their most recent inspection",
         "what did kent end up getting when their sif finally happened?",
+        "what did ofsted find at medway's first monitoring visit?",
         "what was medway's judgement when ofsted went back and re-inspected them?",
         "what was cambridgeshire's outcome when they were finally re-inspected",
         "did medway get out of intervention after the re-inspection? what grade did they get",
@@ -132,6 +133,7 @@ def test_what_one_of_the_five_found_after_its_report_is_seen(question: str) -> N
         "medway's action plan deadline, was it 2020?",
         "kent JTAI readiness - what came out of the meetings",
         "medway paper: when do they get re-inspected roughly",
+        "what did medway's report say about the first monitoring visit",
         "after an inadequate how long until re-inspection - medway's report gives a figure",
     ],
 )

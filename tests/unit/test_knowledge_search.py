@@ -213,6 +213,7 @@ def test_local_entries_replace_national_ones(tmp_path: Path) -> None:
         ("meeting on March 3 2026", date(2026, 3, 3)),
         ("in 2 weeks from 1 Feb", date(2026, 2, 1)),  # February 2027 is too far ahead
         ("strategy meeting yesterday", date(2026, 11, 24)),
+        ("came into care last night", date(2026, 11, 24)),
         ("support is available 24/7", None),
         ("you may 3 times", None),
         ("31 February", None),
