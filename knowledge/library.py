@@ -21,6 +21,7 @@ from knowledge.dates import Deadline, deadline, find_date, without_dates
 from knowledge.entries import KnowledgeEntry, KnowledgeError, load_entries, national_files
 from knowledge.index import SearchIndex
 from knowledge.judged import with_implied_inspection
+from knowledge.people import asks_who_holds_a_post, names_people
 from knowledge.privacy import looks_personal, redact
 from knowledge.small_talk import SmallTalk, small_talk, strip_typed_name
 from knowledge.text import Vocabulary
@@ -400,6 +401,14 @@ class KnowledgeBase:
         self._texts = [
             " ".join([e.title, *e.questions, *e.keywords, e.answer]).lower() for e in self.entries
         ]
+        # Which answers name anyone: only they can say who held a post.
+        ordinary = (
+            w
+            for e in self.entries
+            for text in (e.title, e.answer, *e.questions, *e.also_asked, *e.keywords)
+            for w in re.findall(r"\b[a-z][a-z'-]+\b", text)
+        )
+        self._names_people = names_people((e.answer for e in self.entries), ordinary)
         # Typos are corrected once, against the entry index, before either index is searched.
         self._phrasings = SearchIndex(self._phrasing_terms, correct_typos=False)
 
@@ -570,8 +579,9 @@ class KnowledgeBase:
         # however much of the rest of it an entry shares, about one child's record, what
         # the council's own next judgement will be, what another council's inspection
         # found ("what did hampshire get in their jtai"), what one of the five found
-        # after the report held ("what did kent get at its latest ilacs"), or how many
-        # children one of them had on plans or in care (no report says).
+        # after the report held ("what did kent get at its latest ilacs"), how many
+        # children one of them had on plans or in care (no report says), or who held a
+        # post when the entry names nobody.
         elsewhere = (
             self._elsewhere(question, entry)
             or about_a_record(question, today)
@@ -580,6 +590,7 @@ class KnowledgeBase:
             or (not asked_aspects and another_councils_record(question, self._texts[entry]))
             or a_later_record(question)
             or a_councils_numbers(question)
+            or (asks_who_holds_a_post(question) and not self._names_people[entry])
         )
         # Nor one that shares nothing with the entry but numbers and words that name no
         # topic: "what is question number 12 about" is not about "12 months", nor "how long
