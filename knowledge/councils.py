@@ -165,18 +165,21 @@ def a_later_record(question: str) -> bool:
     return False
 
 
-# How many children a council's services held: "how many children were on cp plans in
-# medway at the time of the ilacs", "how many care leavers did b&d have". No report here
-# gives a council's numbers of children; what the inspectors looked at is another matter
-# ("how many cases did inspectors track", "how many children did kent audit a month").
+# How many children a council's services held, or how much casework it did: "how many
+# children were on cp plans in medway at the time of the ilacs", "how many strategy
+# discussions did b&d's mash hold". No report here gives a council's numbers; what the
+# inspectors looked at is another matter ("how many cases did inspectors track", "how
+# many children did kent audit a month").
 _HOW_MANY_CHILDREN = re.compile(
-    r"\bhow\s+many\s+(?:children|kids|young\s+people|yp|care\s+leavers|cla|lac|families)\b",
+    r"\bhow\s+many\s+(?:children|kids|young\s+people|yp|care\s+leavers|cla|lac|families"
+    r"|referrals|contacts|strategy\s+discussions|strat\s+discussions|assessments|s47s"
+    r"|section\s+47s|cp\s+plans|social\s+workers|agency\s+(?:staff|workers)|vacancies)\b",
     re.IGNORECASE,
 )
 _HELD_BY_SERVICES = re.compile(
     r"\b(?:on\s+(?:a\s+)?(?:cp|child\s+protection)\s+plans?|subject\s+to\s+(?:a\s+)?plans?"
     r"|in\s+care|looked\s+after|leaving\s+care|care\s+leavers|(?:did|does)\s+\S+(?:\s+\S+){0,3}"
-    r"\s+(?:have|support|look\s+after))\b",
+    r"\s+(?:have|support|look\s+after|hold|receive|get|complete|employ|do))\b",
     re.IGNORECASE,
 )
 _LOOKED_AT = re.compile(

@@ -103,6 +103,8 @@ OUT_OF_DOMAIN = (
     "weather", "rain", "snow", "weather forecast", "tax", "hmrc", "council tax", "parking", "bins",
     "blue badge", "planning permission", "council housing", "housing benefit",
     "universal credit", "child benefit", "benefit claim", "homeless", "homelessness",
+    # What an inspection costs a council: no source gives it.
+    "cost the council", "costs the council", "how much does it cost", "staff time",
     # Staffing: caseload limits and apprenticeships have no rule in these frameworks (an
     # entry on a council's caseloads still answers a question about them; "a child on my
     # caseload" is no question about caseloads).
@@ -128,7 +130,8 @@ OUT_OF_DOMAIN = (
     # Assessments and inspections of other kinds whose timescales the knowledge does not hold.
     "special guardianship assessment", "children's home", "childrens home",
     "interim care order", "asset plus", "assetplus", "yjs", "secure accommodation",
-    "section 25", "s25 review",
+    "section 25", "s25 review", "its own inspection", "its own ofsted inspection",
+    "their own ofsted inspection", "fostering agency", "adoption agency",
     # Conferences before birth, whose timing local procedures set.
     "unborn", "pre-birth", "pre birth", "prebirth",
     # Health checks and assessments of other kinds than those the knowledge holds.

@@ -159,6 +159,7 @@ def test_the_knowledge_declines_a_later_finding_and_answers_the_reports_own(
         "how many care leavers did b&d actually have at the time of the inspection",
         "how many children were on child protection plans in medway at the time of the ilacs",
         "how many children in care did kent have in 2016",
+        "how many strategy discussions did b&d's mash hold in 2018",
     ],
 )
 def test_how_many_children_one_of_the_five_held_is_seen(question: str) -> None:

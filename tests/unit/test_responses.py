@@ -371,6 +371,8 @@ def test_a_plausible_match_is_offered_as_such_with_other_topics(
         "iro max caseload? ours are on 90",
         "what did ofsted give essex at their last ilacs",
         "when is ofsted next due to inspect barking and dagenham",
+        "how much does an ilacs inspection cost the council in staff time",
+        "medway's fostering service, what grade did it get at its own ofsted inspection",
         "parent wants to appeal an ehcp decision to the send tribunal - how long does it take?",
     ],
 )
