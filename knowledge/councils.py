@@ -67,7 +67,9 @@ _FOUND = re.compile(
     r"\b(?:got|get|gets|getting|give|gave|given|judged|judgements?|graded?|grades|rated"
     r"|ratings?|found"
     r"|findings?|say|said|says|outcomes?|results?|reports?|letter|improvement\s+plan"
-    r"|recommendations?)\b",
+    r"|recommendations?"
+    # Or when its next one comes: "when is hertfordshire's next ilacs likely to be".
+    r"|next\s+(?:ilacs|inspection|jtai|focused\s+visit|monitoring\s+visit))\b",
     re.IGNORECASE,
 )
 # The first word of every name: a question with none of them needs no closer look.

@@ -30,6 +30,9 @@ TODAY = date(2026, 11, 25)
         # Written with hyphens or "&".
         "what did stoke-on-trent get at their last ilacs",
         "brighton & hove ilacs report findings",
+        # When its next inspection comes.
+        "when is hertfordshire's next ilacs likely to be? i'm moving there in jan",
+        "what did ofsted give essex at their last ilacs",
     ],
 )
 def test_a_question_about_another_councils_inspection_is_seen(question: str) -> None:
