@@ -64,6 +64,14 @@ _RELATIVE_DAY = re.compile(
     r"\b(?:today|yesterday|last night|this morning|this afternoon|tonight|earlier today)\b",
     re.I,
 )
+# "The dcs just had the call", "ofsted rang 20 mins ago": today, said in words that are
+# also what happened (so, unlike the dates above, they stay in what is searched).
+_JUST_NOW = re.compile(
+    r"\b(?:just\s+(?:had|got|taken|received)\s+(?:the\s+)?(?:call|phone\s+call)"
+    r"|just\s+(?:rang|phoned|called|rung)|(?:\d+|a\s+few)\s+min(?:ute)?s\s+ago"
+    r"|an\s+hour\s+ago)\b",
+    re.I,
+)
 # The patterns above read lower-cased text; these find the same dates in text as typed.
 _ANY_CASE_DATES = tuple(
     re.compile(p.pattern, re.IGNORECASE) for p in (_ISO, _DAY_MONTH, _MONTH_DAY, _UK)
@@ -84,6 +92,16 @@ class Deadline:
     timescale: Timescale
 
     def describe(self) -> str:
+        if self.timescale.unit == "mondays":
+            which = (
+                "following Monday"
+                if self.timescale.amount == 1
+                else (f"Monday {self.timescale.amount} weeks on")
+            )
+            return (
+                f"If the {self.timescale.start} was on {_long(self.start)}, the "
+                f"{which} is {_long(self.due)}."
+            )
         unit = self.timescale.unit.replace("_", " ")
         amount = f"{self.timescale.amount} {unit}"
         if self.timescale.amount == 1:
@@ -126,7 +144,7 @@ def _told_by_name(lowered: str, today: date) -> date | None:
     """A date given as "yesterday", "this morning", "last friday", "the 4th", "xmas eve"."""
     if re.search(r"\b(?:yesterday|last\s+night)\b", lowered):
         return today - timedelta(days=1)
-    if _RELATIVE_DAY.search(lowered):
+    if _RELATIVE_DAY.search(lowered) or _JUST_NOW.search(lowered):
         return today
     named = _NAMED_DATE.search(lowered)
     if named is not None:
@@ -176,6 +194,9 @@ def deadline(start: date, timescale: Timescale, working_days: WorkingDays) -> De
         due = start + timedelta(days=timescale.amount)
     elif timescale.unit == "weeks":
         due = start + timedelta(weeks=timescale.amount)
+    elif timescale.unit == "mondays":
+        # The first Monday after the start (never the start itself), then a week apart.
+        due = start + timedelta(days=7 - start.weekday(), weeks=timescale.amount - 1)
     else:
         due = add_months(start, timescale.amount)
     return Deadline(start, due, timescale)

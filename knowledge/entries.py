@@ -19,7 +19,9 @@ SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ENTRY_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ANSWER_WORDS = 130
 MAX_TITLE_LENGTH = 70
-TIMESCALE_UNITS = ("working_days", "days", "weeks", "months")
+# "mondays" counts Mondays after the start: 1 is the following Monday, when inspectors
+# arrive after the call to the DCS.
+TIMESCALE_UNITS = ("working_days", "days", "weeks", "months", "mondays")
 FIELDS = {
     "cycle",
     "id",

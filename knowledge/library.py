@@ -482,8 +482,12 @@ class KnowledgeBase:
         if "timescale" in terms and find_date(question, today):
             # "strat disc was mon 15 dec, latest date for the icpc?": a date to count from
             # asks for a deadline, which only an entry with a timescale can work out.
+            # (The day inspectors arrive after the call is no length of time: "dcs just had
+            # the call, how long will they be on site" asks the inspection's length.)
             ranked = _first_within(
-                ranked, ASPECT_TIE, lambda r: bool(self.entries[r.entry].timescales)
+                ranked,
+                ASPECT_TIE,
+                lambda r: any(t.unit != "mondays" for t in self.entries[r.entry].timescales),
             )
         if _ASKS_A_FACT.search(question) and not _ASKS_A_MEANING.search(question):
             ranked = self._beyond_definition(ranked)

@@ -220,6 +220,9 @@ def test_local_entries_replace_national_ones(tmp_path: Path) -> None:
         # A two-digit year after the month; a number of days is not a year.
         ("health assessment was 8 Dec 24", date(2024, 12, 8)),
         ("icpc on 8 dec 15 working days later", date(2026, 12, 8)),
+        # The call just had is today's.
+        ("dcs just had the call for our short inspection", TODAY),
+        ("DCS had ofsted on the phone about 20 mins ago", TODAY),
     ],
 )
 def test_find_date(text: str, expected: date | None) -> None:
@@ -234,4 +237,14 @@ def test_deadlines_in_each_unit() -> None:
     assert deadline(start, Timescale(3, "days", "x"), calendar).due == date(2026, 12, 26)
     assert deadline(start, Timescale(26, "weeks", "x"), calendar).due == date(2027, 6, 23)
     assert deadline(start, Timescale(3, "months", "x"), calendar).due == date(2027, 3, 23)
+    # Mondays after the start, never the start itself: Wednesday 23 December's following
+    # Monday is the 28th (a bank holiday, but the day inspectors are said to arrive).
+    assert deadline(start, Timescale(1, "mondays", "x"), calendar).due == date(2026, 12, 28)
+    monday = date(2027, 2, 1)
+    following = deadline(monday, Timescale(1, "mondays", "call to the DCS"), calendar)
+    assert following.due == date(2027, 2, 8)
+    assert following.describe() == (
+        "If the call to the DCS was on Monday 1 February 2027, the following Monday is "
+        "Monday 8 February 2027."
+    )
     assert add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)
