@@ -43,6 +43,7 @@ FLOORS = {
     "held_out2": 0.85,
     "held_out3": 0.93,
     "held_out4": 0.91,
+    "held_out5": 0.9,
 }
 
 
