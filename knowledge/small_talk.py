@@ -96,6 +96,13 @@ _MARKS: dict[SmallTalk, tuple[str, ...]] = {
         "it's been a long week", "its been a long week", "it's been a long day",
         "its been a long day", "been a long week", "been a long day", "long week on duty",
         "long day on duty", "on duty", "on duty today",
+        *(
+            f"{opening}{how} {span} of {what}"
+            for opening in ("", "a ", "been a ", "its been a ", "it's been a ")
+            for how in ("long", "busy")
+            for span in ("day", "week")
+            for what in ("audits", "meetings", "court", "duty", "reviews", "conferences")
+        ),
     ),
     SmallTalk.ACKNOWLEDGED: (
         "ok", "okay", "okey", "okie", "k", "kk", "cool", "great", "nice", "got it", "fine",

@@ -158,6 +158,7 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
         "r u a bot or is someone actually reading these lol",
         "r u a bot or a real person in the qa team?",
         "tell me a joke, it's been a long week on duty",
+        "tell me a joke, it's been a long week of audits",
     ],
     # The last answer missed, said in words.
     SmallTalk.MISSED: [
