@@ -52,7 +52,10 @@ _NAMES_INSPECTION = re.compile(r"\b(?:ilacs|inspections?|ones?)\b", re.I)
 # question with it ("when is it due" is a question of its own about the same thing).
 _OF_IT = re.compile(
     r"^(?:what|whats|what['\u2019]s)\s+(?:(?:is|are|was|were)\s+)?(?:it|they|that|this)\s+"
-    r"(?:going\s+to\s+be\s+|gonna\s+be\s+)?called\b",
+    r"(?:going\s+to\s+be\s+|gonna\s+be\s+)?called\b"
+    # Nor is a bare "when" or "how soon" after a question: "what do we owe ofsted and when"
+    # asks when that is due.
+    r"|^(?:by\s+)?when\??$|^how\s+(?:soon|quickly|long)\??$",
     re.I,
 )
 _FOLLOW_UP_WORDS = 6
@@ -87,7 +90,7 @@ def split_parts(text: str) -> list[str]:
     split = [h.strip(" ,") for piece in pieces for h in _JOINS.split(piece) if h]
     parts: list[str] = []
     for part in (p for p in split if _word_count(p)):
-        if parts and _word_count(part) <= _FOLLOW_UP_WORDS and _OF_IT.match(part):
+        if parts and _word_count(part) <= _FOLLOW_UP_WORDS and _OF_IT.match(part.strip()):
             parts[-1] = f"{parts[-1]} {part}"
         else:
             parts.append(part)

@@ -151,6 +151,11 @@ def test_what_is_kept_has_names_and_dates_taken_out() -> None:
             ["is ofsted bringing in a new framework to replace ilacs? what's it called"],
         ),
         ("annex a - what is it and when is it due", ["annex a", "what is it", "when is it due"]),
+        # A bare "when" asks when the question before it is due.
+        (
+            "fv letter has areas for priority action - what do we owe ofsted and when",
+            ["fv letter has areas for priority action", "what do we owe ofsted when"],
+        ),
         # Two of the same thing, each named whole; what follows the break asks of both.
         (
             "difference between the deadline to publish the report and the deadline for the "
