@@ -41,7 +41,7 @@ FLOORS = {
     "dev27": 0.92,
     "held_out": 0.91,
     "held_out2": 0.87,
-    "held_out3": 0.93,
+    "held_out3": 0.95,
     "held_out4": 0.93,
     "held_out5": 0.92,
 }
