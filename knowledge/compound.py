@@ -50,7 +50,7 @@ _KINDS_OF_INSPECTION = frozenset({"short", "standard"})
 _NAMES_INSPECTION = re.compile(r"\b(?:ilacs|inspections?|ones?)\b", re.I)
 # "What's it called": asking the name of what the piece before it asked about is one
 # question with it ("when is it due" is a question of its own about the same thing).
-_OF_IT = re.compile(
+_ASKS_OF_THE_LAST = re.compile(
     r"^(?:what|whats|what['\u2019]s)\s+(?:(?:is|are|was|were)\s+)?(?:it|they|that|this)\s+"
     r"(?:going\s+to\s+be\s+|gonna\s+be\s+)?called\b"
     # Nor is a bare "when" or "how soon" after a question: "what do we owe ofsted and when"
@@ -90,7 +90,11 @@ def split_parts(text: str) -> list[str]:
     split = [h.strip(" ,") for piece in pieces for h in _JOINS.split(piece) if h]
     parts: list[str] = []
     for part in (p for p in split if _word_count(p)):
-        if parts and _word_count(part) <= _FOLLOW_UP_WORDS and _OF_IT.match(part.strip()):
+        if (
+            parts
+            and _word_count(part) <= _FOLLOW_UP_WORDS
+            and _ASKS_OF_THE_LAST.match(part.strip())
+        ):
             parts[-1] = f"{parts[-1]} {part}"
         else:
             parts.append(part)
@@ -157,8 +161,9 @@ def _whole_comparands(text: str, between: re.Match[str]) -> list[str]:
     the second side's break is asked of both."""
     first = _ARTICLE.sub("", between["first"].strip())
     after = text[between.end() :]
-    second = _ARTICLE.sub("", _until_a_break(after).strip())
-    rest = after[len(_until_a_break(after)) :]
+    second_side = _until_a_break(after)
+    second = _ARTICLE.sub("", second_side.strip())
+    rest = after[len(second_side) :]
     first_words, second_words = first.split(), second.split()
     if len(first_words) < 2 or len(second_words) < 2:
         return []

@@ -8,13 +8,12 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from knowledge.dates import MONTHS, add_months, find_date
+from knowledge.dates import MONTH_NAME, MONTHS, add_months, find_date
 from knowledge.entries import Cycle
 
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 # "march 2024", "in sept 2023", "mar '24"; not "15 march 2024", a day's date.
 _MONTH_YEAR = re.compile(
-    rf"(?<!\d\s)(?<!\d)\b({_MONTH})\.?,?\s+(?:of\s+)?(\d{{4}}|['\u2019]\d{{2}})\b", re.I
+    rf"(?<!\d\s)(?<!\d)\b({MONTH_NAME})\.?,?\s+(?:of\s+)?(\d{{4}}|['\u2019]\d{{2}})\b", re.I
 )
 _NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -36,10 +35,13 @@ class NextDue:
     """When a cycle next comes round, from the month (or year) it last did."""
 
     start: date
-    due: date
     cycle: Cycle
     # Only the year was said: the month is not known.
     year_only: bool = False
+
+    @property
+    def due(self) -> date:
+        return add_months(self.start, 12 * self.cycle.years)
 
     def describe(self) -> str:
         span = self.cycle.either_side_months
@@ -63,11 +65,10 @@ def next_due(text: str, cycle: Cycle, today: date) -> NextDue | None:
     found = (dated if dated and dated < today else None) or _month_named(text)
     found = found or _months_ago(text, today)
     if found is not None:
-        return NextDue(found, add_months(found, 12 * cycle.years), cycle)
+        return NextDue(found, cycle)
     year = _YEAR_ALONE.search(text)
     if year is not None and int(year.group(1)) <= today.year:
-        start = date(int(year.group(1)), 1, 1)
-        return NextDue(start, add_months(start, 12 * cycle.years), cycle, year_only=True)
+        return NextDue(date(int(year.group(1)), 1, 1), cycle, year_only=True)
     return None
 
 

@@ -16,11 +16,12 @@ MONTHS = {
     for name in (calendar.month_name[number], calendar.month_abbr[number])
 }
 MONTHS["sept"] = 9
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+# Any month name, longest first so that "sept" is found whole.
+MONTH_NAME = "|".join(sorted(MONTHS, key=len, reverse=True))
 # "8 Dec 26" has a year too, but "8 dec 26 weeks" does not.
 _SHORT_YEAR = r"\d{2}(?!\s*(?:working|days?|weeks?|months?|wd)\b)"
 _DAY_MONTH = re.compile(
-    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\b\.?(?:\s+(\d{{4}}|{_SHORT_YEAR})\b)?"
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({MONTH_NAME})\b\.?(?:\s+(\d{{4}}|{_SHORT_YEAR})\b)?"
 )
 # "may 3" reads as often as a verb as a date, so month-first dates leave May out.
 _MONTH_FIRST = "|".join(name for name in sorted(MONTHS, key=len, reverse=True) if name != "may")
@@ -43,7 +44,7 @@ _UK = re.compile(
 # "on the 4th", "the 11th": a day of this month or the last, the latest not after today.
 _DAY_ONLY = re.compile(
     rf"\b(?:on|was|since|from|of)\s+the\s+(\d{{1,2}})(?:st|nd|rd|th)\b"
-    rf"(?!\s+(?:of\s+)?(?:{_MONTH}))"
+    rf"(?!\s+(?:of\s+)?(?:{MONTH_NAME}))"
 )
 # "last friday", "strategy was tues", "on monday": the latest such day, today included
 # unless "last" says otherwise. A short form needs a word before it ("sat" is a verb).

@@ -470,14 +470,7 @@ class KnowledgeBase:
         # what is asked of it (the notice, not the length, of a short inspection), is the
         # better answer.
         ranked = self._speaking_of(ranked, CARRIED_SUBJECTS & set(terms), SUBJECT_TIE)
-        councils = COUNCILS & set(terms)
-        if councils:
-            ranked = _first_within(
-                ranked,
-                COUNCIL_TIE,
-                lambda r: councils <= self._document_terms[r.entry],
-                COUNCIL_REACH,
-            )
+        ranked = self._speaking_of(ranked, COUNCILS & set(terms), COUNCIL_TIE, COUNCIL_REACH)
         ranked = self._speaking_of(ranked, ASPECTS & set(terms), ASPECT_TIE)
         if "timescale" in terms and find_date(question, today):
             # "strat disc was mon 15 dec, latest date for the icpc?": a date to count from
@@ -520,10 +513,12 @@ class KnowledgeBase:
             plausible=plausible,
         )
 
-    def _speaking_of(self, ranked: list[Ranked], asked: Set[str], tie: float) -> list[Ranked]:
-        """`ranked` with the first suggestion whose entry speaks of all of `asked` put
-        first, when the best does not and that one comes within `tie` of its score."""
-        return _first_within(ranked, tie, lambda r: asked <= self._document_terms[r.entry])
+    def _speaking_of(
+        self, ranked: list[Ranked], asked: Set[str], tie: float, reach: int = SUGGESTIONS
+    ) -> list[Ranked]:
+        """`ranked` with the first of its top `reach` whose entry speaks of all of `asked`
+        put first, when the best does not and that one comes within `tie` of its score."""
+        return _first_within(ranked, tie, lambda r: asked <= self._document_terms[r.entry], reach)
 
     def _beyond_definition(self, ranked: list[Ranked]) -> list[Ranked]:
         """`ranked` with the first entry that is no definition put first, when the best is
