@@ -18,7 +18,7 @@ _STATED = re.compile(
     re.IGNORECASE,
 )
 # "a 3 year old", "3yo", "3 y/o", "3 years old", "three-year-old".
-_OLD = re.compile(
+YEARS_OLD = re.compile(
     rf"\b{_NUMBER}\s*(?:-\s*)?(?:yo|y/o|yrs?\s*old|years?(?:\s*|-)old)\b", re.IGNORECASE
 )
 _UNDER = re.compile(rf"\bunder\s*(?:the\s+age\s+of\s+)?{_NUMBER}s?\b", re.IGNORECASE)
@@ -31,7 +31,7 @@ MAX_AGE = 25
 
 def stated_age(text: str) -> int | None:
     """The child's age `text` gives (an age in a band for "under 5" or "over 5"), if any."""
-    for pattern, shift in ((_OLD, 0), (_STATED, 0), (_UNDER, -1), (_OVER, 0)):
+    for pattern, shift in ((YEARS_OLD, 0), (_STATED, 0), (_UNDER, -1), (_OVER, 0)):
         found = pattern.search(text)
         if found:
             value = _value(next(g for g in found.groups() if g))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from knowledge.ages import YEARS_OLD
+
 WORD = re.compile(r"[a-z0-9]+")
 _STOP_WORD_TEXT = """
     a an the is are was were be been being do does did doing what whats which who whom whose
@@ -122,7 +124,11 @@ def words(text: str) -> list[str]:
     """Lower-cased words and numbers, apostrophes dropped ("what's" -> "whats"), typed
     ordinals spelt out ("1st" -> "first"), shortened units written out ("15wd" -> "15
     working days")."""
-    lowered = _AMPERSAND_POSSESSIVE.sub(r"\1", text.lower())
+    # A child's age ("a 10 yr old", "14yo") says who the question is about, not what it
+    # asks, and its "year" would pull towards yearly timescales: "first review for a 10 yr
+    # old" is no question about the health assessment's "every 12 months". Read as the
+    # child (the age itself is read from the question where a timescale depends on it).
+    lowered = YEARS_OLD.sub(" child ", _AMPERSAND_POSSESSIVE.sub(r"\1", text.lower()))
     found = WORD.findall(lowered.replace("'", "").replace("\u2019", ""))
     spelt: list[str] = []
     for word in found:

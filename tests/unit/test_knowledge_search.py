@@ -93,6 +93,10 @@ def test_words_that_say_nothing_of_the_topic_are_stop_words() -> None:
         ("icpc is 15wd from what", ["icpc", "15", "work", "day"]),
         ("6mths or 26wks", ["6", "month", "26", "week"]),
         ("24 hrs for a strat", ["24", "hour", "strategy_discussion"]),
+        # A child's age is the child: its "year" asks no yearly timescale.
+        ("a 10 yr old came into care", ["child", "came", "cla"]),
+        ("14yo and a three-year-old", ["child", "child"]),
+        ("a placement over a year old", ["placement", "over", "year", "old"]),
     ],
 )
 def test_chat_shorthand_reads_as_the_words_it_stands_for(text: str, expected: list[str]) -> None:

@@ -610,6 +610,31 @@ def test_a_suggestion_speaking_of_what_the_best_never_mentions_answers_in_its_pl
     assert [p.entry.id for p in reply.parts] == ["annex-a-list-8-children-in-care"]
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # The visiting pattern for such placements ranks first and never speaks of one.
+        (
+            "placed a 3 year old with foster carers, how often will they need their health "
+            "assessment done",
+            "health-assessments-children-in-care",
+        ),
+        # The age is no sign of the health assessment's yearly timescale.
+        (
+            "a 10 yr old came into care under s20 last night - when do i need to have the "
+            "first review booked by?",
+            "lac-first-review-timescale",
+        ),
+    ],
+)
+def test_the_entry_naming_the_process_asked_about_answers_a_near_tie(
+    shipped_knowledge: KnowledgeBase, question: str, expected: str
+) -> None:
+    reply = shipped_knowledge.respond(question, TODAY)
+
+    assert [p.entry.id for p in reply.parts] == [expected]
+
+
 def test_a_name_shortened_round_an_ampersand_keeps_its_possessive(
     shipped_knowledge: KnowledgeBase,
 ) -> None:
