@@ -139,7 +139,7 @@ _FIND = re.compile(r"\b(?:find|c[oa]me\s+out\s+of\s+" + _LEFT_BEHIND + r")\b", r
 # monitoring visit"), not what the report said of the visits to come.
 _LATER_VISIT_FOUND = re.compile(
     r"\b(?:find|found|findings?|got|get|outcomes?|results?|judged)\b[^?.!]*\b(?:first|second"
-    r"|third|next|latest|last|later)\s+monitoring\s+visits?\b",
+    r"|third|next|latest|last|later)\s+(?:quarterly\s+|ofsted\s+)?monitoring\s+visits?\b",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b20\d\d\b")
@@ -173,14 +173,18 @@ def a_later_record(question: str) -> bool:
 # inspectors looked at is another matter ("how many cases did inspectors track", "how
 # many children did kent audit a month").
 _HOW_MANY_CHILDREN = re.compile(
-    r"\bhow\s+many\s+(?:children|kids|young\s+people|yp|care\s+leavers|cla|lac|families"
+    r"\bhow\s+many\s+(?:of\s+(?:the\s+|its\s+|their\s+|[\w&]+['\u2019]s?\s+))?(?:children|kids|young\s+people|yp|care\s+leavers|cla|lac|families"
     r"|referrals|contacts|strategy\s+discussions|strat\s+discussions|assessments|s47s"
+    r"|(?:cp\s+|statutory\s+)?visits"
     r"|section\s+47s|cp\s+plans|social\s+workers|agency\s+(?:staff|workers)|vacancies)\b",
     re.IGNORECASE,
 )
 _HELD_BY_SERVICES = re.compile(
     r"\b(?:on\s+(?:a\s+)?(?:cp|child\s+protection)\s+plans?|subject\s+to\s+(?:a\s+)?plans?"
-    r"|in\s+care|looked\s+after|leaving\s+care|care\s+leavers|(?:did|does)\s+\S+(?:\s+\S+){0,3}"
+    r"|in\s+care|looked\s+after|leaving\s+care|care\s+leavers"
+    # Or how many were done on time: "how many of cambs' cp visits were within timescale".
+    r"|(?:within|in|out\s+of)\s+(?:statutory\s+)?timescales?|on\s+time|overdue|late"
+    r"|(?:did|does)\s+\S+(?:\s+\S+){0,3}"
     r"\s+(?:have|support|look\s+after|hold|receive|get|complete|employ|do))\b",
     re.IGNORECASE,
 )
@@ -199,4 +203,28 @@ def a_councils_numbers(question: str) -> bool:
         and _HELD_BY_SERVICES.search(question)
         and not _LOOKED_AT.search(question)
         and any(name.search(question) for name, _ in _HELD_REPORTS)
+    )
+
+
+# How big an inspection team one of the five had: only an answer that counts the
+# inspectors says ("how many inspectors did ofsted send to b&d" is not answered by its
+# report's dates and judgements; Barnet's summary does give seven).
+_HOW_MANY_INSPECTORS = re.compile(
+    r"\bhow\s+many\s+(?:ofsted\s+)?(?:inspectors|hmis?|inspection\s+staff)\b", re.IGNORECASE
+)
+_COUNTED_INSPECTORS = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:inspectors|hmis?)\b",
+    re.IGNORECASE,
+)
+
+
+def an_uncounted_team(question: str, answer: str) -> bool:
+    """Whether `question` asks how many inspectors one of the five councils had and
+    `answer` does not count them for it (a national figure is no council's team)."""
+    if not _HOW_MANY_INSPECTORS.search(question):
+        return False
+    asked = [name for name, _ in _HELD_REPORTS if name.search(question)]
+    return bool(asked) and not (
+        _COUNTED_INSPECTORS.search(answer) and any(name.search(answer) for name in asked)
     )

@@ -15,13 +15,18 @@ import yaml
 
 from knowledge.claims import without_claimed_figure
 from knowledge.compound import MAX_PARTS, asking_part, asks, compared_parts, split_parts
-from knowledge.councils import a_councils_numbers, a_later_record, another_councils_record
+from knowledge.councils import (
+    a_councils_numbers,
+    a_later_record,
+    an_uncounted_team,
+    another_councils_record,
+)
 from knowledge.cycles import NextDue, next_due
 from knowledge.dates import Deadline, deadline, find_date, without_dates
 from knowledge.entries import KnowledgeEntry, KnowledgeError, load_entries, national_files
 from knowledge.index import SearchIndex
 from knowledge.judged import with_implied_inspection
-from knowledge.people import asks_who_holds_a_post, names_people
+from knowledge.people import ANYWHERE, asks_who_holds_a_post, where_people_are_named
 from knowledge.privacy import looks_personal, redact
 from knowledge.small_talk import SmallTalk, small_talk, strip_typed_name
 from knowledge.text import Vocabulary
@@ -417,14 +422,18 @@ class KnowledgeBase:
         self._texts = [
             " ".join([e.title, *e.questions, *e.keywords, e.answer]).lower() for e in self.entries
         ]
-        # Which answers name anyone: only they can say who held a post.
+        # Whose post-holders each answer names: only they can say who held a post.
         ordinary = (
             w
             for e in self.entries
             for text in (e.title, e.answer, *e.questions, *e.also_asked, *e.keywords)
             for w in re.findall(r"\b[a-z][a-z'-]+\b", text)
         )
-        self._names_people = names_people((e.answer for e in self.entries), ordinary)
+        common = set(ordinary)
+        self._people_named_where = [
+            where_people_are_named(e.answer, common, lambda s: COUNCILS & set(vocabulary.terms(s)))
+            for e in self.entries
+        ]
         # Typos are corrected once, against the entry index, before either index is searched.
         self._phrasings = SearchIndex(self._phrasing_terms, correct_typos=False)
 
@@ -498,10 +507,12 @@ class KnowledgeBase:
             )
         if _ASKS_A_FACT.search(question) and not _ASKS_A_MEANING.search(question):
             ranked = self._beyond_definition(ranked)
-        if self._elsewhere(question, ranked[0].entry):
+        if self._never_says(question, ranked[0].entry):
             # The best cannot answer something it never speaks of ("... the dental checks
-            # in it?"); a suggestion that does may.
-            ranked = sorted(ranked[:SUGGESTIONS], key=lambda r: self._elsewhere(question, r.entry))
+            # in it?", how many inspectors came); a suggestion that does may.
+            ranked = sorted(
+                ranked[:SUGGESTIONS], key=lambda r: self._never_says(question, r.entry)
+            )
         matches = tuple(Match(self.entries[r.entry], r.score) for r in ranked[:SUGGESTIONS])
         best = ranked[0]
         # Sure only when the question and the entry largely agree in both directions: most
@@ -599,14 +610,14 @@ class KnowledgeBase:
         # children one of them had on plans or in care (no report says), or who held a
         # post when the entry names nobody.
         elsewhere = (
-            self._elsewhere(question, entry)
-            or about_a_record(question, today)
+            about_a_record(question, today)
             or bool(_PREDICTION.search(question))
             or bool(_S47_COMPLETION.search(question) and not _NAMES_THE_ICPC.search(question))
             or (not asked_aspects and another_councils_record(question, self._texts[entry]))
             or a_later_record(question)
             or a_councils_numbers(question)
-            or (asks_who_holds_a_post(question) and not self._names_people[entry])
+            or self._never_says(question, entry)
+            or (asks_who_holds_a_post(question) and not self._names_holder(terms, entry))
         )
         # Nor one that shares nothing with the entry but numbers and words that name no
         # topic: "what is question number 12 about" is not about "12 months", nor "how long
@@ -615,6 +626,20 @@ class KnowledgeBase:
             not t.isdigit() and t not in UNTOPICAL_WORDS for t in set(terms) & document
         )
         return unanswered_aspect or elsewhere or vague
+
+    def _names_holder(self, terms: list[str], entry: int) -> bool:
+        """Whether the entry names anyone in a post of the council asked about (of any,
+        when none is): Cambridgeshire's chair is no answer to who chaired Medway's board."""
+        named = self._people_named_where[entry]
+        asked = COUNCILS & set(terms)
+        return bool(named) and (not asked or ANYWHERE in named or bool(asked & named))
+
+    def _never_says(self, question: str, entry: int) -> bool:
+        """Whether the entry cannot say what `question` asks, however well it matches: a
+        service it never speaks of, or a council's team it never counts."""
+        return self._elsewhere(question, entry) or an_uncounted_team(
+            question, self.entries[entry].answer
+        )
 
     def _elsewhere(self, question: str, entry: int) -> bool:
         """Whether `question` names a service outside this knowledge that the entry does
@@ -727,6 +752,8 @@ class KnowledgeBase:
         # A service named anywhere in the message ("ehcp 20 week timescale - when does the
         # draft go out") rules out the entries of every part that do not speak of it.
         parts = [p for p in parts if not self._elsewhere(question, self._number_of[p.entry.id])]
+        if a_later_record(question) or a_councils_numbers(question):
+            return None
         if len(parts) < 2:
             return None
         return tuple(parts[:MAX_PARTS])

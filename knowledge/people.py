@@ -5,7 +5,7 @@ the dcs"), and whether an answer names anyone at all."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Set
 
 # Posts a question may ask the holder of.
 _POST = (
@@ -35,16 +35,33 @@ def asks_who_holds_a_post(question: str) -> bool:
     return bool(_ASKS_WHO_HOLDS.search(question))
 
 
-def names_people(texts: Iterable[str], ordinary: Iterable[str]) -> list[bool]:
-    """For each text, whether it names a person: a title before a name, or two capitalised
-    words neither of which is one of the `ordinary` words, the lower-case words the
-    knowledge uses ("Mark Lloyd", not "Children Act", "In March" or "North East")."""
-    common = {w.lower() for w in ordinary}
-    return [
-        bool(_TITLED.search(text))
-        or any(
-            first.lower() not in common and second.lower() not in common
-            for first, second in _TWO_NAMES.findall(text)
-        )
-        for text in texts
-    ]
+# A sentence naming a person with no place named before it: its post may be anyone's.
+ANYWHERE = "*"
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+")
+
+
+def names_a_person(text: str, common: Set[str]) -> bool:
+    """Whether `text` names a person: a title before a name, or two capitalised words
+    neither of which is one of the `common` words, the lower-case words the knowledge uses
+    ("Mark Lloyd", not "Children Act", "In March" or "North East")."""
+    return bool(_TITLED.search(text)) or any(
+        first.lower() not in common and second.lower() not in common
+        for first, second in _TWO_NAMES.findall(text)
+    )
+
+
+def where_people_are_named(
+    text: str, common: Set[str], places_in: Callable[[str], Set[str]]
+) -> frozenset[str]:
+    """The places whose post-holders `text` names (none when it names nobody): each
+    sentence naming a person speaks of the places it names (`places_in`), or else of the
+    last ones named before it ("Cambridgeshire's report ... Its Chief Executive, Mark Lloyd,
+    chaired the meetings. Medway planned to appoint a chair" names Cambridgeshire's chair,
+    not Medway's), or else of ANYWHERE."""
+    found: set[str] = set()
+    current: Set[str] = frozenset()
+    for sentence in _SENTENCE_END.split(text):
+        current = places_in(sentence) or current
+        if names_a_person(sentence, common):
+            found |= current or {ANYWHERE}
+    return frozenset(found)

@@ -7,10 +7,12 @@ from datetime import date
 
 import pytest
 
+from dialogs.ask_dialog import reply_text
 from knowledge.councils import (
     OTHER_COUNCILS,
     a_councils_numbers,
     a_later_record,
+    an_uncounted_team,
     another_councils_record,
 )
 from knowledge.library import Certainty, KnowledgeBase
@@ -114,6 +116,7 @@ def test_a_national_rule_asked_beside_another_council_is_answered(
         "what did b&d get at their most recent inspection",
         "what did kent end up getting when their sif finally happened?",
         "what did ofsted find at medway's first monitoring visit?",
+        "what did ofsted find at medway's first quarterly monitoring visit after the inadequate?",
         "what was medway's judgement when ofsted went back and re-inspected them?",
         "what was cambridgeshire's outcome when they were finally re-inspected",
         "did medway get out of intervention after the re-inspection? what grade did they get",
@@ -163,6 +166,8 @@ def test_the_knowledge_declines_a_later_finding_and_answers_the_reports_own(
         "how many children were on child protection plans in medway at the time of the ilacs",
         "how many children in care did kent have in 2016",
         "how many strategy discussions did b&d's mash hold in 2018",
+        "how many of cambridgeshire's cp visits were within statutory timescales in 2012?",
+        "how many of medway's visits were overdue",
     ],
 )
 def test_how_many_children_one_of_the_five_held_is_seen(question: str) -> None:
@@ -178,7 +183,37 @@ def test_how_many_children_one_of_the_five_held_is_seen(question: str) -> None:
         "how many children in care cases did inspectors sample at cambridgeshire",
         # No council named: a national question.
         "how many children are on cp plans in england",
+        "how many of barnet's 18 audit cases were looked after",
     ],
 )
 def test_what_was_looked_at_is_not_taken_for_a_councils_numbers(question: str) -> None:
     assert not a_councils_numbers(question)
+
+
+def test_a_councils_team_is_counted_only_by_an_answer_counting_it_for_that_council() -> None:
+    question = "how many inspectors did ofsted send to b&d for the feb 2019 inspection?"
+
+    assert an_uncounted_team(question, "Barking and Dagenham was inspected in February.")
+    assert an_uncounted_team(question, "Nottinghamshire's guide says four social care inspectors.")
+    assert not an_uncounted_team(question, "Barking and Dagenham had 5 social care inspectors.")
+    assert not an_uncounted_team("how many inspectors come on an ilacs", "It says nothing.")
+
+
+@pytest.mark.parametrize(
+    ("question", "answered"),
+    [
+        (
+            "how many inspectors did ofsted send to b&d for the feb 2019 standard inspection?",
+            False,
+        ),
+        ("how many inspectors did barnet's summary say would be on a sif", True),
+    ],
+)
+def test_a_councils_team_size_is_answered_only_where_its_report_counts_it(
+    shipped_knowledge: KnowledgeBase, question: str, answered: bool
+) -> None:
+    reply = shipped_knowledge.respond(question, TODAY)
+
+    assert reply.answers_given is answered
+    if answered:
+        assert "seven" in reply_text(reply)

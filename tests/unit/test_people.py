@@ -7,7 +7,12 @@ from datetime import date
 import pytest
 
 from knowledge.library import Certainty, KnowledgeBase
-from knowledge.people import asks_who_holds_a_post, names_people
+from knowledge.people import (
+    ANYWHERE,
+    asks_who_holds_a_post,
+    names_a_person,
+    where_people_are_named,
+)
 
 TODAY = date(2026, 11, 25)
 
@@ -40,18 +45,40 @@ def test_a_question_about_the_post_itself_is_not(question: str) -> None:
     assert not asks_who_holds_a_post(question)
 
 
-def test_an_answer_names_people_by_title_or_by_two_names_the_knowledge_never_uses() -> None:
-    ordinary = ["children", "act", "north", "east", "in", "march", "board"]
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("the Chief Executive, Mark Lloyd, chaired it", True),
+        ("the commissioner is Mrs Eleanor Brazil", True),
+        ("under the Children Act 1989", False),
+        ("In March the North East Board met", False),
+    ],
+)
+def test_an_answer_names_people_by_title_or_by_two_names_the_knowledge_never_uses(
+    text: str, named: bool
+) -> None:
+    common = {"the", "children", "act", "north", "east", "in", "march", "board", "chaired"}
 
-    assert names_people(
-        [
-            "the Chief Executive, Mark Lloyd, chaired it",
-            "the commissioner is Mrs Eleanor Brazil",
-            "under the Children Act 1989",
-            "In March the North East Board met",
-        ],
-        ordinary,
-    ) == [True, True, False, False]
+    assert names_a_person(text, common) is named
+
+
+def test_a_person_named_is_of_the_place_named_with_or_before_them() -> None:
+    common = {"report", "its", "chief", "executive", "chaired", "planned", "a", "chair"}
+    places = {"Cambridgeshire", "Medway", "Kent"}
+
+    def places_in(sentence: str) -> set[str]:
+        return {p for p in places if p in sentence}
+
+    text = (
+        "Cambridgeshire's report. Its Chief Executive, Mark Lloyd, chaired. "
+        "Medway planned a chair."
+    )
+
+    assert where_people_are_named(text, common, places_in) == {"Cambridgeshire"}
+    assert where_people_are_named("Mark Lloyd chaired. Kent report.", common, places_in) == {
+        ANYWHERE
+    }
+    assert where_people_are_named("Kent planned a chair.", common, places_in) == frozenset()
 
 
 def test_who_held_a_post_is_declined_where_the_reports_name_nobody(
@@ -63,7 +90,12 @@ def test_who_held_a_post_is_declined_where_the_reports_name_nobody(
     named = shipped_knowledge.respond(
         "who was the chair of cambridgeshire's improvement board", TODAY
     )
+    # The board entry names Cambridgeshire's chair, and says only that Medway planned one.
+    other_councils = shipped_knowledge.respond(
+        "who was appointed as the independent chair of medway's improvement board?", TODAY
+    )
 
     assert unnamed.parts == ()
+    assert other_councils.parts == ()
     assert named.certainty is Certainty.SURE
     assert "Mark Lloyd" in named.parts[0].entry.answer
