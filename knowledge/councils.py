@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from knowledge.dates import MONTH_NAME, MONTHS
+
 # England's other councils with children's services, as people name them. Left out: the
 # five whose reports are held, names that are everyday words ("reading", "bury", "slough")
 # and "bcp" (also a business continuity plan).
@@ -67,11 +69,16 @@ _FOUND = re.compile(
     r"\b(?:got|get|gets|getting|give|gave|given|judged|judgements?|graded?|grades|rated"
     r"|ratings?|found"
     r"|findings?|say|said|says|outcomes?|results?|reports?|letter|improvement\s+plan"
-    r"|recommendations?"
+    r"|recommend(?:ed|s|ations?)?"
+    # "how did medway do at its first monitoring visit".
+    r"|how\s+did\b[^?.!]*\bdo"
     # Or when its next one comes: "when is hertfordshire's next ilacs likely to be".
     r"|next\s+(?:ilacs|inspection|jtai|focused\s+visit|monitoring\s+visit))\b",
     re.IGNORECASE,
 )
+# Or what it had to send: "what date did croydon have to submit its action plan". (Asked of
+# one of the five, the plan's deadline is in its report, whatever year it names.)
+_ITS_PLAN = re.compile(r"\baction\s+plan\b", re.IGNORECASE)
 # The first word of every name: a question with none of them needs no closer look.
 _FIRST_WORDS = frozenset(n.split()[0] for n in OTHER_COUNCILS)
 _WORD = re.compile(r"[a-z]+")
@@ -86,7 +93,7 @@ def another_councils_record(question: str, entry_text: str) -> bool:
     words = set(_WORD.findall(lowered))
     if not words & _FIRST_WORDS and not {w.removesuffix("s") for w in words} & _FIRST_WORDS:
         return False
-    if not _FOUND.search(lowered):
+    if not _FOUND.search(lowered) and not _ITS_PLAN.search(lowered):
         return False
     named = (" ".join(re.split(r"[\s-]+", n)) for n in _NAMED.findall(lowered))
     return any(_names_apart(name, entry_text) for name in named)
@@ -98,20 +105,20 @@ def _names_apart(name: str, entry_text: str) -> bool:
 
 
 # The five councils whose reports are held, each by what people name it with (words, and
-# Barking and Dagenham's initials however spaced), and the year of its report: what an
-# inspection after it found is in no report here.
+# Barking and Dagenham's initials however spaced), and the year and month of its report:
+# what an inspection after it found is in no report here.
 HELD_COUNCILS = (
-    (("kent", "kcc"), 2016),
-    (("barnet",), 2013),
-    (("cambridgeshire", "cambs"), 2014),
-    (("medway",), 2019),
-    (("barking", "dagenham", "lbbd", r"b\s?&\s?d", r"b\s?and\s?d"), 2019),
+    (("kent", "kcc"), 2016, 7),
+    (("barnet",), 2013, 11),
+    (("cambridgeshire", "cambs"), 2014, 6),
+    (("medway",), 2019, 9),
+    (("barking", "dagenham", "lbbd", r"b\s?&\s?d", r"b\s?and\s?d"), 2019, 9),
 )
 # The names that are plain words, for checks that compare words.
-HELD_COUNCIL_WORDS = frozenset(n for names, _ in HELD_COUNCILS for n in names if n.isalpha())
+HELD_COUNCIL_WORDS = frozenset(n for names, _, _ in HELD_COUNCILS for n in names if n.isalpha())
 _HELD_REPORTS = tuple(
-    (re.compile(r"\b(?:" + "|".join(names) + r")\b", re.IGNORECASE), year)
-    for names, year in HELD_COUNCILS
+    (re.compile(r"\b(?:" + "|".join(names) + r")\b", re.IGNORECASE), year, month)
+    for names, year, month in HELD_COUNCILS
 )
 # What a council comes out of: "did they come out of inadequate", not "what came out of the
 # meetings".
@@ -138,11 +145,21 @@ _FIND = re.compile(r"\b(?:find|c[oa]me\s+out\s+of\s+" + _LEFT_BEHIND + r")\b", r
 # What a monitoring visit after the report found ("what did ofsted find at medway's first
 # monitoring visit"), not what the report said of the visits to come.
 _LATER_VISIT_FOUND = re.compile(
-    r"\b(?:find|found|findings?|got|get|outcomes?|results?|judged)\b[^?.!]*\b(?:first|second"
+    r"(?:\b(?:find|found|findings?|got|get|outcomes?|results?|judged)|\bhow\s+did\b[^?.!]*\bdo)"
+    r"\b[^?.!]*\b(?:first|second"
     r"|third|next|latest|last|later)\s+(?:quarterly\s+|ofsted\s+)?monitoring\s+visits?\b",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b20\d\d\b")
+_MONTH_YEAR = re.compile(rf"\b({MONTH_NAME})\.?\s+(20\d\d)\b", re.IGNORECASE)
+# What a document said or found, asked of one dated later in its report's own year ("what
+# did the commissioner recommend in her 1 december 2019 report"), not a date the report
+# itself gives ("was the commissioner's report due in december 2019").
+_WHAT_IT_SAID = re.compile(
+    r"\bwhat\s+did\b[^?.!]*\b(?:recommend|find|say|conclude|decide|tell)\b"
+    r"|\bhow\s+did\b[^?.!]*\bdo\b",
+    re.IGNORECASE,
+)
 _ILACS = re.compile(r"\bilacs\b", re.IGNORECASE)
 # The year ILACS inspections began: a council's ILACS came after any report before it.
 _ILACS_BEGAN = 2018
@@ -155,12 +172,17 @@ def a_later_record(question: str) -> bool:
     if not _FOUND.search(question) and not _FIND.search(question):
         return False
     years = [int(y) for y in _YEAR.findall(question)]
-    for name, reported in _HELD_REPORTS:
+    for name, reported, month_reported in _HELD_REPORTS:
         if not name.search(question):
             continue
         if _LATER.search(question) or any(year > reported for year in years):
             return True
         if _LATER_VISIT_FOUND.search(question):
+            return True
+        if _WHAT_IT_SAID.search(question) and any(
+            (int(found_year), MONTHS[month.lower()]) > (reported, month_reported)
+            for month, found_year in _MONTH_YEAR.findall(question)
+        ):
             return True
         if _ILACS.search(question) and reported < _ILACS_BEGAN:
             return True
@@ -202,7 +224,7 @@ def a_councils_numbers(question: str) -> bool:
         _HOW_MANY_CHILDREN.search(question)
         and _HELD_BY_SERVICES.search(question)
         and not _LOOKED_AT.search(question)
-        and any(name.search(question) for name, _ in _HELD_REPORTS)
+        and any(name.search(question) for name, _, _ in _HELD_REPORTS)
     )
 
 
@@ -224,7 +246,7 @@ def an_uncounted_team(question: str, answer: str) -> bool:
     `answer` does not count them for it (a national figure is no council's team)."""
     if not _HOW_MANY_INSPECTORS.search(question):
         return False
-    asked = [name for name, _ in _HELD_REPORTS if name.search(question)]
+    asked = [name for name, _, _ in _HELD_REPORTS if name.search(question)]
     return bool(asked) and not (
         _COUNTED_INSPECTORS.search(answer) and any(name.search(answer) for name in asked)
     )

@@ -108,8 +108,9 @@ OUT_OF_DOMAIN = (
     "weather", "rain", "snow", "weather forecast", "tax", "hmrc", "council tax", "parking", "bins",
     "blue badge", "planning permission", "council housing", "housing benefit",
     "universal credit", "child benefit", "benefit claim", "homeless", "homelessness",
-    # What an inspection costs a council: no source gives it.
+    # What an inspection or a council's measure cost: no source gives a figure.
     "cost the council", "costs the council", "how much does it cost", "staff time",
+    "how much money",
     # Staffing: caseload limits and apprenticeships have no rule in these frameworks (an
     # entry on a council's caseloads still answers a question about them; "a child on my
     # caseload" is no question about caseloads).
@@ -153,6 +154,9 @@ OUT_OF_DOMAIN = (
     "issuing an ehcp", "issuing the ehcp", "ehcp finalised", "ehcp finalized",
     "ehcp has to be finalised", "ehcp be finalised", "finalise an ehcp", "finalise the ehcp",
     "finalising an ehcp", "finalising the ehcp", "finalised ehcp",
+    # The court's own timetable within care proceedings, and Cafcass's part in it.
+    "case management hearing", "issues resolution hearing", "cmh", "irh",
+    "initial analysis",
     # Appeals against SEND decisions go to a tribunal with its own rules.
     "tribunal", "send tribunal", "first-tier tribunal", "first tier tribunal",
     # The statutory complaints procedure and the ombudsman, whose stages have their own rules.
@@ -222,6 +226,17 @@ _PREDICTION = re.compile(
 _S47_COMPLETION = re.compile(
     r"\b(?:s\s?47|section\s+47)(?:\s+enquir(?:y|ies))?\s+(?:has\s+to\s+be\s+|to\s+be\s+|be\s+)?"
     r"completed\b|\bcomplet(?:e|ing)\s+(?:a|an|the)\s+(?:s\s?47|section\s+47)\b",
+    re.IGNORECASE,
+)
+# What something cost ("how much did the 8 extra posts cost medway"): only an answer that
+# gives a sum in pounds says.
+_A_COST = re.compile(r"\bhow\s+much\b[^?.!]*\bcost\b|\bcost\s+(?:them|us)\b", re.IGNORECASE)
+_A_SUM = re.compile(r"£\s?\d")
+# What a council itself had to do, in the past tense: "what date did croydon have to submit
+# its action plan" asks its record even as it asks a timescale.
+_WHAT_A_COUNCIL_HAD = re.compile(
+    r"\b(?:did|was|were)\s+(?!the\b|a\b|an\b|we\b|you\b|i\b)[\w&'-]+(?:\s+[\w&'-]+)?\s+"
+    r"(?:have|get|given|told|need)\b",
     re.IGNORECASE,
 )
 _NAMES_THE_ICPC = re.compile(r"\b(?:icpc|conference|initial\s+cp)\b", re.IGNORECASE)
@@ -613,10 +628,14 @@ class KnowledgeBase:
             about_a_record(question, today)
             or bool(_PREDICTION.search(question))
             or bool(_S47_COMPLETION.search(question) and not _NAMES_THE_ICPC.search(question))
-            or (not asked_aspects and another_councils_record(question, self._texts[entry]))
+            or (
+                (not asked_aspects or bool(_WHAT_A_COUNCIL_HAD.search(question)))
+                and another_councils_record(question, self._texts[entry])
+            )
             or a_later_record(question)
             or a_councils_numbers(question)
             or self._never_says(question, entry)
+            or bool(_A_COST.search(question) and not _A_SUM.search(self.entries[entry].answer))
             or (asks_who_holds_a_post(question) and not self._names_holder(terms, entry))
         )
         # Nor one that shares nothing with the entry but numbers and words that name no

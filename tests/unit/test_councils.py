@@ -120,6 +120,8 @@ def test_a_national_rule_asked_beside_another_council_is_answered(
         "what was medway's judgement when ofsted went back and re-inspected them?",
         "what was cambridgeshire's outcome when they were finally re-inspected",
         "did medway get out of intervention after the re-inspection? what grade did they get",
+        # A document later in the report's own year.
+        "what did the commissioner recommend in her 1 december 2019 report on medway?",
     ],
 )
 def test_what_one_of_the_five_found_after_its_report_is_seen(question: str) -> None:
@@ -141,6 +143,9 @@ def test_what_one_of_the_five_found_after_its_report_is_seen(question: str) -> N
         "medway paper: when do they get re-inspected roughly",
         "what did medway's report say about the first monitoring visit",
         "after an inadequate how long until re-inspection - medway's report gives a figure",
+        # A date the report itself gives, and what it said in its own month.
+        "was medway's commissioner's report due in december 2019?",
+        "what did medway's september 2019 cabinet report say about caseloads",
     ],
 )
 def test_what_the_reports_hold_is_not_taken_for_later(question: str) -> None:

@@ -374,6 +374,14 @@ def test_a_plausible_match_is_offered_as_such_with_other_topics(
         "how much does an ilacs inspection cost the council in staff time",
         "medway's fostering service, what grade did it get at its own ofsted inspection",
         "parent wants to appeal an ehcp decision to the send tribunal - how long does it take?",
+        # What a measure cost, where no answer gives a sum; the court's own timetable.
+        "how much did the 8 extra sw posts cost medway?",
+        "within the 26 weeks, by what day should the case management hearing be listed?",
+        # What a later document or visit found, what another council had to send.
+        "what did eleanor brazil recommend in her 1 december 2019 report on medway?",
+        "how did medway do at its first monitoring visit after the 2019 inadequate?",
+        "what date did croydon have to submit its ilacs action plan to ofsted?",
+        "kent's sif eventually happened after the 2016 paper - what overall grade did kcc get?",
     ],
 )
 def test_questions_the_knowledge_cannot_answer_are_declined(
