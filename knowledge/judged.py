@@ -60,3 +60,22 @@ def with_implied_inspection(question: str) -> str:
     grade = (stated["after"] or stated["before"]).lower()
     implied = STANDARD if grade.startswith("r") else SHORT
     return question[: stated.start()] + implied + question[stated.end() :]
+
+
+# "What did medway get for children in care", "what did they get overall": what a council
+# got from an inspection is its judgement, however the question words it.
+_WHAT_GOT = re.compile(
+    r"\bwhat\s+(?=did\s+(?:[\w&'\u2019-]+\s+){1,3}?(?:get|got|achieve)\b)",
+    re.IGNORECASE,
+)
+_SAYS_WHICH = re.compile(
+    r"\b(?:judge?ments?|grades?|graded|rated|ratings?|outcomes?)\b", re.IGNORECASE
+)
+
+
+def with_implied_judgement(question: str) -> str:
+    """`question` with "what did X get" read as the judgement it asks, when it names no
+    judgement or grade itself."""
+    if _SAYS_WHICH.search(question):
+        return question
+    return _WHAT_GOT.sub("what judgement ", question, count=1)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from knowledge.judged import SHORT, STANDARD, with_implied_inspection
+from knowledge.judged import SHORT, STANDARD, with_implied_inspection, with_implied_judgement
 from knowledge.library import KnowledgeBase
 
 
@@ -88,3 +88,40 @@ def test_the_answer_is_the_length_of_the_inspection_the_judgement_brings(
     assert "ilacs-standard-inspection-length" in [p.entry.id for p in in_the_building.parts]
     # What is kept for the coordinators is what was asked.
     assert ri.searched == "we were ri last time, how long do they stay on site?"
+
+
+@pytest.mark.parametrize(
+    ("question", "searched"),
+    [
+        (
+            "what did medway get for children in care and care leavers?",
+            "what judgement did medway get for children in care and care leavers?",
+        ),
+        ("when was b&d inspected and what did they get overall", None),
+        # What is got at the end of a visit, what a judgement is named, a grade said already.
+        ("what do we get at the end of a focused visit", "same"),
+        ("what grade did medway get in 2019", "same"),
+        ("what did medway do after the inspection", "same"),
+    ],
+)
+def test_what_a_council_got_is_read_as_its_judgement(question: str, searched: str | None) -> None:
+    read = with_implied_judgement(question)
+
+    if searched == "same":
+        assert read == question
+    elif searched is None:
+        assert "what judgement did they get overall" in read
+    else:
+        assert read == searched
+
+
+def test_the_council_named_answers_for_the_national_judgement_it_got(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    reply = shipped_knowledge.respond(
+        "medway 2019, what did they get for experiences and progress of children in care "
+        "and care leavers?",
+        date(2026, 11, 25),
+    )
+
+    assert [p.entry.id for p in reply.parts] == ["medway-2019-judgements"]
