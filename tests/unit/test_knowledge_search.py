@@ -97,6 +97,9 @@ def test_words_that_say_nothing_of_the_topic_are_stop_words() -> None:
         ("a 10 yr old came into care", ["child", "came", "cla"]),
         ("14yo and a three-year-old", ["child", "child"]),
         ("a placement over a year old", ["placement", "over", "year", "old"]),
+        # A council by one of its two names: "barking" is no dog's bark.
+        ("barking ilacs dates", ["barking_dagenham", "ilacs", "date"]),
+        ("dagenham's plan", ["barking_dagenham", "plan"]),
     ],
 )
 def test_chat_shorthand_reads_as_the_words_it_stands_for(text: str, expected: list[str]) -> None:
