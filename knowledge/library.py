@@ -26,7 +26,12 @@ from knowledge.dates import Deadline, deadline, find_date, without_dates
 from knowledge.entries import KnowledgeEntry, KnowledgeError, load_entries, national_files
 from knowledge.index import SearchIndex
 from knowledge.judged import with_implied_inspection, with_implied_judgement
-from knowledge.people import ANYWHERE, asks_who_holds_a_post, where_people_are_named
+from knowledge.people import (
+    ANYWHERE,
+    asks_who_holds_a_post,
+    asks_who_holds_a_post_now_or_here,
+    where_people_are_named,
+)
 from knowledge.privacy import looks_personal, redact
 from knowledge.small_talk import SmallTalk, small_talk, strip_typed_name
 from knowledge.text import Vocabulary
@@ -638,6 +643,7 @@ class KnowledgeBase:
             or self._never_says(question, entry)
             or bool(_A_COST.search(question) and not _A_SUM.search(self.entries[entry].answer))
             or (asks_who_holds_a_post(question) and not self._names_holder(terms, entry))
+            or asks_who_holds_a_post_now_or_here(question)
         )
         # Nor one that shares nothing with the entry but numbers and words that name no
         # topic: "what is question number 12 about" is not about "12 months", nor "how long

@@ -30,6 +30,20 @@ _TITLED = re.compile(r"\b(?:Mrs|Mr|Ms|Miss|Dr|Cllr|Councillor)\.?\s+[A-Z][a-z]+"
 _TWO_NAMES = re.compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z'-]+)\b")
 
 
+# Who holds it now, or in the asker's own council: the reports name who held posts then, in
+# their councils ("who is the current dcs at cambridgeshire", "who is the lead member here").
+_NOW_OR_OURS = re.compile(
+    r"\b(?:current|currently|now|nowadays|these\s+days|at\s+the\s+moment|today|present"
+    r"|here|our|ours|my\s+council|this\s+council)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_who_holds_a_post_now_or_here(question: str) -> bool:
+    """Whether `question` asks who holds a post now, or in the asker's own council."""
+    return asks_who_holds_a_post(question) and bool(_NOW_OR_OURS.search(question))
+
+
 def asks_who_holds_a_post(question: str) -> bool:
     """Whether `question` asks who held a post, by name."""
     return bool(_ASKS_WHO_HOLDS.search(question))

@@ -10,6 +10,7 @@ from knowledge.library import Certainty, KnowledgeBase
 from knowledge.people import (
     ANYWHERE,
     asks_who_holds_a_post,
+    asks_who_holds_a_post_now_or_here,
     names_a_person,
     where_people_are_named,
 )
@@ -99,3 +100,26 @@ def test_who_held_a_post_is_declined_where_the_reports_name_nobody(
     assert other_councils.parts == ()
     assert named.certainty is Certainty.SURE
     assert "Mark Lloyd" in named.parts[0].entry.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "now_or_here"),
+    [
+        ("who is the current dcs at cambridgeshire", True),
+        ("who is the lead member for childrens services here", True),
+        ("who was the chair of cambridgeshire's improvement board", False),
+        ("who is the dcs", False),
+    ],
+)
+def test_who_holds_a_post_now_or_in_the_askers_council_is_seen(
+    question: str, now_or_here: bool
+) -> None:
+    assert asks_who_holds_a_post_now_or_here(question) is now_or_here
+
+
+def test_who_holds_a_post_now_is_declined_though_the_reports_name_who_held_it_then(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    reply = shipped_knowledge.respond("who is the current chair of cambridgeshire's board", TODAY)
+
+    assert reply.parts == ()
