@@ -85,6 +85,8 @@ _MARKS: dict[SmallTalk, tuple[str, ...]] = {
         "hope you had a good break", "hope you had a nice break", "hope your weekend was good",
         "how was your weekend", "how was the weekend", "nice weekend", "quick one",
         "quick question",
+        "random q", "random question", "random one", "sorry for the random q",
+        "sorry for the random question", "sorry for the random one",
         "i have a question", "i've got a question", "ive got a question", "got a question",
         "question for you", "can i ask you something", "can i ask you a question",
         "can i ask a question", "can you help", "can you help me", "test", "testing",
@@ -96,6 +98,12 @@ _MARKS: dict[SmallTalk, tuple[str, ...]] = {
         "it's been a long week", "its been a long week", "it's been a long day",
         "its been a long day", "been a long week", "been a long day", "long week on duty",
         "long day on duty", "on duty", "on duty today",
+        # New to it, or back at it ("first day in the mash" is read as "first day").
+        "first day", "first week", "first time using this", "first time using you",
+        "first time here", "first time", "new here", "im new", "i'm new", "im new here",
+        "i'm new here", "just trying this out", "trying this out", "trying you out",
+        "my inbox is a nightmare", "inbox is a nightmare", "my inbox is mad",
+        "inbox is mad", "so many emails",
         *(
             f"{opening}{how} {span} of {what}"
             for opening in ("", "a ", "been a ", "its been a ", "it's been a ")
@@ -175,7 +183,7 @@ _FILLER = """
     so very much really a lot loads lots many for that this it the your that's thats
     is was help info information answer answers reply quick speedy
     and too again as always just then now yet still today x xx xxx
-    oh ah well hope i i'm im we me my our ur but though or you're youre
+    oh ah well hope i i'm im we me my our ur but though or you're youre soo sooo soooo
     honestly seriously genuinely truly literally absolutely actually
 """
 # The bot's own name anywhere in the message ("hey inspection ready").
@@ -206,9 +214,25 @@ _CHAT_SPELLINGS = {"u": "you", "r": "are", "ya": "you", "v": "very"}
 # Which team someone is in, or writes from, changes no pleasantry: "hi from the qa team",
 # "r u a bot or a real person in the qa team?".
 _TEAM = re.compile(r"\b(?:in|from|on)\s+(?:the\s+|our\s+)?(?:[a-z&]+\s+){0,2}team\b")
+# Where or after what a first day is ("first day in the mash", "first day back after
+# leave"): it is still a first day.
+_FIRST_DAY = re.compile(
+    r"\b(first\s+(?:day|week))(?:\s+back)?(?:\s+(?:after|from)\s+(?:my\s+|the\s+)?"
+    r"(?:annual\s+|maternity\s+|sick\s+)?(?:leave|holiday|holidays|break))?"
+    r"(?:\s+(?:in|at|on|with)\s+(?:the\s+)?[a-z&]+(?:\s+team)?)?"
+)
+# Asking for a joke, whatever is said round it ("tell me a joke about ofsted, need cheering
+# up"): what the bot is, and what it is for, answers it, unless a question comes with it.
+_JOKE = re.compile(
+    r"\b(?:tell\s+(?:me|us)\s+a\s+joke|know\s+any\s+jokes|got\s+any\s+jokes"
+    r"|say\s+something\s+funny|cheer\s+(?:me|us)\s+up)\b"
+)
 # What opens the part of a thanks that says what it helped with.
 _WHAT_FOR = (
     ("for",),
+    # "thanks, that's sorted my board paper".
+    ("sorted",),
+    ("helped", "with"),
     *((saved, who) for saved in ("saved", "saves", "saving") for who in ("me", "us")),
 )
 _QUESTION_WORDS = frozenset(
@@ -259,7 +283,8 @@ def small_talk(text: str) -> SmallTalk | None:
     """The kind of small talk `text` is, or None if it is (or may be) a real question."""
     named = strip_typed_name(text)
     rest = _EMOTICON.sub(" ", named).replace("\u2019", "'")
-    words = [_CHAT_SPELLINGS.get(w, w) for w in _WORD.findall(_TEAM.sub(" ", rest.lower()))]
+    lowered = _FIRST_DAY.sub(r"\1", _TEAM.sub(" ", rest.lower()))
+    words = [_CHAT_SPELLINGS.get(w, w) for w in _WORD.findall(lowered)]
     if not words:
         # Nothing but emoji, emoticons or the bot's name: a thumbs-up, a wave, a mention.
         if not named.strip() or _WAVE in named:
@@ -274,6 +299,8 @@ def small_talk(text: str) -> SmallTalk | None:
         kinds = _kinds_with_name(rest, words, phrases)
     if not kinds and "?" not in rest:
         kinds = _thanks_for_something(words)
+    if not kinds and _JOKE.search(lowered) and not _QUESTION_WORDS & set(words) - {"and"}:
+        kinds = {SmallTalk.ABOUT}
     return next((kind for kind in _PRIORITY if kind in kinds), None)
 
 

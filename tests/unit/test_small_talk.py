@@ -11,6 +11,8 @@ from knowledge.small_talk import SmallTalk, small_talk
 SMALL_TALK: dict[SmallTalk, list[str]] = {
     # Greetings, and asking whether anyone is there.
     SmallTalk.GREETING: [
+        "hi, first time using this",
+        "morning! hope you're ok, first day back after leave and my inbox is a nightmare",
         "hi",
         "Good morning all",
         "morning! long day of visits ahead 😩",
@@ -53,6 +55,8 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
     ],
     # Thanks, however put.
     SmallTalk.THANKS: [
+        "thanks, that's sorted my board paper",
+        "thank you sooo much, that's sorted my panel prep",
         "thanks!",
         "Thank you so much",
         "cheers",
@@ -159,6 +163,11 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
         "r u a bot or a real person in the qa team?",
         "tell me a joke, it's been a long week on duty",
         "tell me a joke, it's been a long week of audits",
+        # A joke asked for, whatever is said round it.
+        "tell me a joke about ofsted lol, need cheering up",
+        "go on then tell me a joke, it's been a long week on duty",
+        "random q, are you an actual person or a bot?",
+        "morning! first day in the mash, what can you help me with?",
     ],
     # The last answer missed, said in words.
     SmallTalk.MISSED: [
@@ -223,6 +232,9 @@ def test_small_talk_is_recognised(text: str, kind: SmallTalk) -> None:
         "how long for the audit team",
         "is the qa team a bot",
         "tell me about the jtai",
+        "tell me a joke about the icpc timescale, how long is it",
+        "first day - how long is an icpc",
+        "first time i have seen a jtai letter, what does it mean",
     ],
 )
 def test_questions_that_start_politely_are_not_small_talk(text: str) -> None:
