@@ -126,7 +126,8 @@ _LEFT_BEHIND = r"(?:inadequate|intervention|special\s+measures|requires\s+improv
 # Asking what happened after the report: "its latest ilacs", "the sif in the end", "did they
 # come out of inadequate at their next inspection", what a re-inspection found.
 _LATER = re.compile(
-    r"\b(?:latest|most\s+recent|in\s+the\s+end|eventually|since\s+then"
+    r"\b(?:latest|most\s+recent|in\s+the\s+end|eventually|finally|since\s+then"
+    r"|(?:at|in)\s+(?:its|their|the)\s+re-?inspection"
     r"|(?:at|in)\s+(?:its|their|the)\s+next\s+(?:full\s+)?(?:inspection|ilacs|sif|one)"
     r"|(?:come|came|coming)\s+out\s+of\s+"
     + _LEFT_BEHIND
@@ -163,6 +164,14 @@ _WHAT_IT_SAID = re.compile(
 _ILACS = re.compile(r"\bilacs\b", re.IGNORECASE)
 # The year ILACS inspections began: a council's ILACS came after any report before it.
 _ILACS_BEGAN = 2018
+# Kent, Barnet and Cambridgeshire wrote while waiting for their SIF: what came after it
+# ("did cambridgeshire get its notice lifted after the 2014 sif") is in no report here.
+_SIF_ENDED = 2017
+_AFTER_ITS_SIF = re.compile(
+    r"\b(?:after|following|since)\s+(?:the|its|their)\s+(?:20\d\d\s+)?sif\b"
+    r"|\bsif\s+(?:inspection\s+)?(?:finally\s+)?(?:happened|took\s+place|came\s+round)\b",
+    re.IGNORECASE,
+)
 
 
 def a_later_record(question: str) -> bool:
@@ -185,6 +194,8 @@ def a_later_record(question: str) -> bool:
         ):
             return True
         if _ILACS.search(question) and reported < _ILACS_BEGAN:
+            return True
+        if _AFTER_ITS_SIF.search(question) and reported < _SIF_ENDED:
             return True
     return False
 

@@ -159,6 +159,9 @@ OUT_OF_DOMAIN = (
     "issuing an ehcp", "issuing the ehcp", "ehcp finalised", "ehcp finalized",
     "ehcp has to be finalised", "ehcp be finalised", "finalise an ehcp", "finalise the ehcp",
     "finalising an ehcp", "finalising the ehcp", "finalised ehcp",
+    # Domestic abuse risk work with its own multi-agency procedures.
+    "marac referral", "marac referrals", "refer to marac", "referral to marac", "dash",
+    "dash risk assessment", "dash checklist",
     # The court's own timetable within care proceedings, and Cafcass's part in it.
     "case management hearing", "issues resolution hearing", "cmh", "irh",
     "initial analysis",
@@ -235,7 +238,11 @@ _S47_COMPLETION = re.compile(
 )
 # What something cost ("how much did the 8 extra posts cost medway"): only an answer that
 # gives a sum in pounds says.
-_A_COST = re.compile(r"\bhow\s+much\b[^?.!]*\bcost\b|\bcost\s+(?:them|us)\b", re.IGNORECASE)
+_A_COST = re.compile(
+    r"\bhow\s+much\b[^?.!]*\b(?:cost|budget(?:ed)?|spen[dt]|fund(?:ed|ing)?)\b"
+    r"|\bcost\s+(?:them|us)\b",
+    re.IGNORECASE,
+)
 _A_SUM = re.compile(r"£\s?\d")
 # What a council itself had to do, in the past tense: "what date did croydon have to submit
 # its action plan" asks its record even as it asks a timescale.
@@ -780,6 +787,15 @@ class KnowledgeBase:
         parts = [p for p in parts if not self._elsewhere(question, self._number_of[p.entry.id])]
         if a_later_record(question) or a_councils_numbers(question):
             return None
+        if asks_who_holds_a_post(question):
+            # "... medway were going to appoint a chair - who did they get?": who held a
+            # post, asked anywhere in the message, is answered only by a name given for it.
+            if asks_who_holds_a_post_now_or_here(question):
+                return None
+            whole_terms = self._search_terms(question)
+            parts = [
+                p for p in parts if self._names_holder(whole_terms, self._number_of[p.entry.id])
+            ]
         if len(parts) < 2:
             return None
         return tuple(parts[:MAX_PARTS])

@@ -122,6 +122,10 @@ def test_a_national_rule_asked_beside_another_council_is_answered(
         "did medway get out of intervention after the re-inspection? what grade did they get",
         # A document later in the report's own year.
         "what did the commissioner recommend in her 1 december 2019 report on medway?",
+        # What came after a council's SIF, which its report was still waiting for.
+        "what overall grade did kent get when its sif inspection finally happened?",
+        "did cambridgeshire get its improvement notice lifted after the 2014 sif?",
+        "what did medway get at their re-inspection after the 2019 inadequate?",
     ],
 )
 def test_what_one_of_the_five_found_after_its_report_is_seen(question: str) -> None:
@@ -146,6 +150,7 @@ def test_what_one_of_the_five_found_after_its_report_is_seen(question: str) -> N
         # A date the report itself gives, and what it said in its own month.
         "was medway's commissioner's report due in december 2019?",
         "what did medway's september 2019 cabinet report say about caseloads",
+        "barnet paper says the sif came out of which report's recommendation?",
     ],
 )
 def test_what_the_reports_hold_is_not_taken_for_later(question: str) -> None:

@@ -382,6 +382,8 @@ def test_a_plausible_match_is_offered_as_such_with_other_topics(
         "how did medway do at its first monitoring visit after the 2019 inadequate?",
         "what date did croydon have to submit its ilacs action plan to ofsted?",
         "kent's sif eventually happened after the 2016 paper - what overall grade did kcc get?",
+        "how much did medway budget for the 8 additional social work posts?",
+        "mash sgt - high risk dash done, within how many days does the marac referral go in?",
     ],
 )
 def test_questions_the_knowledge_cannot_answer_are_declined(
