@@ -222,7 +222,7 @@ _PREDICTION = re.compile(
     + r"|\b(?:our|the)\s+chances\s+of\b"
     # Nor the date of its own next inspection, which only Ofsted's call will tell.
     + r"|\bdate\s+(?:of\s+|for\s+)?(?:our|the)\s+next\s+"
-    r"(?:ilacs|inspection|jtai|visit|focused\s+visit|monitoring\s+visit)\b"
+    r"(?:ilacs|inspection|jtai|ofsted\s+visit|focused\s+visit|monitoring\s+visit)\b"
     r"|\bwhat\s+date\s+(?:are\s+|is\s+|will\s+)?ofsted\s+(?:are\s+|be\s+)?coming\b"
     r"|\b(?:ofsted|they|inspectors)\s+(?:are\s+|is\s+)?next\s+due\b"
     r"|\bnext\s+due\s+to\s+(?:inspect|visit|come)\b",
@@ -287,6 +287,10 @@ PROCESSES = frozenset(
     }
 )  # fmt: skip
 PROCESS_TIE = 0.85
+# And, asked when something began ("when did ilacs come into use, 2018?"), one that says
+# when it started, in place of one that only shares the year (on the development sets:
+# two gained, one lost, "before the quarterly visits start, what do ofsted do first").
+STARTED = frozenset({"start"})
 # A glossary entry says what a term means; it answers "what is HMICFRS", not "how many
 # HMICFRS inspectors are on a JTAI team", which one about the subject within this share of
 # its score answers better.
@@ -523,6 +527,7 @@ class KnowledgeBase:
         ranked = self._speaking_of(ranked, COUNCILS & set(terms), COUNCIL_TIE, COUNCIL_REACH)
         ranked = self._speaking_of(ranked, ASPECTS & set(terms), ASPECT_TIE)
         ranked = self._speaking_of(ranked, PROCESSES & set(terms), PROCESS_TIE)
+        ranked = self._speaking_of(ranked, STARTED & set(terms), PROCESS_TIE)
         if "timescale" in terms and find_date(question, today):
             # "strat disc was mon 15 dec, latest date for the icpc?": a date to count from
             # asks for a deadline, which only an entry with a timescale can work out.

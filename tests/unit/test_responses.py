@@ -620,6 +620,29 @@ def test_a_suggestion_speaking_of_what_the_best_never_mentions_answers_in_its_pl
     assert [p.entry.id for p in reply.parts] == ["annex-a-list-8-children-in-care"]
 
 
+def test_the_date_of_a_childs_next_statutory_visit_is_no_question_about_ofsteds(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    reply = shipped_knowledge.respond(
+        "first year of the placement, last statutory visit was tue 3 nov. latest date for "
+        "the next visit?",
+        date(2026, 11, 25),
+    )
+
+    assert [p.entry.id for p in reply.parts] == ["statutory-visits-children-in-care"]
+
+
+def test_when_something_started_is_answered_by_the_entry_saying_so(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    reply = shipped_knowledge.respond(
+        "when did ilacs inspections actually come into use, is it 2018?", TODAY
+    )
+
+    assert [p.entry.id for p in reply.parts] == ["ilacs-what-is-ilacs"]
+    assert "2018" in reply_text(reply)
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
