@@ -278,12 +278,13 @@ COUNCIL_REACH = 6
 # foster carers, how often will they need their health assessment" is not answered by the
 # visiting pattern for such placements, which never mentions one). On the development sets
 # 0.85 gained 3, 0.75 one fewer (a template question went to the self-evaluation entry),
-# 0.9 one; "visit" and the councils' names among them gained nothing more.
+# 0.9 one; "visit" and the councils' names among them gained nothing more. A judgement is
+# one too, for a council's entries only (below).
 PROCESSES = frozenset(
     {
         "health_assessment", "pathway_plan", "icpc", "rcpc", "core_group", "s47",
         "strategy_discussion", "plo", "annex_a", "aem", "self_evaluation", "action_plan",
-        "assessment",
+        "assessment", "judgement",
     }
 )  # fmt: skip
 PROCESS_TIE = 0.85
@@ -528,6 +529,12 @@ class KnowledgeBase:
         ranked = self._speaking_of(ranked, ASPECTS & set(terms), ASPECT_TIE)
         ranked = self._speaking_of(ranked, PROCESSES & set(terms), PROCESS_TIE)
         ranked = self._speaking_of(ranked, STARTED & set(terms), PROCESS_TIE)
+        if COUNCILS & set(terms):
+            # A council's own entry on the process asked about ("what judgement did b&d get
+            # for children in care") answers for its entry on something else.
+            ranked = self._speaking_of(
+                ranked, (COUNCILS | PROCESSES) & set(terms), COUNCIL_TIE, COUNCIL_REACH
+            )
         if "timescale" in terms and find_date(question, today):
             # "strat disc was mon 15 dec, latest date for the icpc?": a date to count from
             # asks for a deadline, which only an entry with a timescale can work out.

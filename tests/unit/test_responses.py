@@ -652,6 +652,11 @@ def test_when_something_started_is_answered_by_the_entry_saying_so(
             "assessment done",
             "health-assessments-children-in-care",
         ),
+        # The council's judgements, not its strengths in the same area.
+        (
+            "what judgement did b&d get for children in care and care leavers in 2019?",
+            "barking-dagenham-2019-judgements",
+        ),
         # The age is no sign of the health assessment's yearly timescale.
         (
             "a 10 yr old came into care under s20 last night - when do i need to have the "
