@@ -274,17 +274,18 @@ SUBJECT_TIE = 0.8
 # "medway 2019, what did they get for ... care leavers", and 0.65 nothing beyond it).
 COUNCIL_TIE = 0.7
 COUNCIL_REACH = 6
-# And one that names the meeting, plan or assessment asked about ("placed a 3 year old with
-# foster carers, how often will they need their health assessment" is not answered by the
-# visiting pattern for such placements, which never mentions one). On the development sets
-# 0.85 gained 3, 0.75 one fewer (a template question went to the self-evaluation entry),
-# 0.9 one; "visit" and the councils' names among them gained nothing more. A judgement is
-# one too, for a council's entries only (below).
+# And one that names the meeting, plan, assessment, guidance or role asked about: "placed a
+# 3 year old with foster carers, how often will they need their health assessment" is not
+# answered by the visiting pattern for such placements, which never mentions one. On the
+# development sets 0.85 gained 3, 0.75 one fewer (a template question went to the
+# self-evaluation entry), 0.9 one. Of the other acronyms, only Working Together and the IRO
+# gained without a loss; "visit", the inspectorates and the councils' names gained nothing
+# more or lost. A judgement is one too, which matters for a council's entries (below).
 PROCESSES = frozenset(
     {
         "health_assessment", "pathway_plan", "icpc", "rcpc", "core_group", "s47",
         "strategy_discussion", "plo", "annex_a", "aem", "self_evaluation", "action_plan",
-        "assessment", "judgement",
+        "assessment", "judgement", "wt2023", "iro",
     }
 )  # fmt: skip
 PROCESS_TIE = 0.85
