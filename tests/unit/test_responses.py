@@ -657,6 +657,8 @@ def test_when_something_started_is_answered_by_the_entry_saying_so(
             "what judgement did b&d get for children in care and care leavers in 2019?",
             "barking-dagenham-2019-judgements",
         ),
+        # The guidance asked about, not the entry sharing only "date" and "came out".
+        ("date WT2023 came out?", "wt2023-replaced-wt2018"),
         # The age is no sign of the health assessment's yearly timescale.
         (
             "a 10 yr old came into care under s20 last night - when do i need to have the "
