@@ -179,7 +179,7 @@ OUT_OF_DOMAIN = (
     # Schools and colleges, which Ofsted inspects under their own frameworks.
     "school inspection", "schools inspection", "inspect schools", "inspects schools",
     "inspecting schools", "inspect a school", "schools get", "a school get", "academy",
-    "academies", "college", "colleges", "pupil", "pupils", "headteacher", "head teacher",
+    "academies", "college", "colleges", "headteacher", "head teacher",
     # The other nations, whose procedures differ.
     "scotland", "scottish", "wales", "welsh", "northern ireland",
 )  # fmt: skip
@@ -252,6 +252,14 @@ _WHAT_A_COUNCIL_HAD = re.compile(
     re.IGNORECASE,
 )
 _NAMES_THE_ICPC = re.compile(r"\b(?:icpc|conference|initial\s+cp)\b", re.IGNORECASE)
+# Where someone comes from is not where the question is asked: "a new starter from wales
+# asked what the referral timescale is" asks England's.
+_PERSON_FROM_A_NATION = re.compile(
+    r"\b(?:starter|colleague|worker|sw|manager|student|agency\s+\w+|someone|she|he|they)\s+"
+    r"(?:who\s+)?(?:is\s+|came\s+|has\s+come\s+|moved\s+|transferred\s+)?(?:here\s+)?from\s+"
+    r"(?:wales|scotland|northern\s+ireland)\b",
+    re.IGNORECASE,
+)
 # One pattern for all of them, longest first so that "care homes" is found, not "care home";
 # a plain plural ("EHCPs") is the same word.
 _OUT_OF_DOMAIN = re.compile(
@@ -692,7 +700,7 @@ class KnowledgeBase:
         not itself speak of."""
         return any(
             not re.search(rf"\b{re.escape(phrase.lower())}s?\b", self._texts[entry])
-            for phrase in _OUT_OF_DOMAIN.findall(question)
+            for phrase in _OUT_OF_DOMAIN.findall(_PERSON_FROM_A_NATION.sub(" ", question))
         )
 
     def _answer_parts(self, question: str, today: date) -> tuple[Part, ...] | None:

@@ -659,6 +659,17 @@ def test_when_something_started_is_answered_by_the_entry_saying_so(
         ),
         # The guidance asked about, not the entry sharing only "date" and "came out".
         ("date WT2023 came out?", "wt2023-replaced-wt2018"),
+        # A pupil is a child a school refers; someone from Wales asks England's rule here.
+        (
+            "school phoned in a worry about a pupil this morning. by when does the front door "
+            "have to decide what we're doing with it?",
+            "referral-decision-timescale",
+        ),
+        (
+            "front door here, we've got a new starter from wales and she asked what the "
+            "timescale is for deciding what to do with a referral once it comes in",
+            "referral-decision-timescale",
+        ),
         # The age is no sign of the health assessment's yearly timescale.
         (
             "a 10 yr old came into care under s20 last night - when do i need to have the "
