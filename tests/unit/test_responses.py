@@ -383,6 +383,7 @@ def test_a_plausible_match_is_offered_as_such_with_other_topics(
         "what date did croydon have to submit its ilacs action plan to ofsted?",
         "kent's sif eventually happened after the 2016 paper - what overall grade did kcc get?",
         "how much did medway budget for the 8 additional social work posts?",
+        "we work in wales - how long have we got to hold an icpc?",
         "mash sgt - high risk dash done, within how many days does the marac referral go in?",
     ],
 )
