@@ -103,6 +103,7 @@ def test_words_that_say_nothing_of_the_topic_are_stop_words() -> None:
         # Months as people shorten them; "implemented" is when something started.
         ("barnet nov 2013 paper", ["barnet", "november", "2013", "paper"]),
         ("when was it implemented", ["start"]),
+        ("re-inspection or reinspected", ["reinspection", "reinspection"]),
     ],
 )
 def test_chat_shorthand_reads_as_the_words_it_stands_for(text: str, expected: list[str]) -> None:
