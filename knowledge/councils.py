@@ -209,7 +209,8 @@ _HOW_MANY_CHILDREN = re.compile(
     r"\bhow\s+many\s+(?:of\s+(?:the\s+|its\s+|their\s+|[\w&]+['\u2019]s?\s+))?(?:children|kids|young\s+people|yp|care\s+leavers|cla|lac|families"
     r"|referrals|contacts|strategy\s+discussions|strat\s+discussions|assessments|s47s"
     r"|(?:cp\s+|statutory\s+)?visits"
-    r"|section\s+47s|cp\s+plans|social\s+workers|agency\s+(?:staff|workers)|vacancies)\b",
+    r"|section\s+47s|cp\s+plans|social\s+workers|agency\s+(?:staff|workers)"
+    r"|(?:social\s+worker\s+|sw\s+|staff\s+)?vacancies)\b",
     re.IGNORECASE,
 )
 _HELD_BY_SERVICES = re.compile(

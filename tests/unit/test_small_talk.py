@@ -11,6 +11,7 @@ from knowledge.small_talk import SmallTalk, small_talk
 SMALL_TALK: dict[SmallTalk, list[str]] = {
     # Greetings, and asking whether anyone is there.
     SmallTalk.GREETING: [
+        "friday at last",
         "hi, first time using this",
         "morning! hope you're ok, first day back after leave and my inbox is a nightmare",
         "hi",
