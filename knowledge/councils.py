@@ -262,3 +262,30 @@ def an_uncounted_team(question: str, answer: str) -> bool:
     return bool(asked) and not (
         _COUNTED_INSPECTORS.search(answer) and any(name.search(answer) for name in asked)
     )
+
+
+# What a council's own review of itself graded: "what grade did barnet's mock inspection give
+# them", "what percentage of kent's audits were graded good", "how many of the 12 cases were
+# judged to have a good transition". The reports say what the reviews were and what they
+# looked at, never their grades. (How many were audited, or how many of them face to face,
+# they do say.)
+_OWN_REVIEW = re.compile(
+    r"\b(?:mock\s+inspections?|audits?|peer\s+reviews?|deep\s+dives?|self[\s-]?assessments?"
+    r"|case\s+reviews?|dip\s+samples?)\b",
+    re.IGNORECASE,
+)
+_ITS_RESULTS = re.compile(
+    r"\b(?:what\s+(?:grade|rating|judgement|score|result)s?|graded|rated"
+    r"|judged\s+(?:to\s+be\s+|as\s+)?(?:good|outstanding|inadequate|requires|ri|to\s+have))\b",
+    re.IGNORECASE,
+)
+
+
+def a_reviews_results(question: str) -> bool:
+    """Whether `question` asks the grades that one of the five councils' own audits, mock
+    inspection or peer reviews gave, which none of their reports states."""
+    return bool(
+        _OWN_REVIEW.search(question)
+        and _ITS_RESULTS.search(question)
+        and any(name.search(question) for name, _, _ in _HELD_REPORTS)
+    )

@@ -18,6 +18,7 @@ from knowledge.compound import MAX_PARTS, asking_part, asks, compared_parts, spl
 from knowledge.councils import (
     a_councils_numbers,
     a_later_record,
+    a_reviews_results,
     an_uncounted_team,
     another_councils_record,
 )
@@ -668,6 +669,7 @@ class KnowledgeBase:
             )
             or a_later_record(question)
             or a_councils_numbers(question)
+            or a_reviews_results(question)
             or self._never_says(question, entry)
             or bool(_A_COST.search(question) and not _A_SUM.search(self.entries[entry].answer))
             or (asks_who_holds_a_post(question) and not self._names_holder(terms, entry))

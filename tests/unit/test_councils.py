@@ -12,6 +12,7 @@ from knowledge.councils import (
     OTHER_COUNCILS,
     a_councils_numbers,
     a_later_record,
+    a_reviews_results,
     an_uncounted_team,
     another_councils_record,
 )
@@ -228,3 +229,25 @@ def test_a_councils_team_size_is_answered_only_where_its_report_counts_it(
     assert reply.answers_given is answered
     if answered:
         assert "seven" in reply_text(reply)
+
+
+@pytest.mark.parametrize(
+    ("question", "asks_its_grades"),
+    [
+        ("what grade did barnet's mock inspection in october 2013 give them?", True),
+        ("what percentage of kent's 70 monthly audits were graded good or better in 2016?", True),
+        (
+            "kent's step-down deep dive - how many of the 12 cases were judged to have a good transition?",
+            True,
+        ),
+        # What the reviews were and how many they looked at, which the reports give.
+        ("kent audits - how many of the 70 get an enhanced face to face audit", False),
+        ("when did barnet have its mock inspection done", False),
+        # No council of the five: a general question about audit grading.
+        ("how should audits be graded", False),
+    ],
+)
+def test_the_grades_a_councils_own_reviews_gave_are_beyond_its_report(
+    question: str, asks_its_grades: bool
+) -> None:
+    assert a_reviews_results(question) is asks_its_grades
