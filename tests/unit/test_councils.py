@@ -237,7 +237,7 @@ def test_a_councils_team_size_is_answered_only_where_its_report_counts_it(
         ("what grade did barnet's mock inspection in october 2013 give them?", True),
         ("what percentage of kent's 70 monthly audits were graded good or better in 2016?", True),
         (
-            "kent's step-down deep dive - how many of the 12 cases were judged to have a good transition?",
+            "kent deep dive - how many of the 12 cases were judged to have a good transition?",
             True,
         ),
         # What the reviews were and how many they looked at, which the reports give.
