@@ -226,7 +226,12 @@ _PREDICTION = re.compile(
     r"(?:ilacs|inspection|jtai|ofsted\s+visit|focused\s+visit|monitoring\s+visit)\b"
     r"|\bwhat\s+date\s+(?:are\s+|is\s+|will\s+)?ofsted\s+(?:are\s+|be\s+)?coming\b"
     r"|\b(?:ofsted|they|inspectors)\s+(?:are\s+|is\s+)?next\s+due\b"
-    r"|\bnext\s+due\s+to\s+(?:inspect|visit|come)\b",
+    r"|\bnext\s+due\s+to\s+(?:inspect|visit|come)\b"
+    # "when is hmicfrs next inspecting our force", "when is our next focused visit going to
+    # be": visits and inspections with no cycle to count from.
+    r"|\bnext\s+(?:inspecting|visiting)\b"
+    r"|\bwhen\s+(?:is|will)\s+(?:our|the)\s+next\s+(?:focused\s+visit|jtai|monitoring\s+visit)"
+    r"\s+(?:going\s+to\s+be|be|happen|come)\b",
     re.IGNORECASE,
 )
 # How long a section 47 enquiry itself may take: the brief gives the ICPC's timescale from

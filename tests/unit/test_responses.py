@@ -384,6 +384,9 @@ def test_a_plausible_match_is_offered_as_such_with_other_topics(
         "kent's sif eventually happened after the 2016 paper - what overall grade did kcc get?",
         "how much did medway budget for the 8 additional social work posts?",
         "we work in wales - how long have we got to hold an icpc?",
+        # The date of a visit or another inspectorate's inspection, which has no cycle.
+        "when is hmicfrs next inspecting our police force",
+        "when is our next focused visit going to be? last one was 2024",
         "mash sgt - high risk dash done, within how many days does the marac referral go in?",
     ],
 )
