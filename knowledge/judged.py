@@ -24,6 +24,7 @@ _WHEN = (
 # or "a good example".
 _STATED = re.compile(
     r"\b(?:we\s+were|we\s+are|we['\u2019]re|we\s+got|we['\u2019]?ve\s+been|judged|rated|graded"
+    r"|we\s+c[oa]me\s+out(?:\s+as|\s+at)?"
     r"|last\s+(?:letter|report|inspection|judgement|time|ilacs|one|grade|rating)"
     r"\s+(?:said|was|gave\s+us|c[oa]me\s+(?:out|back)(?:\s+as|\s+at)?))\s+"
     r"(?:currently\s+|still\s+)?(?:judged\s+|rated\s+|graded\s+|as\s+)?"

@@ -68,6 +68,11 @@ CARRIED_SUBJECTS = frozenset(
         "short_inspection", "standard_inspection", "annex_a",
     }
 ) | COUNCILS  # fmt: skip
+# Short and standard inspections, named beside each other, by the adjective alone.
+_ELIDED = {
+    "standard": ("short_inspection", "standard inspection"),
+    "short": ("standard_inspection", "short inspection"),
+}
 # A first piece this short that asks nothing names the topic of the questions after it.
 LEADING_TOPIC_TERMS = 2
 # "icpc from strat": a piece that says what a timescale counts from asks that timescale.
@@ -744,6 +749,7 @@ class KnowledgeBase:
             if find_date(text, today) and not asks(text) and not CARRIED_ASPECTS & set(found)
         ]
         for text, found in zip(texts, terms, strict=True):
+            text, found = self._unelided(text, found, subjects)
             bare = not set(found) - CARRIED_SUBJECTS - GENERIC_WORDS
             if text in context or (bare and not (asks(text) and CARRIED_SUBJECTS & set(found))):
                 # Nothing but what it is about ("SEND inspection - how much notice..."):
@@ -827,6 +833,15 @@ class KnowledgeBase:
         if len(parts) < 2:
             return None
         return tuple(parts[:MAX_PARTS])
+
+    def _unelided(self, text: str, found: list[str], subjects: list[str]) -> tuple[str, list[str]]:
+        """A part that names one inspection by its adjective alone beside the other ("how
+        long for a short ilacs, and how long for a standard?") names that inspection."""
+        for word, (other, whole) in _ELIDED.items():
+            if word in found and other in subjects:
+                text = re.sub(rf"\b{word}\b", whole, text, flags=re.IGNORECASE)
+                found = self._vocabulary.terms(text)
+        return text, found
 
     def _from_context(
         self, asked: str, context: list[str], entry: KnowledgeEntry, today: date

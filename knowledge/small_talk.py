@@ -219,7 +219,7 @@ _TEAM = re.compile(r"\b(?:in|from|on)\s+(?:the\s+|our\s+)?(?:[a-z&]+\s+){0,2}tea
 # Where or after what a first day is ("first day in the mash", "first day back after
 # leave"): it is still a first day.
 _FIRST_DAY = re.compile(
-    r"\b(first\s+(?:day|week))(?:\s+back)?(?:\s+(?:after|from)\s+(?:my\s+|the\s+)?"
+    r"\b(first\s+(?:day|week))(?:\s+back|\s+here)?(?:\s+(?:after|from)\s+(?:my\s+|the\s+)?"
     r"(?:annual\s+|maternity\s+|sick\s+)?(?:leave|holiday|holidays|break))?"
     r"(?:\s+(?:in|at|on|with)\s+(?:the\s+)?[a-z&]+(?:\s+team)?)?"
 )

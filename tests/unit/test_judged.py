@@ -31,6 +31,10 @@ from knowledge.library import KnowledgeBase
         ("we were RI at our last ilacs, how long will they be in the building", STANDARD),
         ("we're currently outstanding. how long will the next one be on site for", SHORT),
         ("we are still rated good, how long is the next inspection", SHORT),
+        (
+            "we came out requires improvement at our last ilacs. how long on site next time?",
+            STANDARD,
+        ),
     ],
 )
 def test_a_stated_judgement_asked_how_long_reads_as_its_inspection(

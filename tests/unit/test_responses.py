@@ -636,6 +636,19 @@ def test_the_date_of_a_childs_next_statutory_visit_is_no_question_about_ofsteds(
     assert [p.entry.id for p in reply.parts] == ["statutory-visits-children-in-care"]
 
 
+def test_short_and_standard_named_beside_each_other_by_the_adjective_are_both_answered(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    reply = shipped_knowledge.respond(
+        "quick one - how long on site for a short inspection and how long for a standard?", TODAY
+    )
+
+    assert [p.entry.id for p in reply.parts] == [
+        "ilacs-short-inspection-length",
+        "ilacs-standard-inspection-length",
+    ]
+
+
 def test_when_something_started_is_answered_by_the_entry_saying_so(
     shipped_knowledge: KnowledgeBase,
 ) -> None:

@@ -169,6 +169,7 @@ SMALL_TALK: dict[SmallTalk, list[str]] = {
         "go on then tell me a joke, it's been a long week on duty",
         "random q, are you an actual person or a bot?",
         "morning! first day in the mash, what can you help me with?",
+        "hiya, first week here - what can you help with?",
     ],
     # The last answer missed, said in words.
     SmallTalk.MISSED: [
