@@ -80,3 +80,34 @@ def with_implied_judgement(question: str) -> str:
     if _SAYS_WHICH.search(question):
         return question
     return _WHAT_GOT.sub("what judgement ", question, count=1)
+
+
+# "We've just been told we're inadequate - how often will ofsted be coming back?": after an
+# inadequate judgement Ofsted's return visits are its monitoring visits.
+_NOW_INADEQUATE = re.compile(
+    r"\b(?:we['\u2019]re|we\s+are|we\s+were|we['\u2019]?ve\s+been|been|got|came\s+out|come\s+out"
+    r"|(?:services|council|we)\s+(?:is|are))\s+(?:judged\s+|rated\s+|graded\s+|as\s+)?inadequate\b"
+    r"|\binadequate\s+(?:letter|judgement|judgment|grade|rating)\b",
+    re.IGNORECASE,
+)
+_ASKS_HOW_OFTEN_BACK = re.compile(
+    r"\b(?:how\s+often|how\s+frequently|how\s+regularly|rhythm|cadence|c[oa]m(?:e|ing)\s+back"
+    r"|be\s+back|check\s+(?:in\s+)?on\s+us)\b",
+    re.IGNORECASE,
+)
+_NAMES_A_VISIT = re.compile(
+    r"\b(?:monitoring|focus+ed|mv|fv|jtai|send|short|standard|re-?inspect\w*)\b",
+    re.IGNORECASE,
+)
+MONITORING = "monitoring visits"
+
+
+def with_implied_monitoring(question: str) -> str:
+    """`question` with Ofsted's visits after an inadequate judgement named as the
+    monitoring visits they are, when it asks how often Ofsted comes back and names no
+    visit: "we've just been told we're inadequate, how often will ofsted be coming back?"."""
+    if not _NOW_INADEQUATE.search(question) or not _ASKS_HOW_OFTEN_BACK.search(question):
+        return question
+    if _NAMES_A_VISIT.search(question):
+        return question
+    return f"{question} {MONITORING}"

@@ -26,7 +26,11 @@ from knowledge.cycles import NextDue, next_due
 from knowledge.dates import Deadline, deadline, find_date, without_dates
 from knowledge.entries import KnowledgeEntry, KnowledgeError, load_entries, national_files
 from knowledge.index import SearchIndex
-from knowledge.judged import with_implied_inspection, with_implied_judgement
+from knowledge.judged import (
+    with_implied_inspection,
+    with_implied_judgement,
+    with_implied_monitoring,
+)
 from knowledge.people import (
     ANYWHERE,
     asks_who_holds_a_post,
@@ -621,7 +625,7 @@ class KnowledgeBase:
         question = asking_part(strip_typed_name(message))
         personal = looks_personal(question)
         # What is searched; what is kept (`searched` below) is what was asked.
-        meant = with_implied_judgement(with_implied_inspection(question))
+        meant = with_implied_monitoring(with_implied_judgement(with_implied_inspection(question)))
         whole = self.ask(meant, today)
         parts = self._answer_parts(meant, today)
         if parts is not None and len(parts) == 1 and not parts[0].deadline and whole.sure:

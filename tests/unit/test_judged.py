@@ -6,7 +6,14 @@ from datetime import date
 
 import pytest
 
-from knowledge.judged import SHORT, STANDARD, with_implied_inspection, with_implied_judgement
+from knowledge.judged import (
+    MONITORING,
+    SHORT,
+    STANDARD,
+    with_implied_inspection,
+    with_implied_judgement,
+    with_implied_monitoring,
+)
 from knowledge.library import KnowledgeBase
 
 
@@ -129,3 +136,35 @@ def test_the_council_named_answers_for_the_national_judgement_it_got(
     )
 
     assert [p.entry.id for p in reply.parts] == ["medway-2019-judgements"]
+
+
+@pytest.mark.parametrize(
+    ("question", "monitoring"),
+    [
+        ("we've just been told we're inadequate. how often will ofsted be coming back?", True),
+        ("ib chair - we've just had the inadequate letter. what rhythm of ofsted visits?", True),
+        ("our childrens services are inadequate. how often will ofsted be back in?", True),
+        # A visit named says which; no judgement stated, or none asked how often.
+        ("we're inadequate - how often are monitoring visits", False),
+        ("how often do ofsted come back", False),
+        ("we're inadequate, when is the action plan due", False),
+    ],
+)
+def test_how_often_ofsted_comes_back_after_inadequate_reads_as_its_monitoring_visits(
+    question: str, monitoring: bool
+) -> None:
+    read = with_implied_monitoring(question)
+
+    assert read == (f"{question} {MONITORING}" if monitoring else question)
+
+
+def test_the_monitoring_visits_answer_how_often_ofsted_come_back_after_inadequate(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    reply = shipped_knowledge.respond(
+        "improvement board member, we've just been told we're inadequate. how often will "
+        "ofsted be coming back to check on us?",
+        date(2026, 11, 25),
+    )
+
+    assert [p.entry.id for p in reply.parts] == ["first-monitoring-visit-timing"]
