@@ -136,7 +136,9 @@ _LATER = re.compile(
     + r"|end(?:ed|s)?\s+up"
     r"|when\s+(?:they|it)\s+(?:was|were)\s+(?:finally\s+)?re-?inspected"
     r"|(?:went|came|go)\s+back\s+(?:in\s+)?and\s+re-?inspected"
-    r"|after\s+(?:the|their|its)\s+re-?inspection)\b",
+    r"|after\s+(?:the|their|its)\s+re-?inspection"
+    r"|re-?inspection\s+(?:results?|outcomes?|grades?|judge?ments?)"
+    r"|(?:results?|outcomes?)\s+of\s+(?:the|its|their)\s+re-?inspection)\b",
     re.IGNORECASE,
 )
 # "What did Ofsted find", "did they come out of inadequate": asked of a held council, a
@@ -149,6 +151,19 @@ _LATER_VISIT_FOUND = re.compile(
     r"(?:\b(?:find|found|findings?|got|get|outcomes?|results?|judged)|\bhow\s+did\b[^?.!]*\bdo)"
     r"\b[^?.!]*\b(?:first|second"
     r"|third|next|latest|last|later)\s+(?:quarterly\s+|ofsted\s+)?monitoring\s+visits?\b",
+    re.IGNORECASE,
+)
+# What Medway's commissioner recommended or found: her report came after the council's.
+_COMMISSIONERS_VIEW = re.compile(
+    r"\b(?:commissioner|eleanor\s+brazil|mrs\s+brazil)\b[^?.!]*\b(?:recommend\w*|conclu\w+|found"
+    r"|find|decid\w+|advis\w+)\b|\bwhat\s+did\s+(?:the\s+)?(?:commissioner|eleanor\s+brazil"
+    r"|mrs\s+brazil)\b",
+    re.IGNORECASE,
+)
+# The dates or results of a council's monitoring visits, which came after its report.
+_ITS_VISITS = re.compile(
+    r"\b(?:monitoring\s+visits?|mvs?)\s+(?:dates?|results?|outcomes?|findings?|letters?)\b"
+    r"|\b(?:dates?|results?|outcomes?)\s+of\s+(?:the|its|their)\s+(?:monitoring\s+visits|mvs)\b",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b20\d\d\b")
@@ -178,6 +193,9 @@ def a_later_record(question: str) -> bool:
     """Whether `question` asks what an inspection of one of the five councils found after
     the report the knowledge holds ("what did kent get at its latest ilacs", "what did
     ofsted find at kent's SIF in 2017"): no report here says."""
+    named = [name for name, _, _ in _HELD_REPORTS if name.search(question)]
+    if named and (_ITS_VISITS.search(question) or _COMMISSIONERS_VIEW.search(question)):
+        return True
     if not _FOUND.search(question) and not _FIND.search(question):
         return False
     years = [int(y) for y in _YEAR.findall(question)]
@@ -229,12 +247,20 @@ _LOOKED_AT = re.compile(
 )
 
 
+# Children counted by what holds them: "how many cla in barking and dagenham".
+_HOW_MANY_HELD = re.compile(
+    r"\bhow\s+many\s+(?:cla|lac|looked\s+after\s+children|children\s+in\s+care|care\s+leavers"
+    r"|children\s+on\s+(?:cp|child\s+protection)\s+plans|cp\s+plans|cin)\b",
+    re.IGNORECASE,
+)
+
+
 def a_councils_numbers(question: str) -> bool:
     """Whether `question` asks how many children one of the five councils' services held,
     which none of their reports says."""
     return bool(
         _HOW_MANY_CHILDREN.search(question)
-        and _HELD_BY_SERVICES.search(question)
+        and (_HELD_BY_SERVICES.search(question) or _HOW_MANY_HELD.search(question))
         and not _LOOKED_AT.search(question)
         and any(name.search(question) for name, _, _ in _HELD_REPORTS)
     )
@@ -247,8 +273,9 @@ _HOW_MANY_INSPECTORS = re.compile(
     r"\bhow\s+many\s+(?:ofsted\s+)?(?:inspectors|hmis?|inspection\s+staff)\b", re.IGNORECASE
 )
 _COUNTED_INSPECTORS = re.compile(
-    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
-    r"(?:[\w-]+\s+){0,2}?(?:inspectors|hmis?)\b",
+    r"\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+"
+    r"(?:(?:ofsted|social|care|lead|senior|quality|assurance|more|other|cqc|schools?|police)\s+)"
+    r"{0,3}(?:inspectors|hmis?)\b",
     re.IGNORECASE,
 )
 

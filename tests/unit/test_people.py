@@ -28,6 +28,8 @@ TODAY = date(2026, 11, 25)
         "who was the chair of cambridgeshire's improvement board",
         "who did medway appoint as the independent chair of its improvement board?",
         "i remember medway were going to appoint a chair - who did they get?",
+        "who was b&d lead inspector",
+        "who is the medway dcs?",
     ],
 )
 def test_a_question_asking_who_held_a_post_is_seen(question: str) -> None:
@@ -41,6 +43,8 @@ def test_a_question_asking_who_held_a_post_is_seen(question: str) -> None:
         "what is a lead member",
         "who sits on cambs improvement board",
         "who signed the improvement notice",
+        "who is the lead inspector",
+        "who chairs the practitioners group",
     ],
 )
 def test_a_question_about_the_post_itself_is_not(question: str) -> None:
