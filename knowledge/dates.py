@@ -68,7 +68,8 @@ _RELATIVE_DAY = re.compile(
 # "The dcs just had the call", "ofsted rang 20 mins ago": today, said in words that are
 # also what happened (so, unlike the dates above, they stay in what is searched).
 _JUST_NOW = re.compile(
-    r"\b(?:just\s+(?:had|got|taken|received)\s+(?:the\s+)?(?:call|phone\s+call)"
+    r"\b(?:just\s+(?:had|got|taken|received)\s+(?:the\s+|an?\s+|our\s+)?(?:(?:ilacs|ofsted|inspection)\s+)?"
+    r"(?:call|phone\s+call)"
     r"|just\s+(?:rang|phoned|called|rung)|(?:\d+|a\s+few)\s+min(?:ute)?s\s+ago"
     r"|an\s+hour\s+ago)\b",
     re.I,

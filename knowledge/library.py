@@ -321,6 +321,17 @@ STARTED = frozenset({"start"})
 # its score answers better.
 GLOSSARY = "Glossary"
 DEFINITION_TIE = 0.85
+# The day inspectors arrive: "what date are they on site", "which day will they turn up".
+_ASKS_THE_DAY_THEY_ARRIVE = re.compile(
+    r"\b(?:what|which)\s+(?:date|day)\b[^?.!]*\b(?:on\s+site|arrive|turn\s+up|start|here|in)\b"
+    r"|\bwhen\s+(?:will|do|are)\s+(?:they|inspectors|ofsted)\b[^?.!]*\b(?:arrive|turn\s+up"
+    r"|on\s+site|start)\b",
+    re.IGNORECASE,
+)
+# Inspections whose notice is no call before a Monday.
+_ANOTHER_INSPECTION = re.compile(
+    r"\b(?:send|jtai|joint|focus+ed|fv|monitoring|mv|cqc|hmicfrs)\b", re.IGNORECASE
+)
 _ASKS_A_FACT = re.compile(r"\b(?:how\s+many|how\s+long|how\s+often|how\s+much)\b", re.IGNORECASE)
 _ASKS_A_MEANING = re.compile(
     r"\b(?:stands?\s+for|mean|means|meaning|define|definition|what\s+(?:is|are)|whats"
@@ -568,6 +579,18 @@ class KnowledgeBase:
                 ranked,
                 ASPECT_TIE,
                 lambda r: any(t.unit != "mondays" for t in self.entries[r.entry].timescales),
+            )
+        elif (
+            _ASKS_THE_DAY_THEY_ARRIVE.search(question)
+            and not _ANOTHER_INSPECTION.search(question)
+            and find_date(question, today)
+        ):
+            # "ofsted called the dcs today (wed) - what date are they on site?": the day
+            # inspectors arrive, which the call's entry counts in Mondays.
+            ranked = _first_within(
+                ranked,
+                ASPECT_TIE,
+                lambda r: any(t.unit == "mondays" for t in self.entries[r.entry].timescales),
             )
         if _ASKS_A_FACT.search(question) and not _ASKS_A_MEANING.search(question):
             ranked = self._beyond_definition(ranked)

@@ -22,9 +22,7 @@ _ASKS_WHO_HOLDS = re.compile(
     # "who was b&d lead inspector", "who is the medway dcs": a post somewhere named.
     r"|\bwho\s+(?:is|was|were)\s+(?:the\s+)?"
     r"(?!(?:the|a|an|lead|senior|new|chief|deputy|assistant|independent|corporate)\b)"
-    r"[\w&'\u2019-]+\s+(?:[\w-]+\s+)?"
-    + _POST
-    + r"\s*\??\s*$"
+    r"[\w&'\u2019-]+\s+(?:[\w-]+\s+)?" + _POST + r"\s*\??\s*$"
     # "who did medway appoint as the independent chair", "... - who did they get?"
     r"|\bwho\s+did\s+(?:[\w&'\u2019-]+\s+){1,3}?(?:appoint|get|choose|pick|hire|recruit)\b"
     r"|\bwho\s+(?:is|was|were)\s+(?:the\s+|their\s+|its\s+)?(?:[\w'-]+\s+){0,3}?"

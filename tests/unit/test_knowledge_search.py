@@ -234,6 +234,7 @@ def test_local_entries_replace_national_ones(tmp_path: Path) -> None:
         # The call just had is today's.
         ("dcs just had the call for our short inspection", TODAY),
         ("DCS had ofsted on the phone about 20 mins ago", TODAY),
+        ("dcs has just had the ilacs call (short inspection)", TODAY),
     ],
 )
 def test_find_date(text: str, expected: date | None) -> None:

@@ -649,6 +649,30 @@ def test_short_and_standard_named_beside_each_other_by_the_adjective_are_both_an
     ]
 
 
+@pytest.mark.parametrize(
+    ("question", "arrive"),
+    [
+        # Wednesday 25 November 2026: the following Monday is 30 November.
+        (
+            "ofsted called the dcs today (wed) for our short inspection - what date are they "
+            "on site?",
+            "30 November 2026",
+        ),
+        (
+            "dcs has just had the ilacs call (short inspection). what date will they be on site?",
+            "30 November 2026",
+        ),
+    ],
+)
+def test_the_day_inspectors_arrive_after_the_call_is_worked_out(
+    shipped_knowledge: KnowledgeBase, question: str, arrive: str
+) -> None:
+    reply = shipped_knowledge.respond(question, TODAY)
+
+    assert [p.entry.id for p in reply.parts] == ["ilacs-notice-call-to-dcs"]
+    assert arrive in reply_text(reply)
+
+
 def test_when_something_started_is_answered_by_the_entry_saying_so(
     shipped_knowledge: KnowledgeBase,
 ) -> None:
