@@ -114,7 +114,10 @@ _NUMBER_AND_UNIT = re.compile(r"(\d+)([a-z]+)")
 _SHORTENED_ALONE = {
     unit: UNITS[unit]
     for unit in ("wd", "wds", "wdays", "wk", "wks", "mth", "mths", "mnth", "mnths", "hrs", "yrs")
-} | {"insp": ("inspection",), "inspn": ("inspection",)}
+} | {
+    "insp": ("inspection",), "inspn": ("inspection",), "freq": ("frequency",),
+    "prev": ("previous",), "assmt": ("assessment",), "assmnt": ("assessment",),
+}  # fmt: skip
 # "b&d's", "b&ds", "c&f's": the possessive of a name shortened round "&" is the name
 # ("b&d"), not "b" and a word "ds".
 _AMPERSAND_POSSESSIVE = re.compile(r"(&[a-z]{1,3})['\u2019]?s\b")
@@ -164,6 +167,14 @@ class Vocabulary:
         """The comparable terms of `text`: synonyms joined, stop words dropped."""
         raw = words(_CALLED_LAST.sub(NAME_TERM, text))
         stems = [_send_read(raw, i) if w == "send" else stem(w) for i, w in enumerate(raw)]
+        return self._joined(stems, raw)
+
+    def rejoined(self, terms: list[str]) -> list[str]:
+        """`terms` with the phrases among them joined again: once a typo is corrected,
+        "health assesment" is the phrase "health assessment" after all."""
+        return self._joined(terms, terms)
+
+    def _joined(self, stems: list[str], raw: list[str]) -> list[str]:
         terms: list[str] = []
         position = 0
         while position < len(stems):

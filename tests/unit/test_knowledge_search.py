@@ -152,6 +152,19 @@ def test_typos_are_corrected_to_indexed_terms() -> None:
     assert index.correct("cin") == "cin"  # short words are never corrected
 
 
+def test_a_phrase_with_a_typo_in_it_is_joined_once_the_typo_is_corrected() -> None:
+    vocabulary = load_vocabulary()
+    typed = vocabulary.terms("health assesment over 5 freq")
+
+    assert "health_assessment" not in typed
+    assert vocabulary.rejoined(["health", "assessment", "over", "5", "frequency"]) == [
+        "health_assessment",
+        "over",
+        "5",
+        "frequency",
+    ]
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [

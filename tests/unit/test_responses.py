@@ -698,6 +698,10 @@ def test_when_something_started_is_answered_by_the_entry_saying_so(
             "what judgement did b&d get for children in care and care leavers in 2019?",
             "barking-dagenham-2019-judgements",
         ),
+        # Typed in a hurry: a typo inside a phrase, an abbreviation, a visit by its initials.
+        ("health assesment over 5 freq", "health-assessments-children-in-care"),
+        ("kent prev ofsted grades", "kent-ofsted-inspections-2012-2014"),
+        ("fv team size", "ilacs-focused-visit-length-notice-team"),
         # The guidance asked about, not the entry sharing only "date" and "came out".
         ("date WT2023 came out?", "wt2023-replaced-wt2018"),
         # A pupil is a child a school refers; someone from Wales asks England's rule here.
