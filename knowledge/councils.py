@@ -184,6 +184,9 @@ _ILACS_BEGAN = 2018
 _SIF_ENDED = 2017
 _AFTER_ITS_SIF = re.compile(
     r"\b(?:after|following|since)\s+(?:the|its|their)\s+(?:20\d\d\s+)?sif\b"
+    # What it got there: "kent sif outcome?", "what did cambs get at its 2014 sif".
+    r"|\bsif\s+(?:outcomes?|results?|grades?|judge?ments?|ratings?)\b"
+    r"|\b(?:get|got|achieved?)\b[^?.!]*\b(?:at|in)\s+(?:its|their|the)\s+(?:20\d\d\s+)?sif\b"
     r"|\bsif\s+(?:inspection\s+)?(?:finally\s+)?(?:happened|took\s+place|came\s+round)\b",
     re.IGNORECASE,
 )

@@ -129,6 +129,8 @@ def test_a_national_rule_asked_beside_another_council_is_answered(
         "what did medway get at their re-inspection after the 2019 inadequate?",
         # As terse as a search box; what Medway's commissioner went on to recommend.
         "medway mv dates",
+        "kent sif outcome?",
+        "cambs - what did cambridgeshire get at its 2014 sif then?",
         "cambs reinspection result 2014",
         "what did eleanor brazil recommend for medway",
         "did eleanor brazil recommend medway's services be taken out of council control?",
@@ -157,6 +159,8 @@ def test_what_one_of_the_five_found_after_its_report_is_seen(question: str) -> N
         "was medway's commissioner's report due in december 2019?",
         "what did medway's september 2019 cabinet report say about caseloads",
         "barnet paper says the sif came out of which report's recommendation?",
+        "what did cambridgeshire expect at its sif",
+        "what grades would a sif give for care leavers, per barnet",
     ],
 )
 def test_what_the_reports_hold_is_not_taken_for_later(question: str) -> None:
