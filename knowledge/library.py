@@ -327,8 +327,7 @@ DEFINITION_TIE = 0.85
 # The day inspectors arrive: "what date are they on site", "which day will they turn up".
 _ASKS_THE_DAY_THEY_ARRIVE = re.compile(
     r"\b(?:what|which)\s+(?:date|day)\b[^?.!]*\b(?:on\s+site|arrive|turn\s+up|start|here|in)\b"
-    r"|\bwhen\s+(?:will|do|are)\s+(?:they|inspectors|ofsted)\b[^?.!]*\b(?:arrive|turn\s+up"
-    r"|on\s+site|start)\b",
+    r"|\bwhen\b[^?.!]*\b(?:arrive|turn\s+up|be\s+(?:physically\s+)?on\s+site|get\s+here)\b",
     re.IGNORECASE,
 )
 # Inspections whose notice is no call before a Monday.
