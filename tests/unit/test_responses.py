@@ -662,6 +662,11 @@ def test_short_and_standard_named_beside_each_other_by_the_adjective_are_both_an
             "dcs has just had the ilacs call (short inspection). what date will they be on site?",
             "30 November 2026",
         ),
+        (
+            "The DCS has just had the phone call from Ofsted. We were judged good last time. "
+            "When should we expect the inspectors to physically arrive?",
+            "30 November 2026",
+        ),
     ],
 )
 def test_the_day_inspectors_arrive_after_the_call_is_worked_out(
