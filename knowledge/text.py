@@ -20,6 +20,7 @@ _STOP_WORD_TEXT = """
     hasnt hadnt mustnt someone somebody anyone anybody said says reckon reckons reckoned
     thought think thinks apparently true correct only r u wot wat wats supposed meant ought
     something anything everything now yet ive weve youve theyve theyll youll thats theres
+    hes shes
 """
 STOP_WORDS = frozenset(_STOP_WORD_TEXT.split())
 # Irregular plurals the suffix rules below would get wrong.

@@ -104,6 +104,7 @@ def test_words_that_say_nothing_of_the_topic_are_stop_words() -> None:
         ("barnet nov 2013 paper", ["barnet", "november", "2013", "paper"]),
         ("when was it implemented", ["start"]),
         ("re-inspection or reinspected", ["reinspection", "reinspection"]),
+        ("he's 13 and she's 9", ["13", "9"]),
     ],
 )
 def test_chat_shorthand_reads_as_the_words_it_stands_for(text: str, expected: list[str]) -> None:
