@@ -18,10 +18,11 @@ _JOINS = re.compile(
     re.I,
 )
 # Names with "and" in them are one thing, never two questions: "barking and dagenham",
-# "child and family assessment", "help and protection".
+# "child and family assessment", "help and protection", "the Education and Inspections
+# Act", "the Children and Families Act".
 _ONE_NAME = re.compile(
-    r"\b(barking|child|children|c|help|health)\s+(?:and|&)\s+"
-    r"(dagenham|family|families|f|protection|wellbeing|care)\b",
+    r"\b(barking|child|children|c|help|health|education)\s+(?:and|&)\s+"
+    r"(dagenham|family|families|f|protection|wellbeing|care|inspections)\b",
     re.I,
 )
 # Two things set side by side ("short vs standard ilacs - how long is each on site"): the

@@ -772,6 +772,8 @@ class KnowledgeBase:
             texts, terms = texts[1:], terms[1:]
         aspects = [t for found in terms for t in found if t in CARRIED_ASPECTS]
         parts: list[Part] = []
+        # Whether each part answers a piece put as a question, not a statement.
+        from_a_question: list[bool] = []
         # Pieces that ask something and half-find an entry: another question, not known.
         doubtful = 0
         # Statements that give a date ("strategy discussion was on 20 November"): not
@@ -837,11 +839,17 @@ class KnowledgeBase:
                     text, context, answer.best, today
                 )
                 parts.append(Part(answer.best, found_deadline, likely=likely))
+                from_a_question.append(asks(text))
         if all(p.likely for p in parts):
             return None  # nothing sure to stand beside
         if len(parts) == 1 and context:
             # One question and the date it counts from, written apart.
             return tuple(parts) if parts[0].deadline else None
+        if len(parts) == 1 and not from_a_question[0] and any(asks(t) for t in texts):
+            # "writing our sef ahead of the aem and im stuck on what it needs to cover": the
+            # only entry found answers the statement, not the question; the whole message
+            # says what is asked.
+            return None
         if len(parts) == 1 and not doubtful:
             # One question found among a preamble ("new head of service asked me and I
             # blanked - ...") or a guess that matches nothing ("is it the chief exec?"):

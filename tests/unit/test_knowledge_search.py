@@ -137,6 +137,7 @@ def test_send_is_the_verb_beside_an_object_or_a_subject_and_send_elsewhere(
         ("child and family assessment and icpc timescales", 2),
         ("what do inspectors look at for help and protection", 1),
         ("core group then rcpc", 2),
+        ("what does section 137 of the education and inspections act make us do", 1),
     ],
 )
 def test_a_name_with_and_in_it_is_never_split(text: str, parts: int) -> None:

@@ -678,6 +678,16 @@ def test_the_day_inspectors_arrive_after_the_call_is_worked_out(
     assert arrive in reply_text(reply)
 
 
+def test_a_statement_beside_a_question_is_not_answered_in_the_questions_place(
+    shipped_knowledge: KnowledgeBase,
+) -> None:
+    reply = shipped_knowledge.respond(
+        "writing our sef ahead of the aem and im a bit stuck on what it needs to cover", TODAY
+    )
+
+    assert [p.entry.id for p in reply.parts] == ["ilacs-annual-self-evaluation"]
+
+
 def test_when_something_started_is_answered_by_the_entry_saying_so(
     shipped_knowledge: KnowledgeBase,
 ) -> None:
