@@ -135,6 +135,7 @@ _LATER = re.compile(
     # "did medway get out of intervention after the re-inspection".
     + r"|end(?:ed|s)?\s+up"
     r"|when\s+(?:they|it)\s+(?:was|were)\s+(?:finally\s+)?re-?inspected"
+    r"|when\s+(?:ofsted|inspectors)\s+(?:finally\s+)?re-?inspected"
     r"|(?:went|came|go)\s+back\s+(?:in\s+)?and\s+re-?inspected"
     r"|after\s+(?:the|their|its)\s+re-?inspection"
     r"|re-?inspection\s+(?:results?|outcomes?|grades?|judge?ments?)"

@@ -181,6 +181,8 @@ OUT_OF_DOMAIN = (
     "complaints procedure", "stage 1 complaint", "stage 2 complaint", "stage 3 complaint",
     "stage one complaint", "stage two complaint", "stage three complaint", "ombudsman",
     "lgsco",
+    # The hour of the call, which no source gives (only an entry that speaks of it answers).
+    "time of day",
     # A person's contact details ("contact numbers" are also Annex A's count of contacts),
     # and the council's own threshold document as people shorten it.
     "phone number", "contact details", "email address", "lado's number", "lados number",

@@ -130,6 +130,7 @@ def test_a_national_rule_asked_beside_another_council_is_answered(
         # As terse as a search box; what Medway's commissioner went on to recommend.
         "medway mv dates",
         "kent sif outcome?",
+        "what did medway get when ofsted re-inspected them after the two years?",
         "cambs - what did cambridgeshire get at its 2014 sif then?",
         "cambs reinspection result 2014",
         "what did eleanor brazil recommend for medway",

@@ -387,6 +387,8 @@ def test_a_plausible_match_is_offered_as_such_with_other_topics(
         # The date of a visit or another inspectorate's inspection, which has no cycle.
         "when is hmicfrs next inspecting our police force",
         "when is our next focused visit going to be? last one was 2024",
+        # The hour of the call, which no source gives.
+        "we're good and due a short one - what time of day does ofsted ring the dcs?",
         "mash sgt - high risk dash done, within how many days does the marac referral go in?",
     ],
 )
