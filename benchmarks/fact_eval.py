@@ -1,6 +1,6 @@
 """Framework answers judged by what they say: the development and held-out question sets.
 
-Usage: python -m benchmarks.fact_eval [--set dev ... dev33 held_out ... held_out5]
+Usage: python -m benchmarks.fact_eval [--set dev ... dev37 held_out ... held_out5]
        [--show-misses]
 
 Each question in tests/knowledge_eval/dev*.yaml and held_out*.yaml was written from
@@ -49,7 +49,7 @@ SET_NAMES = (
     "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "dev11",
     "dev12", "dev13", "dev14", "dev15", "dev16", "dev17", "dev18", "dev19", "dev20", "dev21",
     "dev22", "dev23", "dev24", "dev25", "dev26", "dev27", "dev28", "dev29", "dev30", "dev31",
-    "dev32", "dev33",
+    "dev32", "dev33", "dev34", "dev35", "dev36", "dev37",
     HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5,
 )  # fmt: skip
 KINDS = ("plain", "compound", "indirect", "dated", "out_of_scope", "small_talk")

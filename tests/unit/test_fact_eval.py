@@ -45,11 +45,15 @@ FLOORS = {
     "dev31": 0.92,
     "dev32": 0.87,
     "dev33": 0.93,
-    "held_out": 0.91,
-    "held_out2": 0.87,
+    "dev34": 0.93,
+    "dev35": 0.96,
+    "dev36": 0.92,
+    "dev37": 0.9,
+    "held_out": 0.93,
+    "held_out2": 0.9,
     "held_out3": 0.95,
-    "held_out4": 0.93,
-    "held_out5": 0.92,
+    "held_out4": 0.95,
+    "held_out5": 0.95,
 }
 
 
