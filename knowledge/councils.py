@@ -120,6 +120,13 @@ _HELD_REPORTS = tuple(
     (re.compile(r"\b(?:" + "|".join(names) + r")\b", re.IGNORECASE), year, month)
     for names, year, month in HELD_COUNCILS
 )
+
+
+def _held_councils_named(question: str) -> list[re.Pattern[str]]:
+    """The names of the five councils that `question` uses, each as its pattern."""
+    return [name for name, _, _ in _HELD_REPORTS if name.search(question)]
+
+
 # What a council comes out of: "did they come out of inadequate", not "what came out of the
 # meetings".
 _LEFT_BEHIND = r"(?:inadequate|intervention|special\s+measures|requires\s+improvement|ri)"
@@ -197,8 +204,9 @@ def a_later_record(question: str) -> bool:
     """Whether `question` asks what an inspection of one of the five councils found after
     the report the knowledge holds ("what did kent get at its latest ilacs", "what did
     ofsted find at kent's SIF in 2017"): no report here says."""
-    named = [name for name, _, _ in _HELD_REPORTS if name.search(question)]
-    if named and (_ITS_VISITS.search(question) or _COMMISSIONERS_VIEW.search(question)):
+    if _held_councils_named(question) and (
+        _ITS_VISITS.search(question) or _COMMISSIONERS_VIEW.search(question)
+    ):
         return True
     if not _FOUND.search(question) and not _FIND.search(question):
         return False
@@ -266,7 +274,7 @@ def a_councils_numbers(question: str) -> bool:
         _HOW_MANY_CHILDREN.search(question)
         and (_HELD_BY_SERVICES.search(question) or _HOW_MANY_HELD.search(question))
         and not _LOOKED_AT.search(question)
-        and any(name.search(question) for name, _, _ in _HELD_REPORTS)
+        and bool(_held_councils_named(question))
     )
 
 
@@ -289,7 +297,7 @@ def an_uncounted_team(question: str, answer: str) -> bool:
     `answer` does not count them for it (a national figure is no council's team)."""
     if not _HOW_MANY_INSPECTORS.search(question):
         return False
-    asked = [name for name, _, _ in _HELD_REPORTS if name.search(question)]
+    asked = _held_councils_named(question)
     return bool(asked) and not (
         _COUNTED_INSPECTORS.search(answer) and any(name.search(answer) for name in asked)
     )
@@ -318,5 +326,5 @@ def a_reviews_results(question: str) -> bool:
     return bool(
         _OWN_REVIEW.search(question)
         and _ITS_RESULTS.search(question)
-        and any(name.search(question) for name, _, _ in _HELD_REPORTS)
+        and bool(_held_councils_named(question))
     )
